@@ -1,0 +1,277 @@
+// The value model shared by every config reader and resolver.
+// Python keeps `1` (int) and `1.0` (float) apart, and the frameworks' own messages and
+// group dumps show the difference (`TypeError: ... 'NoneType' and 'int'`, `"momentum": 0`),
+// so ints are JS bigints and floats are JS numbers. Containers remember where each child
+// came from, because a primitive cannot carry a source position of its own.
+
+/** A half-open character range in one file. Offsets, not line/column: adapters convert. */
+export interface Span {
+  file: string;
+  start: number;
+  end: number;
+}
+
+export type PyValue =
+  | null
+  | boolean
+  | bigint
+  | number
+  | string
+  | PyList
+  | PyDict
+  | PyRef
+  | PyUnresolved;
+
+/** list or tuple; `itemSpans[i]` is where item i was written. */
+export class PyList {
+  itemSpans: (Span | undefined)[] = [];
+  span?: Span;
+  constructor(
+    public items: PyValue[],
+    public tuple = false,
+  ) {}
+}
+
+/** An insertion-ordered dict with string keys (config dicts never use other keys). */
+export class PyDict {
+  readonly items = new Map<string, PyValue>();
+  readonly keySpans = new Map<string, Span>();
+  readonly valueSpans = new Map<string, Span>();
+  span?: Span;
+
+  get(key: string): PyValue | undefined {
+    return this.items.get(key);
+  }
+  has(key: string): boolean {
+    return this.items.has(key);
+  }
+  set(key: string, value: PyValue, keySpan?: Span, valueSpan?: Span): void {
+    this.items.set(key, value);
+    if (keySpan) this.keySpans.set(key, keySpan);
+    if (valueSpan) this.valueSpans.set(key, valueSpan);
+  }
+  delete(key: string): void {
+    this.items.delete(key);
+    this.keySpans.delete(key);
+    this.valueSpans.delete(key);
+  }
+  keys(): string[] {
+    return [...this.items.keys()];
+  }
+  get size(): number {
+    return this.items.size;
+  }
+  /** Where `key` is best shown: its value, else its key. */
+  spanOf(key: string): Span | undefined {
+    return this.valueSpans.get(key) ?? this.keySpans.get(key);
+  }
+}
+
+/** A name the config refers to but does not define as data: `type=AdamW` keeps 'AdamW'. */
+export class PyRef {
+  constructor(
+    public name: string,
+    public span?: Span,
+  ) {}
+}
+
+/** An expression the static evaluator could not reduce. Never executed, never guessed. */
+export class PyUnresolved {
+  constructor(
+    public text: string,
+    public reason: string,
+    public span?: Span,
+  ) {}
+}
+
+export const isInt = (v: PyValue | undefined): v is bigint => typeof v === 'bigint';
+export const isFloat = (v: PyValue | undefined): v is number => typeof v === 'number';
+export const isNumber = (v: PyValue | undefined): v is bigint | number =>
+  typeof v === 'bigint' || typeof v === 'number';
+export const isDict = (v: PyValue | undefined): v is PyDict => v instanceof PyDict;
+export const isList = (v: PyValue | undefined): v is PyList => v instanceof PyList;
+
+/** Python's `type(v).__name__`, as it appears in TypeError messages. */
+export function pyTypeName(v: PyValue | undefined): string {
+  if (v === null || v === undefined) return 'NoneType';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'bigint') return 'int';
+  if (typeof v === 'number') return 'float';
+  if (typeof v === 'string') return 'str';
+  if (v instanceof PyList) return v.tuple ? 'tuple' : 'list';
+  if (v instanceof PyDict) return 'dict';
+  if (v instanceof PyRef) return 'type';
+  return 'unresolved';
+}
+
+/** A Python-level exception the real framework would raise; carried as data, not thrown. */
+export class PyError extends Error {
+  constructor(
+    public pyType: string,
+    public pyMessage: string,
+    public span?: Span,
+  ) {
+    super(`${pyType}: ${pyMessage}`);
+  }
+}
+
+export function toNumber(v: PyValue | undefined): number | undefined {
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  return undefined;
+}
+
+/** Python `a * b` for the numeric cases the resolvers need; raises Python's own TypeError. */
+export function pyMul(a: PyValue | undefined, b: PyValue | undefined): bigint | number {
+  const x = numericOperand(a);
+  const y = numericOperand(b);
+  if (x === undefined || y === undefined) {
+    throw new PyError('TypeError', `unsupported operand type(s) for *: '${pyTypeName(a)}' and '${pyTypeName(b)}'`);
+  }
+  if (typeof x === 'bigint' && typeof y === 'bigint') return x * y;
+  return Number(x) * Number(y);
+}
+
+function numericOperand(v: PyValue | undefined): bigint | number | undefined {
+  if (typeof v === 'boolean') return v ? 1n : 0n;
+  if (typeof v === 'bigint' || typeof v === 'number') return v;
+  return undefined;
+}
+
+/** Python truthiness (`if not paramwise_cfg:`). */
+export function pyTruthy(v: PyValue | undefined): boolean {
+  if (v === null || v === undefined) return false;
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'bigint') return v !== 0n;
+  if (typeof v === 'number') return v !== 0;
+  if (typeof v === 'string') return v.length > 0;
+  if (v instanceof PyList) return v.items.length > 0;
+  if (v instanceof PyDict) return v.size > 0;
+  return true;
+}
+
+/** Python `repr(float)`: shortest round-trip digits, exponent outside [1e-4, 1e16). */
+export function pyFloatRepr(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const [mantissa, expText] = x.toExponential().split('e');
+  const exp = Number(expText);
+  const negative = mantissa.startsWith('-');
+  const digits = mantissa.replace('-', '').replace('.', '');
+  let body: string;
+  if (exp < -4 || exp >= 16) {
+    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    body = `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  } else if (exp < 0) {
+    body = `0.${'0'.repeat(-exp - 1)}${digits}`;
+  } else if (digits.length <= exp + 1) {
+    body = `${digits}${'0'.repeat(exp + 1 - digits.length)}.0`;
+  } else {
+    body = `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
+  }
+  return negative ? `-${body}` : body;
+}
+
+/** Python `repr(v)`, used in explanations and tables so users see what their log would show. */
+export function pyRepr(v: PyValue | undefined): string {
+  if (v === undefined) return '<missing>';
+  if (v === null) return 'None';
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'number') return pyFloatRepr(v);
+  if (typeof v === 'string') return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  if (v instanceof PyList) {
+    const inner = v.items.map(pyRepr).join(', ');
+    return v.tuple ? `(${inner}${v.items.length === 1 ? ',' : ''})` : `[${inner}]`;
+  }
+  if (v instanceof PyDict) {
+    return `{${[...v.items].map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`;
+  }
+  if (v instanceof PyRef) return v.name;
+  return `<unresolved ${v.text}>`;
+}
+
+/** JSON text as Python's `json.dumps` writes it (ints stay ints, floats keep a `.0`). */
+export function pyJson(v: PyValue | undefined, indent = 0, depth = 0): string {
+  if (v === undefined || v === null) return 'null';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'number') {
+    if (Number.isNaN(v)) return 'NaN';
+    if (!Number.isFinite(v)) return v > 0 ? 'Infinity' : '-Infinity';
+    return pyFloatRepr(v);
+  }
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (v instanceof PyRef) return JSON.stringify(v.name);
+  if (v instanceof PyUnresolved) return JSON.stringify({ unresolved: v.text, reason: v.reason });
+  const pad = indent ? '\n' + ' '.repeat(indent * (depth + 1)) : '';
+  const end = indent ? '\n' + ' '.repeat(indent * depth) : '';
+  const sep = indent ? ',' : ', ';
+  if (v instanceof PyList) {
+    if (!v.items.length) return '[]';
+    return `[${pad}${v.items.map((x) => pyJson(x, indent, depth + 1)).join(sep + pad)}${end}]`;
+  }
+  if (!v.size) return '{}';
+  const parts = [...v.items].map(([k, x]) => `${JSON.stringify(k)}: ${pyJson(x, indent, depth + 1)}`);
+  return `{${pad}${parts.join(sep + pad)}${end}}`;
+}
+
+/** Plain JS (numbers for both ints and floats) for consumers that do arithmetic or charts. */
+export function toPlain(v: PyValue | undefined): unknown {
+  if (v === undefined) return undefined;
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof PyList) return v.items.map(toPlain);
+  if (v instanceof PyDict) return Object.fromEntries([...v.items].map(([k, x]) => [k, toPlain(x)]));
+  if (v instanceof PyRef) return v.name;
+  if (v instanceof PyUnresolved) return { unresolved: v.text };
+  return v;
+}
+
+/** Builds PyValues from plain JS data (ints become bigints when `intsAsBigint`). */
+export function fromPlain(v: unknown, intsAsBigint = true): PyValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'boolean' || typeof v === 'string' || typeof v === 'bigint') return v;
+  if (typeof v === 'number') return intsAsBigint && Number.isInteger(v) ? BigInt(v) : v;
+  if (Array.isArray(v)) return new PyList(v.map((x) => fromPlain(x, intsAsBigint)));
+  if (v instanceof PyDict || v instanceof PyList || v instanceof PyRef || v instanceof PyUnresolved) return v;
+  const d = new PyDict();
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) d.set(k, fromPlain(x, intsAsBigint));
+  return d;
+}
+
+/** Deep copy, keeping spans (MMEngine deep-copies configs before building from them). */
+export function deepCopy<T extends PyValue>(v: T): T {
+  if (v instanceof PyList) {
+    const c = new PyList(v.items.map(deepCopy), v.tuple);
+    c.itemSpans = [...v.itemSpans];
+    c.span = v.span;
+    return c as T;
+  }
+  if (v instanceof PyDict) {
+    const c = new PyDict();
+    for (const [k, x] of v.items) c.set(k, deepCopy(x), v.keySpans.get(k), v.valueSpans.get(k));
+    c.span = v.span;
+    return c as T;
+  }
+  return v;
+}
+
+/** Python `==` for config values (1 == 1.0 == True, lists vs tuples differ). */
+export function pyEquals(a: PyValue | undefined, b: PyValue | undefined): boolean {
+  if (isNumber(a) || typeof a === 'boolean') {
+    const x = toNumber(a);
+    return (isNumber(b) || typeof b === 'boolean') && x === toNumber(b);
+  }
+  if (a instanceof PyList) {
+    return b instanceof PyList && a.tuple === b.tuple && a.items.length === b.items.length &&
+      a.items.every((x, i) => pyEquals(x, b.items[i]));
+  }
+  if (a instanceof PyDict) {
+    return b instanceof PyDict && a.size === b.size &&
+      [...a.items].every(([k, x]) => b.has(k) && pyEquals(x, b.get(k)));
+  }
+  if (a instanceof PyRef) return b instanceof PyRef && a.name === b.name;
+  return a === b;
+}
