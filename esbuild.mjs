@@ -3,7 +3,8 @@
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
 
-const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+// mainFields prefers ESM builds: jsonc-parser's UMD build hides its requires from esbuild.
+const node = { bundle: true, platform: 'node', mainFields: ['module', 'main'], target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
 const entries = [
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['server/src/server/main.ts'], outfile: 'dist/server.js' },

@@ -2,7 +2,9 @@
 
 import { nodeIO, type Command } from './io.ts';
 
-const commands: Record<string, () => Promise<Command>> = {};
+const commands: Record<string, () => Promise<Command>> = {
+  conformance: async () => (await import('./commands/conformance.ts')).conformanceCommand,
+};
 
 const usage = `usage: paramwise <command> [options]
 

@@ -275,3 +275,14 @@ export function pyEquals(a: PyValue | undefined, b: PyValue | undefined): boolea
   if (a instanceof PyRef) return b instanceof PyRef && a.name === b.name;
   return a === b;
 }
+
+/** Python `a ** b` for numbers: int ** non-negative int stays an int. */
+export function pyPow(a: PyValue | undefined, b: PyValue | undefined): bigint | number {
+  if (typeof a === 'bigint' && typeof b === 'bigint' && b >= 0n) return a ** b;
+  const x = toNumber(a);
+  const y = toNumber(b);
+  if (x === undefined || y === undefined) {
+    throw new PyError('TypeError', `unsupported operand type(s) for ** or pow(): '${pyTypeName(a)}' and '${pyTypeName(b)}'`);
+  }
+  return Math.pow(x, y);
+}

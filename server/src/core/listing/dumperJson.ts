@@ -67,11 +67,12 @@ function toModule(m: RawModule, index: number): ModuleEntry {
 
 function toHooks(h: Record<string, unknown>): ModelHooks {
   return {
-    noWeightDecay: (h.no_weight_decay as string[] | null) ?? null,
-    groupMatcher: (h.group_matcher as Record<string, unknown> | null) ?? null,
-    pretrainedCfgClassifier: (h.pretrained_cfg_classifier as string | string[] | null) ?? null,
-    getNumLayers: (h.get_num_layers as number | null) ?? null,
-    getLayerDepth: (h.get_layer_depth as Record<string, [number, number]> | null) ?? null,
+    // A key the dumper wrote as null means "the model has no such method"; a missing key means unknown.
+    noWeightDecay: h.no_weight_decay as string[] | null | undefined,
+    groupMatcher: h.group_matcher as Record<string, unknown> | null | undefined,
+    pretrainedCfgClassifier: h.pretrained_cfg_classifier as string | string[] | null | undefined,
+    getNumLayers: h.get_num_layers as number | null | undefined,
+    getLayerDepth: h.get_layer_depth as Record<string, [number, number]> | null | undefined,
   };
 }
 

@@ -1,0 +1,73 @@
+// The last step every scheme shares: hand the prepared groups to the torch optimizer class,
+// which fills its defaults into each group and raises where torch would.
+
+import { PyDict, PyError, toNumber, type PyValue } from '../pyvalue.ts';
+import { addParamGroups, buildDefaults, optimizerSpec, REQUIRED } from '../torch/optimizers.ts';
+import { dictEntries, requireResolved, typeName } from './cfg.ts';
+import type { Entry, FinalGroup, ParamOutcome, RawGroup, ResolvedOptimizer, ResolveDiagnostic, SchemeId } from './types.ts';
+
+export interface FinalizeInput {
+  name: string;
+  scheme: SchemeId;
+  optimizerType: string;
+  kwargs: Entry[];
+  groups: RawGroup[];
+  nameResolution: ResolvedOptimizer['nameResolution'];
+  lrScaleDeferred?: boolean;
+  excluded?: ResolvedOptimizer['excluded'];
+}
+
+export function optimizerKwargs(optimizer: PyDict): { type: string; kwargs: Entry[] } {
+  const type = typeName(optimizer.get('type')) ?? '';
+  const kwargs = dictEntries(optimizer, ['type']);
+  for (const [k, v] of kwargs) requireResolved(v, `optimizer.${k}`);
+  return { type, kwargs };
+}
+
+export function finalize(input: FinalizeInput, diagnostics: ResolveDiagnostic[]): ResolvedOptimizer {
+  const base = emptyResult(input);
+  try {
+    const known = !!optimizerSpec(input.optimizerType);
+    const defaults = known ? buildDefaults(input.optimizerType, input.kwargs) : input.kwargs;
+    if (!known) {
+      diagnostics.push({ severity: 'info', code: 'unknown-optimizer', message: `Optimizer type '${input.optimizerType}' is not a torch.optim class: its own defaults are not filled into the groups.` });
+    }
+    const finalEntries = addParamGroups(defaults, input.groups.map((g) => ({ entries: g.entries, tensorIds: g.params.map((p) => p.tensorId) })));
+    base.defaults = defaults.filter(([, v]) => v !== REQUIRED) as Entry[];
+    base.groups = finalEntries.map((entries, i): FinalGroup => ({ entries, params: input.groups[i].params.map((p) => p.name) }));
+    base.params = outcomes(input.groups, finalEntries);
+  } catch (e) {
+    if (!(e instanceof PyError)) throw e;
+    base.error = { type: e.pyType, message: e.pyMessage, span: e.span };
+  }
+  return base;
+}
+
+export function emptyResult(input: Pick<FinalizeInput, 'name' | 'scheme' | 'optimizerType' | 'nameResolution' | 'lrScaleDeferred' | 'excluded'>): ResolvedOptimizer {
+  return {
+    name: input.name, scheme: input.scheme, optimizerType: input.optimizerType, defaults: [], groups: [], params: [],
+    excluded: input.excluded ?? [], nameResolution: input.nameResolution, lrScaleDeferred: input.lrScaleDeferred ?? false,
+  };
+}
+
+function outcomes(groups: RawGroup[], finalEntries: Entry[][]): ParamOutcome[] {
+  const out: ParamOutcome[] = [];
+  groups.forEach((g, gi) => {
+    const entries = new Map<string, PyValue>(finalEntries[gi]);
+    const lr = numOrNull(entries.get('lr'));
+    const weightDecay = numOrNull(entries.get('weight_decay'));
+    const lrScale = toNumber(entries.get('lr_scale'));
+    g.params.forEach((p, pi) => {
+      const trace = g.traces[pi];
+      out.push({ name: p.name, group: gi, lr, weightDecay, lrScale: lrScale ?? trace.lrScale, layerId: trace.layerId, trace });
+    });
+  });
+  return out;
+}
+
+const numOrNull = (v: PyValue | undefined): number | null => toNumber(v) ?? null;
+
+export function frameworkError(e: unknown): { type: string; message: string; span?: PyError['span'] } {
+  if (e instanceof PyError) return { type: e.pyType, message: e.pyMessage, span: e.span };
+  throw e;
+}

@@ -1,0 +1,188 @@
+// MMEngine's DefaultOptimWrapperConstructor (mmengine/optim/optimizer/default_constructor.py),
+// rule for rule: validation in __init__, the `if not paramwise_cfg` shortcut, and add_params'
+// recursive walk with custom_keys first and norm > bias > depth-wise > flat after.
+
+import { PyDict, PyError, pyMul, pyRepr, pyTruthy, type PyValue } from '../pyvalue.ts';
+import type { ModelListing, ModuleEntry } from '../listing/model.ts';
+import { get, getDict, getSet, spanOf } from './cfg.ts';
+import { finalize, optimizerKwargs } from './finalize.ts';
+import { isDcn, isDepthwiseConv, isNorm, parentPath } from './moduleKinds.ts';
+import { sortedCustomKeys } from './customKeys.ts';
+import { plainParamsGroup } from './plainGroup.ts';
+import type { Entry, RawGroup, ResolvedOptimizer, ResolveDiagnostic, RuleTrace } from './types.ts';
+
+export interface MMEngineContext {
+  optimWrapper: PyDict;
+  listing: ModelListing;
+  name?: string;
+  /** MMEngine unwraps `model.module` (DDP); the listing may have been dumped from the wrapper. */
+  diagnostics: ResolveDiagnostic[];
+}
+
+/** __init__ checks, in MMEngine's order. Throws the framework's own exception. */
+export function validateDefaultCfg(optimWrapper: PyDict): { optimizer: PyDict; paramwise: PyDict; baseLr: PyValue | undefined; baseWd: PyValue | undefined } {
+  const optimizer = optimWrapper.get('optimizer');
+  if (!(optimizer instanceof PyDict)) {
+    throw new PyError('AssertionError', '`optim_wrapper_cfg` must contain "optimizer" config', optimWrapper.span);
+  }
+  const rawParamwise = optimWrapper.get('paramwise_cfg');
+  if (rawParamwise !== undefined && rawParamwise !== null && !(rawParamwise instanceof PyDict)) {
+    throw new PyError('TypeError', `paramwise_cfg should be None or a dict, but got ${pyRepr(rawParamwise)}`, spanOf(optimWrapper, 'paramwise_cfg'));
+  }
+  const paramwise = rawParamwise instanceof PyDict ? rawParamwise : new PyDict();
+  const baseLr = getSet(optimizer, 'lr');
+  const baseWd = getSet(optimizer, 'weight_decay');
+  const customKeys = paramwise.get('custom_keys');
+  if (customKeys !== undefined && !(customKeys instanceof PyDict)) {
+    throw new PyError('TypeError', `If specified, custom_keys must be a dict, but got ${pyRepr(customKeys)}`, spanOf(paramwise, 'custom_keys'));
+  }
+  if (baseWd === undefined) {
+    for (const [key, cfg] of customKeys instanceof PyDict ? customKeys.items : []) {
+      if (cfg instanceof PyDict && cfg.has('decay_mult')) throw new PyError('ValueError', 'base_wd should not be None', cfg.keySpans.get('decay_mult') ?? customKeys.keySpans.get(key));
+    }
+    for (const key of ['bias_decay_mult', 'norm_decay_mult', 'dwconv_decay_mult']) {
+      if (paramwise.has(key)) throw new PyError('ValueError', 'base_wd should not be None', paramwise.keySpans.get(key));
+    }
+  }
+  return { optimizer, paramwise, baseLr, baseWd };
+}
+
+export function resolveMMEngineDefault(ctx: MMEngineContext): ResolvedOptimizer {
+  const name = ctx.name ?? '';
+  let validated: ReturnType<typeof validateDefaultCfg>;
+  try {
+    validated = validateDefaultCfg(ctx.optimWrapper);
+  } catch (e) {
+    return errorResult(name, '', e);
+  }
+  const { optimizer, paramwise } = validated;
+  const { type, kwargs } = optimizerKwargs(optimizer);
+  if (!pyTruthy(ctx.optimWrapper.get('paramwise_cfg'))) {
+    return finalize({ name, scheme: 'mmengine.default', optimizerType: type, kwargs, groups: [plainParamsGroup(ctx.listing)].filter((g) => g.params.length), nameResolution: 'named_parameters_order' }, ctx.diagnostics);
+  }
+  const excluded: ResolvedOptimizer['excluded'] = [];
+  let groups: RawGroup[];
+  try {
+    groups = addParams(ctx.listing, paramwise, validated.baseLr, validated.baseWd, excluded);
+  } catch (e) {
+    return errorResult(name, type, e);
+  }
+  return finalize({ name, scheme: 'mmengine.default', optimizerType: type, kwargs, groups, nameResolution: 'add_params_visit_order', excluded }, ctx.diagnostics);
+}
+
+function errorResult(name: string, type: string, e: unknown): ResolvedOptimizer {
+  if (!(e instanceof PyError)) throw e;
+  return {
+    name, scheme: 'mmengine.default', optimizerType: type, defaults: [], groups: [], params: [], excluded: [],
+    nameResolution: 'add_params_visit_order', lrScaleDeferred: false, error: { type: e.pyType, message: e.pyMessage, span: e.span },
+  };
+}
+
+interface Rules {
+  paramwise: PyDict;
+  customKeys: PyDict | undefined;
+  sortedKeys: string[];
+  baseLr: PyValue | undefined;
+  baseWd: PyValue | undefined;
+  mult: (key: string) => PyValue | undefined;
+  bypassDuplicate: boolean;
+}
+
+function addParams(listing: ModelListing, paramwise: PyDict, baseLr: PyValue | undefined, baseWd: PyValue | undefined, excluded: ResolvedOptimizer['excluded']): RawGroup[] {
+  const customKeys = getDict(paramwise, 'custom_keys');
+  const rules: Rules = {
+    paramwise, customKeys, sortedKeys: sortedCustomKeys(customKeys), baseLr, baseWd,
+    mult: (key) => getSet(paramwise, key), bypassDuplicate: pyTruthy(get(paramwise, 'bypass_duplicate')),
+  };
+  const byPath = new Map(listing.modules.map((m) => [m.path, m]));
+  const groups: RawGroup[] = [];
+  const placed = new Set<number>();
+  for (const module of listing.modules) {
+    const parent = byPath.get(parentPath(module.path) ?? '\0');
+    const isDcnModule = !!parent && isDcn(parent);
+    for (const p of module.params) {
+      const fullName = module.path ? `${module.path}.${p.name}` : p.name;
+      if (rules.bypassDuplicate && placed.has(p.tensorId)) {
+        excluded.push({ name: fullName, reason: 'bypass_duplicate: already in an earlier group under another name' });
+        continue;
+      }
+      if (!p.requiresGrad) {
+        excluded.push({ name: fullName, reason: 'requires_grad=False: skipped by add_params' });
+        continue;
+      }
+      placed.add(p.tensorId);
+      const matchName = `${module.path}.${p.name}`;
+      const { entries, trace } = paramGroupFor(module, p.name, p.shape.length, matchName, isDcnModule, rules);
+      groups.push({ entries, params: [{ name: fullName, tensorId: p.tensorId, shape: p.shape, requiresGrad: true, module }], traces: [trace] });
+    }
+  }
+  return groups;
+}
+
+function paramGroupFor(module: ModuleEntry, name: string, ndim: number, matchName: string, isDcnModule: boolean, r: Rules): { entries: Entry[]; trace: RuleTrace } {
+  const matching = r.sortedKeys.filter((k) => matchName.includes(k));
+  const kinds = { isNorm: isNorm(module), isDw: isDepthwiseConv(module), isBias: name === 'bias' };
+  const candidates = ruleCandidates(kinds, ndim, module.path, isDcnModule, r);
+  if (matching.length) return customGroup(matching, candidates, r);
+  const group = new Map<string, PyValue>();
+  const lrRule = candidates.lr[candidates.lr.length - 1];
+  const trace: RuleTrace = { rule: 'default', label: 'optimizer defaults', shadowed: [] };
+  if (lrRule) {
+    group.set('lr', pyMul(r.baseLr, r.mult(lrRule)));
+    trace.lrFormula = `${pyRepr(r.baseLr)} × ${pyRepr(r.mult(lrRule))} (${lrRule})`;
+    Object.assign(trace, { rule: lrRule, label: `paramwise_cfg.${lrRule}`, span: spanOf(r.paramwise, lrRule) });
+  }
+  if (r.baseWd !== undefined && candidates.wd.length) {
+    const [wdRule, ...shadowed] = candidates.wd;
+    group.set('weight_decay', pyMul(r.baseWd, r.mult(wdRule)));
+    trace.wdFormula = `${pyRepr(r.baseWd)} × ${pyRepr(r.mult(wdRule))} (${wdRule})`;
+    trace.shadowed.push(...shadowed.map((s) => `paramwise_cfg.${s}`));
+    if (!lrRule) Object.assign(trace, { rule: wdRule, label: `paramwise_cfg.${wdRule}`, span: spanOf(r.paramwise, wdRule) });
+  } else if (r.baseWd === undefined && r.mult('flat_decay_mult') !== undefined && ndim === 1) {
+    trace.shadowed.push('paramwise_cfg.flat_decay_mult (ignored: optimizer has no weight_decay)');
+  }
+  return { entries: [...group], trace };
+}
+
+interface Candidates {
+  lr: string[];
+  wd: string[];
+}
+
+/** Every non-custom rule that applies, in MMEngine's priority order (first wins). */
+function ruleCandidates(k: { isNorm: boolean; isDw: boolean; isBias: boolean }, ndim: number, prefix: string, isDcnModule: boolean, r: Rules): Candidates {
+  const lr: string[] = [];
+  if (k.isBias && !(k.isNorm || isDcnModule) && r.mult('bias_lr_mult') !== undefined) lr.push('bias_lr_mult');
+  if (prefix.includes('conv_offset') && isDcnModule && r.mult('dcn_offset_lr_mult') !== undefined) lr.push('dcn_offset_lr_mult');
+  const wd: string[] = [];
+  if (k.isNorm && r.mult('norm_decay_mult') !== undefined) wd.push('norm_decay_mult');
+  if (k.isBias && !isDcnModule && r.mult('bias_decay_mult') !== undefined) wd.push('bias_decay_mult');
+  if (k.isDw && r.mult('dwconv_decay_mult') !== undefined) wd.push('dwconv_decay_mult');
+  if (ndim === 1 && !isDcnModule && r.mult('flat_decay_mult') !== undefined) wd.push('flat_decay_mult');
+  return { lr, wd };
+}
+
+function customGroup(matching: string[], candidates: Candidates, r: Rules): { entries: Entry[]; trace: RuleTrace } {
+  const key = matching[0];
+  const cfg = r.customKeys!.get(key);
+  const group = new Map<string, PyValue>();
+  const lrMult = cfg instanceof PyDict && cfg.has('lr_mult') ? cfg.get('lr_mult') : 1.0;
+  group.set('lr', pyMul(r.baseLr, lrMult));
+  const label = `custom_keys[${pyRepr(key)}]`;
+  const trace: RuleTrace = {
+    rule: 'custom_keys', label, span: r.customKeys!.keySpans.get(key),
+    shadowed: [...matching.slice(1).map((k) => `custom_keys[${pyRepr(k)}]`), ...[...candidates.lr, ...candidates.wd].map((s) => `paramwise_cfg.${s}`)],
+    lrFormula: `${pyRepr(r.baseLr)} × ${pyRepr(lrMult)} (${label}.lr_mult${cfg instanceof PyDict && cfg.has('lr_mult') ? '' : ' default'})`,
+  };
+  if (r.baseWd !== undefined) {
+    const decayMult = cfg instanceof PyDict && cfg.has('decay_mult') ? cfg.get('decay_mult') : 1.0;
+    group.set('weight_decay', pyMul(r.baseWd, decayMult));
+    trace.wdFormula = `${pyRepr(r.baseWd)} × ${pyRepr(decayMult)} (${label}.decay_mult${cfg instanceof PyDict && cfg.has('decay_mult') ? '' : ' default'})`;
+  }
+  if (cfg instanceof PyDict) {
+    for (const [k, v] of cfg.items) group.set(k, v);
+    if (cfg.has('lr')) trace.lrFormula = `${pyRepr(cfg.get('lr'))} (${label}.lr, set verbatim)`;
+    if (cfg.has('weight_decay')) trace.wdFormula = `${pyRepr(cfg.get('weight_decay'))} (${label}.weight_decay, set verbatim)`;
+  }
+  return { entries: [...group], trace };
+}
