@@ -4,6 +4,8 @@ import { nodeIO, type Command } from './io.ts';
 
 const commands: Record<string, () => Promise<Command>> = {
   conformance: async () => (await import('./commands/conformance.ts')).conformanceCommand,
+  groups: async () => (await import('./commands/groups.ts')).groupsCommand,
+  'optim-check': async () => (await import('./commands/optimCheck.ts')).optimCheckCommand,
 };
 
 const usage = `usage: paramwise <command> [options]

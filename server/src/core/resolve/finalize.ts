@@ -32,9 +32,9 @@ export function finalize(input: FinalizeInput, diagnostics: ResolveDiagnostic[])
     if (!known) {
       diagnostics.push({ severity: 'info', code: 'unknown-optimizer', message: `Optimizer type '${input.optimizerType}' is not a torch.optim class: its own defaults are not filled into the groups.` });
     }
-    const finalEntries = addParamGroups(defaults, input.groups.map((g) => ({ entries: g.entries, tensorIds: g.params.map((p) => p.tensorId) })));
+    const finalEntries = addParamGroups(defaults, input.groups);
     base.defaults = defaults.filter(([, v]) => v !== REQUIRED) as Entry[];
-    base.groups = finalEntries.map((entries, i): FinalGroup => ({ entries, params: input.groups[i].params.map((p) => p.name) }));
+    base.groups = finalEntries.map((entries, i): FinalGroup => ({ entries, explicit: input.groups[i].entries.length, params: input.groups[i].params.map((p) => p.name) }));
     base.params = outcomes(input.groups, finalEntries);
   } catch (e) {
     if (!(e instanceof PyError)) throw e;
@@ -52,11 +52,15 @@ export function emptyResult(input: Pick<FinalizeInput, 'name' | 'scheme' | 'opti
 
 function outcomes(groups: RawGroup[], finalEntries: Entry[][]): ParamOutcome[] {
   const out: ParamOutcome[] = [];
+  const summaries = new Map<Entry[], { lr: number | null; weightDecay: number | null; lrScale?: number }>();
   groups.forEach((g, gi) => {
-    const entries = new Map<string, PyValue>(finalEntries[gi]);
-    const lr = numOrNull(entries.get('lr'));
-    const weightDecay = numOrNull(entries.get('weight_decay'));
-    const lrScale = toNumber(entries.get('lr_scale'));
+    let summary = summaries.get(finalEntries[gi]);
+    if (!summary) {
+      const entries = new Map<string, PyValue>(finalEntries[gi]);
+      summary = { lr: numOrNull(entries.get('lr')), weightDecay: numOrNull(entries.get('weight_decay')), lrScale: toNumber(entries.get('lr_scale')) };
+      summaries.set(finalEntries[gi], summary);
+    }
+    const { lr, weightDecay, lrScale } = summary;
     g.params.forEach((p, pi) => {
       const trace = g.traces[pi];
       out.push({ name: p.name, group: gi, lr, weightDecay, lrScale: lrScale ?? trace.lrScale, layerId: trace.layerId, trace });

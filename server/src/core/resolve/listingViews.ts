@@ -8,10 +8,19 @@ import type { ParamRef } from './types.ts';
  * child called `module` is replaced by that child and everything else is dropped.
  */
 export function unwrapModule(listing: ModelListing): { listing: ModelListing; unwrapped: boolean } {
-  const child = listing.modules.find((m) => m.path === 'module');
-  if (!child) return { listing, unwrapped: false };
+  if (!listing.modules.some((m) => m.path === 'module')) return { listing, unwrapped: false };
+  return { listing: { ...subListing(listing, 'module'), hooks: listing.hooks }, unwrapped: true };
+}
+
+/** `model.named_parameters()`: de-duplicated, first name wins, frozen included. */
+export function namedParameters(listing: ModelListing): ParamRef[] {
+  return listing.params.map((p) => ({ name: p.name, tensorId: p.tensorId, shape: p.shape, requiresGrad: p.requiresGrad }));
+}
+
+/** The listing of one submodule, names relative to it (what `model.<child>` would list). */
+export function subListing(listing: ModelListing, child: string): ModelListing {
   const strip = (path: string): string | undefined =>
-    path === 'module' ? '' : path.startsWith('module.') ? path.slice(7) : undefined;
+    path === child ? '' : path.startsWith(child + '.') ? path.slice(child.length + 1) : undefined;
   const modules = listing.modules.flatMap((m) => {
     const path = strip(m.path);
     return path === undefined ? [] : [{ ...m, path }];
@@ -20,10 +29,5 @@ export function unwrapModule(listing: ModelListing): { listing: ModelListing; un
     const name = strip(p.name);
     return name === undefined ? [] : [{ ...p, name }];
   });
-  return { listing: { ...listing, modules, params }, unwrapped: true };
-}
-
-/** `model.named_parameters()`: de-duplicated, first name wins, frozen included. */
-export function namedParameters(listing: ModelListing): ParamRef[] {
-  return listing.params.map((p) => ({ name: p.name, tensorId: p.tensorId, shape: p.shape, requiresGrad: p.requiresGrad }));
+  return { ...listing, modules, params, hooks: {} };
 }

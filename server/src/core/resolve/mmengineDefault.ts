@@ -3,7 +3,7 @@
 // recursive walk with custom_keys first and norm > bias > depth-wise > flat after.
 
 import { PyDict, PyError, pyMul, pyRepr, pyTruthy, type PyValue } from '../pyvalue.ts';
-import type { ModelListing, ModuleEntry } from '../listing/model.ts';
+import type { ModelListing } from '../listing/model.ts';
 import { get, getDict, getSet, spanOf } from './cfg.ts';
 import { finalize, optimizerKwargs } from './finalize.ts';
 import { isDcn, isDepthwiseConv, isNorm, parentPath } from './moduleKinds.ts';
@@ -37,8 +37,9 @@ export function validateDefaultCfg(optimWrapper: PyDict): { optimizer: PyDict; p
     throw new PyError('TypeError', `If specified, custom_keys must be a dict, but got ${pyRepr(customKeys)}`, spanOf(paramwise, 'custom_keys'));
   }
   if (baseWd === undefined) {
-    for (const [key, cfg] of customKeys instanceof PyDict ? customKeys.items : []) {
-      if (cfg instanceof PyDict && cfg.has('decay_mult')) throw new PyError('ValueError', 'base_wd should not be None', cfg.keySpans.get('decay_mult') ?? customKeys.keySpans.get(key));
+    const keys = customKeys instanceof PyDict ? customKeys : new PyDict();
+    for (const [key, cfg] of keys.items) {
+      if (cfg instanceof PyDict && cfg.has('decay_mult')) throw new PyError('ValueError', 'base_wd should not be None', cfg.keySpans.get('decay_mult') ?? keys.keySpans.get(key));
     }
     for (const key of ['bias_decay_mult', 'norm_decay_mult', 'dwconv_decay_mult']) {
       if (paramwise.has(key)) throw new PyError('ValueError', 'base_wd should not be None', paramwise.keySpans.get(key));
@@ -86,22 +87,27 @@ interface Rules {
   baseWd: PyValue | undefined;
   mult: (key: string) => PyValue | undefined;
   bypassDuplicate: boolean;
+  /** Parameters that hit the same rules get the same group settings and trace objects. */
+  memo: Map<string, { entries: Entry[]; trace: RuleTrace }>;
 }
 
 function addParams(listing: ModelListing, paramwise: PyDict, baseLr: PyValue | undefined, baseWd: PyValue | undefined, excluded: ResolvedOptimizer['excluded']): RawGroup[] {
   const customKeys = getDict(paramwise, 'custom_keys');
   const rules: Rules = {
     paramwise, customKeys, sortedKeys: sortedCustomKeys(customKeys), baseLr, baseWd,
-    mult: (key) => getSet(paramwise, key), bypassDuplicate: pyTruthy(get(paramwise, 'bypass_duplicate')),
+    mult: (key) => getSet(paramwise, key), bypassDuplicate: pyTruthy(get(paramwise, 'bypass_duplicate')), memo: new Map(),
   };
-  const byPath = new Map(listing.modules.map((m) => [m.path, m]));
+  const dcnParents = new Set(listing.modules.filter(isDcn).map((m) => m.path));
   const groups: RawGroup[] = [];
   const placed = new Set<number>();
   for (const module of listing.modules) {
-    const parent = byPath.get(parentPath(module.path) ?? '\0');
-    const isDcnModule = !!parent && isDcn(parent);
+    if (!module.params.length) continue;
+    const isDcnModule = dcnParents.size > 0 && dcnParents.has(parentPath(module.path) ?? '\0');
+    const norm = isNorm(module);
+    const dw = isDepthwiseConv(module);
     for (const p of module.params) {
-      const fullName = module.path ? `${module.path}.${p.name}` : p.name;
+      const matchName = `${module.path}.${p.name}`;
+      const fullName = module.path ? matchName : p.name;
       if (rules.bypassDuplicate && placed.has(p.tensorId)) {
         excluded.push({ name: fullName, reason: 'bypass_duplicate: already in an earlier group under another name' });
         continue;
@@ -111,19 +117,55 @@ function addParams(listing: ModelListing, paramwise: PyDict, baseLr: PyValue | u
         continue;
       }
       placed.add(p.tensorId);
-      const matchName = `${module.path}.${p.name}`;
-      const { entries, trace } = paramGroupFor(module, p.name, p.shape.length, matchName, isDcnModule, rules);
+      const { entries, trace } = paramGroupFor(norm, dw, p.name === 'bias', p.shape.length, module.path, matchName, isDcnModule, rules);
       groups.push({ entries, params: [{ name: fullName, tensorId: p.tensorId, shape: p.shape, requiresGrad: true, module }], traces: [trace] });
     }
   }
   return groups;
 }
 
-function paramGroupFor(module: ModuleEntry, name: string, ndim: number, matchName: string, isDcnModule: boolean, r: Rules): { entries: Entry[]; trace: RuleTrace } {
-  const matching = r.sortedKeys.filter((k) => matchName.includes(k));
-  const kinds = { isNorm: isNorm(module), isDw: isDepthwiseConv(module), isBias: name === 'bias' };
-  const candidates = ruleCandidates(kinds, ndim, module.path, isDcnModule, r);
-  if (matching.length) return customGroup(matching, candidates, r);
+function paramGroupFor(norm: boolean, dw: boolean, bias: boolean, ndim: number, prefix: string, matchName: string, isDcnModule: boolean, r: Rules): { entries: Entry[]; trace: RuleTrace } {
+  let memoKey = '';
+  for (const k of r.sortedKeys) if (matchName.includes(k)) memoKey += k + '\0';
+  const flags = ruleFlags(norm, dw, bias, ndim, prefix, isDcnModule, r);
+  memoKey += flags;
+  let outcome = r.memo.get(memoKey);
+  if (!outcome) {
+    const candidates = flagsToCandidates(flags);
+    const matching = r.sortedKeys.filter((k) => matchName.includes(k));
+    outcome = matching.length ? customGroup(matching, candidates, r) : ruleGroup(candidates, ndim, r);
+    r.memo.set(memoKey, outcome);
+  }
+  return outcome;
+}
+
+// Rule names in MMEngine's priority order; a bit per rule that applies to a parameter.
+const LR_RULES = ['bias_lr_mult', 'dcn_offset_lr_mult'];
+const WD_RULES = ['norm_decay_mult', 'bias_decay_mult', 'dwconv_decay_mult', 'flat_decay_mult'];
+const FLAT_IGNORED = 64;
+
+function ruleFlags(norm: boolean, dw: boolean, bias: boolean, ndim: number, prefix: string, isDcnModule: boolean, r: Rules): number {
+  let f = 0;
+  if (bias && !(norm || isDcnModule) && r.mult('bias_lr_mult') !== undefined) f |= 1;
+  if (isDcnModule && prefix.includes('conv_offset') && r.mult('dcn_offset_lr_mult') !== undefined) f |= 2;
+  if (norm && r.mult('norm_decay_mult') !== undefined) f |= 4;
+  if (bias && !isDcnModule && r.mult('bias_decay_mult') !== undefined) f |= 8;
+  if (dw && r.mult('dwconv_decay_mult') !== undefined) f |= 16;
+  if (ndim === 1 && !isDcnModule && r.mult('flat_decay_mult') !== undefined) f |= 32;
+  if (ndim === 1) f |= FLAT_IGNORED;
+  return f;
+}
+
+interface Candidates {
+  lr: string[];
+  wd: string[];
+}
+
+function flagsToCandidates(f: number): Candidates {
+  return { lr: LR_RULES.filter((_, i) => f & (1 << i)), wd: WD_RULES.filter((_, i) => f & (4 << i)) };
+}
+
+function ruleGroup(candidates: Candidates, ndim: number, r: Rules): { entries: Entry[]; trace: RuleTrace } {
   const group = new Map<string, PyValue>();
   const lrRule = candidates.lr[candidates.lr.length - 1];
   const trace: RuleTrace = { rule: 'default', label: 'optimizer defaults', shadowed: [] };
@@ -142,24 +184,6 @@ function paramGroupFor(module: ModuleEntry, name: string, ndim: number, matchNam
     trace.shadowed.push('paramwise_cfg.flat_decay_mult (ignored: optimizer has no weight_decay)');
   }
   return { entries: [...group], trace };
-}
-
-interface Candidates {
-  lr: string[];
-  wd: string[];
-}
-
-/** Every non-custom rule that applies, in MMEngine's priority order (first wins). */
-function ruleCandidates(k: { isNorm: boolean; isDw: boolean; isBias: boolean }, ndim: number, prefix: string, isDcnModule: boolean, r: Rules): Candidates {
-  const lr: string[] = [];
-  if (k.isBias && !(k.isNorm || isDcnModule) && r.mult('bias_lr_mult') !== undefined) lr.push('bias_lr_mult');
-  if (prefix.includes('conv_offset') && isDcnModule && r.mult('dcn_offset_lr_mult') !== undefined) lr.push('dcn_offset_lr_mult');
-  const wd: string[] = [];
-  if (k.isNorm && r.mult('norm_decay_mult') !== undefined) wd.push('norm_decay_mult');
-  if (k.isBias && !isDcnModule && r.mult('bias_decay_mult') !== undefined) wd.push('bias_decay_mult');
-  if (k.isDw && r.mult('dwconv_decay_mult') !== undefined) wd.push('dwconv_decay_mult');
-  if (ndim === 1 && !isDcnModule && r.mult('flat_decay_mult') !== undefined) wd.push('flat_decay_mult');
-  return { lr, wd };
 }
 
 function customGroup(matching: string[], candidates: Candidates, r: Rules): { entries: Entry[]; trace: RuleTrace } {

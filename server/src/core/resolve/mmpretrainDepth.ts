@@ -3,10 +3,18 @@
 // `backbone.get_layer_depth(name, 'backbone.')`).
 
 import type { ModelListing } from '../listing/model.ts';
+import type { PyValue } from '../pyvalue.ts';
+import { assignLayers, parseLayerRules } from './layerRules.ts';
+import type { ResolveDiagnostic } from './types.ts';
 
 export type DepthFn = (fullName: string) => [number, number];
 
-export function layerDepthFunction(listing: ModelListing): DepthFn | undefined {
+export function layerDepthFunction(listing: ModelListing, layerRules?: PyValue, diagnostics: ResolveDiagnostic[] = []): DepthFn | undefined {
+  if (layerRules !== undefined && layerRules !== null) {
+    // User-declared rules stand in for get_layer_depth; the last layer gets scale 1.
+    const { ids, last } = assignLayers(parseLayerRules(layerRules, diagnostics), listing.params.map((p) => p.name));
+    return (name) => [ids.get(name) ?? last, last + 1];
+  }
   const recorded = listing.hooks.getLayerDepth;
   if (recorded) {
     const fallback = familyDepth(listing);

@@ -24,7 +24,7 @@ export function resolveMMPretrainLayerDecay(optimWrapper: PyDict, listing: Model
     if (!pyTruthy(optimWrapper.get('paramwise_cfg'))) {
       return finalize({ name, scheme, optimizerType: type, kwargs: opt.kwargs, groups: [plainParamsGroup(listing)].filter((g) => g.params.length), nameResolution: 'named_parameters_order' }, diagnostics);
     }
-    const depth = layerDepthFunction(listing);
+    const depth = layerDepthFunction(listing, getDict(paramwise, 'layer_rules') ?? paramwise.get('layer_rules'), diagnostics);
     if (!depth) {
       const cls = listing.modules[0]?.mroQualified[0] ?? listing.modules[0]?.className ?? 'Module';
       throw new PyError('NotImplementedError', `The layer-wise learning rate decay need the model <class '${cls}'> has \`get_layer_depth\` method.`);

@@ -8,6 +8,7 @@ import { get, getDict, spanOf } from './cfg.ts';
 import { finalize } from './finalize.ts';
 import { fnmatch } from './fnmatch.ts';
 import { timmLayerMap } from './timmLayers.ts';
+import { assignLayers, parseLayerRules } from './layerRules.ts';
 import { timmOptimizer } from './timmOptimizers.ts';
 import type { Entry, ParamRef, RawGroup, ResolvedOptimizer, ResolveDiagnostic, RuleTrace } from './types.ts';
 
@@ -19,6 +20,7 @@ export interface TimmGroupOptions {
   minScale?: PyValue;
   noOptScale?: PyValue;
   spans?: PyDict;
+  layerRules?: PyValue;
 }
 
 const strings = (v: PyValue | undefined): string[] => (v instanceof PyList ? v.items.map(String) : []);
@@ -59,6 +61,7 @@ export function createOptimizerV2(kwargs: PyDict, listing: ModelListing, diagnos
       minScale: kwargs.has('layer_decay_min_scale') ? kwargs.get('layer_decay_min_scale') : 0.0,
       noOptScale: kwargs.get('layer_decay_no_opt_scale') ?? undefined,
       spans: kwargs,
+      layerRules: kwargs.get('layer_rules'),
     };
     const groups = options.layerDecay !== undefined ? layerDecayGroups(listing, options) : weightDecayGroups(listing, options);
     // The weight decay now lives in the groups; the optimizer itself gets 0.
@@ -95,7 +98,7 @@ export function weightDecayGroups(listing: ModelListing, o: TimmGroupOptions): R
 }
 
 export function layerDecayGroups(listing: ModelListing, o: TimmGroupOptions): RawGroup[] {
-  const { map, source } = timmLayerMap(listing);
+  const { map, source } = o.layerRules !== undefined && o.layerRules !== null ? ruleLayerMap(listing, o.layerRules) : timmLayerMap(listing);
   const numLayers = Math.max(...map.values()) + 1;
   const layerMax = numLayers - 1;
   const scales = Array.from({ length: numLayers }, (_, i) => pyMax(o.minScale ?? 0.0, pyPow(o.layerDecay, BigInt(layerMax - i))));
@@ -124,6 +127,11 @@ function layerTrace(reason: string | undefined, layerId: number, layerMax: numbe
     wdFormula: reason ? `0.0 (${reason})` : `${pyRepr(o.weightDecay)} (weight_decay)`,
     layerId, lrScale: toNumber(scale), span: spanOf(o.spans, 'layer_decay'),
   };
+}
+
+function ruleLayerMap(listing: ModelListing, rules: PyValue): { map: Map<string, number>; source: string } {
+  const { ids } = assignLayers(parseLayerRules(rules, []), listing.params.map((p) => p.name));
+  return { map: ids, source: 'layer_rules' };
 }
 
 /** Python max(a, b): the first of equal values wins. */

@@ -27,7 +27,7 @@ const REGISTRY: Record<string, TimmOptInfo> = {
   rmsprop: { type: 'RMSprop', defaults: [['alpha', 0.9]], hasMomentum: true, hasEps: true, hasBetas: false },
 };
 
-const GROUPING_KEYS = new Set(['opt', 'lr', 'weight_decay', 'momentum', 'foreach', 'filter_bias_and_bn', 'layer_decay', 'layer_decay_min_scale', 'layer_decay_no_opt_scale', 'param_group_fn', 'fallback_list', 'fallback_no_weight_decay']);
+const GROUPING_KEYS = new Set(['opt', 'lr', 'weight_decay', 'momentum', 'foreach', 'filter_bias_and_bn', 'layer_decay', 'layer_decay_min_scale', 'layer_decay_no_opt_scale', 'param_group_fn', 'fallback_list', 'fallback_no_weight_decay', 'layer_rules']);
 
 /** Optimizer class and constructor kwargs (without weight_decay) for create_optimizer_v2 kwargs. */
 export function timmOptimizer(kwargs: PyDict): { type: string; kwargs: Entry[] } {
@@ -57,7 +57,7 @@ export function timmArgsToKwargs(args: PyDict): PyDict {
   for (const k of ['opt', 'lr', 'weight_decay', 'momentum']) copy(k);
   copy('opt_eps', 'eps');
   copy('opt_betas', 'betas');
-  for (const k of ['layer_decay', 'layer_decay_min_scale', 'layer_decay_no_opt_scale', 'filter_bias_and_bn']) copy(k);
+  for (const k of ['layer_decay', 'layer_decay_min_scale', 'layer_decay_no_opt_scale', 'filter_bias_and_bn', 'layer_rules']) copy(k);
   copy('opt_foreach', 'foreach');
   const extra = args.get('opt_args');
   if (extra instanceof PyDict) for (const [k, v] of extra.items) out.set(k, v, extra.keySpans.get(k), extra.valueSpans.get(k));

@@ -42,6 +42,8 @@ export interface RawGroup {
 export interface FinalGroup {
   /** Every key of the group except params, torch defaults included, in the group's own order. */
   entries: Entry[];
+  /** How many leading entries the scheme set itself (the rest are the optimizer's defaults). */
+  explicit: number;
   params: string[];
 }
 

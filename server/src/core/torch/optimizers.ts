@@ -102,7 +102,7 @@ function strOf(v: Default | undefined): string {
 
 export interface GroupIn {
   entries: [string, PyValue][];
-  tensorIds: number[];
+  params: { tensorId: number }[];
 }
 
 /**
@@ -112,18 +112,28 @@ export interface GroupIn {
 export function addParamGroups(defaults: [string, Default][], groups: GroupIn[]): [string, PyValue][][] {
   if (groups.length === 0) throw new PyError('ValueError', 'optimizer got an empty parameter list');
   const seen = new Set<number>();
+  // Schemes share one entries array between groups with identical settings; so do we.
+  const filled = new Map<[string, PyValue][], [string, PyValue][]>();
   return groups.map((g) => {
-    const keys = new Set(g.entries.map(([k]) => k));
-    const out = [...g.entries];
-    for (const [k, v] of defaults) {
-      if (keys.has(k)) continue;
-      if (v === REQUIRED) throw new PyError('ValueError', `parameter group didn't specify a value of required optimization parameter ${k}`);
-      out.push([k, v]);
+    let out = filled.get(g.entries);
+    if (!out) {
+      out = fillDefaults(defaults, g.entries);
+      filled.set(g.entries, out);
     }
-    for (const id of g.tensorIds) {
-      if (seen.has(id)) throw new PyError('ValueError', 'some parameters appear in more than one parameter group');
+    for (const p of g.params) {
+      if (seen.has(p.tensorId)) throw new PyError('ValueError', 'some parameters appear in more than one parameter group');
     }
-    for (const id of g.tensorIds) seen.add(id);
+    for (const p of g.params) seen.add(p.tensorId);
     return out;
   });
+}
+
+function fillDefaults(defaults: [string, Default][], entries: [string, PyValue][]): [string, PyValue][] {
+  const out = [...entries];
+  for (const [k, v] of defaults) {
+    if (entries.some(([e]) => e === k)) continue;
+    if (v === REQUIRED) throw new PyError('ValueError', `parameter group didn't specify a value of required optimization parameter ${k}`);
+    out.push([k, v]);
+  }
+  return out;
 }

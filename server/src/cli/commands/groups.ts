@@ -1,0 +1,107 @@
+// `paramwise groups <config> --params <listing> [--format table|json] [--explain NAME] [--per-group]`
+
+import { loadConfig } from '../../core/config/index.ts';
+import { readListing } from '../../core/listing/index.ts';
+import type { ListingResult } from '../../core/listing/model.ts';
+import { resolveConfig, type ResolvedOptimizer, type ResolveResult } from '../../core/resolve/index.ts';
+import { aggregate } from '../../core/analysis/aggregate.ts';
+import { explainParam } from '../../core/analysis/explain.ts';
+import { pyFloatRepr, type Span } from '../../core/pyvalue.ts';
+import { flagString, parseArgs } from '../args.ts';
+import { compactCount, makeLocator, table } from '../format.ts';
+import type { CliIO, Command } from '../io.ts';
+import { configHost } from '../nodeHost.ts';
+import { resultJson } from './resultJson.ts';
+
+interface Problem { severity: string; code: string; message: string; span?: Span }
+
+export const groupsCommand: Command = async (argv, io) => {
+  const args = parseArgs(argv, ['per-group']);
+  const configPath = args.positionals[0];
+  const listingPath = flagString(args, 'params');
+  if (!configPath || !listingPath) {
+    io.stderr('usage: paramwise groups <config> --params <listing> [--format table|json] [--explain NAME] [--per-group]\n');
+    return 2;
+  }
+  const loaded = loadConfig(configPath, configHost(io));
+  const bytes = io.readBytes(listingPath);
+  if (!bytes) {
+    io.stderr(`${listingPath}: cannot read the parameter listing (no such file)\n`);
+    return 2;
+  }
+  const listing = readListing(bytes, listingPath);
+  const result = resolveConfig(loaded.root, listing.listing);
+  const problems: Problem[] = [...loaded.diagnostics, ...listing.problems, ...result.diagnostics];
+  if (flagString(args, 'format') === 'json') {
+    io.stdout(resultJson(result, problems) + '\n');
+  } else {
+    const explain = flagString(args, 'explain');
+    io.stdout(explain ? explainText(result, explain) : groupsText(result, listing, args.flags.has('per-group')));
+    printProblems(problems, io);
+  }
+  const failed = result.optimizers.some((o) => o.error) || problems.some((p) => p.severity === 'error');
+  return failed ? 1 : 0;
+};
+
+function printProblems(problems: Problem[], io: CliIO): void {
+  const where = makeLocator(io);
+  for (const p of problems) io.stderr(`${where(p.span)}${p.span ? ' ' : ''}${p.severity}: ${p.message} [${p.code}]\n`);
+}
+
+function fmt(v: number | null | undefined): string {
+  return v === null || v === undefined ? '-' : pyFloatRepr(v);
+}
+
+function groupsText(result: ResolveResult, listing: ListingResult, perGroup: boolean): string {
+  const numel = new Map(listing.listing.params.map((p) => [p.name, p.shape.reduce((a, b) => a * b, 1)]));
+  let out = '';
+  for (const opt of result.optimizers) {
+    out += header(opt);
+    if (opt.error) {
+      out += `  the framework raises: ${opt.error.type}: ${opt.error.message}\n`;
+      continue;
+    }
+    out += perGroup ? frameworkGroups(opt) : aggregatedGroups(opt, numel);
+    for (const e of opt.excluded.slice(0, 5)) out += `  not optimized: ${e.name} (${e.reason})\n`;
+    if (opt.excluded.length > 5) out += `  ... and ${opt.excluded.length - 5} more not optimized\n`;
+  }
+  return out;
+}
+
+function header(opt: ResolvedOptimizer): string {
+  const name = opt.name ? `optimizer '${opt.name}'` : 'optimizer';
+  const scale = opt.lrScaleDeferred ? ' (lr_scale is applied later by the framework\'s scheduler)' : '';
+  return `${name}: ${opt.optimizerType || '?'} via ${opt.scheme}, ${opt.groups.length} param groups, ${opt.params.length} parameters${scale}\n`;
+}
+
+function aggregatedGroups(opt: ResolvedOptimizer, numel: Map<string, number>): string {
+  const rows = [['set', 'params', 'numel', 'lr', 'weight_decay', 'lr·wd', 'lr_scale', 'rule', 'examples']];
+  aggregate(opt, (n) => numel.get(n) ?? 0).forEach((g, i) => {
+    const first = opt.params[g.params[0]];
+    const examples = g.params.slice(0, 2).map((p) => opt.params[p].name).join(', ') + (g.params.length > 2 ? ', ...' : '');
+    const lrwd = g.lr !== null && g.weightDecay !== null ? g.lr * g.weightDecay : null;
+    rows.push([String(i), String(g.params.length), compactCount(g.numel), fmt(g.lr), fmt(g.weightDecay), fmt(lrwd), fmt(g.lrScale), first?.trace.label ?? '', examples]);
+  });
+  return table(rows);
+}
+
+function frameworkGroups(opt: ResolvedOptimizer): string {
+  const rows = [['group', 'params', 'lr', 'weight_decay', 'settings', 'first param']];
+  opt.groups.forEach((g, i) => {
+    const map = new Map(g.entries);
+    const settings = g.entries.slice(0, g.explicit).filter(([k]) => k !== 'lr' && k !== 'weight_decay' && k !== 'param_names').map(([k]) => k).join(',');
+    rows.push([String(i), String(g.params.length), fmt(Number(map.get('lr') ?? NaN)), fmt(Number(map.get('weight_decay') ?? NaN)), settings, g.params[0] ?? '']);
+  });
+  return table(rows);
+}
+
+function explainText(result: ResolveResult, name: string): string {
+  const lines: string[] = [];
+  for (const opt of result.optimizers) {
+    const p = opt.params.find((x) => x.name === name);
+    if (p) lines.push(...explainParam(opt, p), '');
+    const excluded = opt.excluded.find((x) => x.name === name);
+    if (excluded) lines.push(`${name}: not optimized (${excluded.reason})`, '');
+  }
+  return lines.length ? lines.join('\n') : `${name}: no such parameter in any optimizer\n`;
+}
