@@ -10,6 +10,7 @@ import { getDict, typeName } from './cfg.ts';
 import { resolveFactory } from './factories.ts';
 import { resolveMMSegLayerDecay, resolveMMSegLegacyLayerDecay } from './mmsegLayerDecay.ts';
 import { resolveMultiOptim } from './multiOptim.ts';
+import { resolveMmcvDefault } from './mmcvDefault.ts';
 import { registerConstructor, resolveOptimWrapper } from './optimWrapper.ts';
 import { createOptimizerV2 } from './timm.ts';
 import { timmArgsToKwargs } from './timmOptimizers.ts';
@@ -19,6 +20,7 @@ import type { ResolveDiagnostic, ResolveResult } from './types.ts';
 registerConstructor('LearningRateDecayOptimizerConstructor', resolveMMSegLayerDecay);
 registerConstructor('LayerDecayOptimizerConstructor', resolveMMSegLegacyLayerDecay);
 registerConstructor('LayerDecayOptimWrapperConstructor', resolveTutorialDepthDecay);
+registerConstructor('DefaultOptimizerConstructor', resolveMmcvDefault);
 
 export * from './types.ts';
 
@@ -66,7 +68,9 @@ function shorthandWrapper(root: PyDict, optimizer: PyDict, diagnostics: ResolveD
     if (v !== undefined) ow.set(k, v, root.keySpans.get(k), root.valueSpans.get(k));
   }
   if (legacy) {
-    diagnostics.push({ severity: 'warning', code: 'legacy-optimizer-config', message: 'paramwise_cfg/constructor inside optimizer= is the mmcv 1.x layout; resolved with MMEngine semantics (MMEngine expects them in optim_wrapper beside optimizer).', span: optimizer.span });
+    // Old OpenMMLab configs ran on mmcv 1.x's runner: its constructor has other defaults.
+    if (!ow.has('constructor')) ow.set('constructor', 'DefaultOptimizerConstructor');
+    diagnostics.push({ severity: 'info', code: 'legacy-optimizer-config', message: 'paramwise_cfg inside optimizer= is the mmcv 1.x layout: resolved with mmcv 1.x DefaultOptimizerConstructor semantics. Under MMEngine it belongs in optim_wrapper beside optimizer.', span: optimizer.span });
   }
   return ow;
 }
