@@ -5,6 +5,8 @@ import { nodeIO, type Command } from './io.ts';
 const commands: Record<string, () => Promise<Command>> = {
   conformance: async () => (await import('./commands/conformance.ts')).conformanceCommand,
   groups: async () => (await import('./commands/groups.ts')).groupsCommand,
+  resolve: async () => (await import('./commands/resolve.ts')).resolveCommand,
+  schedule: async () => (await import('./commands/schedule.ts')).scheduleCommand,
   'optim-check': async () => (await import('./commands/optimCheck.ts')).optimCheckCommand,
 };
 

@@ -1,0 +1,32 @@
+// `paramwise resolve <config>... --json`: for each config, the optimizer-related keys as
+// MMEngine's Config.fromfile(path).to_dict() holds them, or {"error": ...}.
+
+import { loadConfig, optimizerKeys } from '../../core/config/index.ts';
+import { PyDict, pyJson } from '../../core/pyvalue.ts';
+import { parseArgs } from '../args.ts';
+import { makeLocator } from '../format.ts';
+import type { Command } from '../io.ts';
+import { configHost } from '../nodeHost.ts';
+
+export const resolveCommand: Command = async (argv, io) => {
+  const args = parseArgs(argv, ['json']);
+  const paths = args.positionals;
+  if (!paths.length) {
+    io.stderr('usage: paramwise resolve <config>... --json\n');
+    return 2;
+  }
+  const host = configHost(io);
+  const where = makeLocator(io);
+  const out = new PyDict();
+  let failures = 0;
+  paths.forEach((path, i) => {
+    if (paths.length > 20 && i % 25 === 0) io.stderr(`[${i}/${paths.length}] ${path}\n`);
+    const loaded = loadConfig(path, host);
+    const keys = optimizerKeys(loaded);
+    if (keys.has('error')) failures++;
+    for (const d of loaded.diagnostics) if (d.severity === 'error') io.stderr(`${where(d.span)} error: ${d.message} [${d.code}]\n`);
+    out.set(path, keys);
+  });
+  io.stdout(pyJson(out, args.flags.has('json') ? 1 : 2) + '\n');
+  return failures ? 1 : 0;
+};
