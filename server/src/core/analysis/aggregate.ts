@@ -26,13 +26,18 @@ export function aggregate(opt: ResolvedOptimizer, numelOf: (name: string) => num
   opt.params.forEach((p, i) => {
     if (firstParamOfGroup[p.group] === undefined) firstParamOfGroup[p.group] = i;
   });
+  // Groups with identical settings usually share one entries array: sign each array once.
+  const signatures = new Map<Entry[], string>();
   opt.groups.forEach((g, gi) => {
-    const settings = g.entries.slice(0, g.explicit).filter(([k]) => !NOT_SETTINGS.has(k));
-    const signature = settings.map(([k, v]) => `${k}=${signatureOf(v)}`).join('|');
+    let signature = signatures.get(g.entries);
+    if (signature === undefined) {
+      signature = settingsOf(g).map(([k, v]) => `${k}=${signatureOf(v)}`).join('|');
+      signatures.set(g.entries, signature);
+    }
     let agg = bySignature.get(signature);
     if (!agg) {
       const map = new Map(g.entries);
-      agg = { settings, lr: num(map.get('lr')), weightDecay: num(map.get('weight_decay')), lrScale: toNumber(map.get('lr_scale')), params: [], groups: [], numel: 0 };
+      agg = { settings: settingsOf(g), lr: num(map.get('lr')), weightDecay: num(map.get('weight_decay')), lrScale: toNumber(map.get('lr_scale')), params: [], groups: [], numel: 0 };
       bySignature.set(signature, agg);
     }
     agg.groups.push(gi);
@@ -43,6 +48,10 @@ export function aggregate(opt: ResolvedOptimizer, numelOf: (name: string) => num
     }
   });
   return [...bySignature.values()];
+}
+
+function settingsOf(g: { entries: Entry[]; explicit: number }): Entry[] {
+  return g.entries.slice(0, g.explicit).filter(([k]) => !NOT_SETTINGS.has(k));
 }
 
 function signatureOf(v: PyValue): string {

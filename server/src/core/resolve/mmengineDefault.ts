@@ -8,6 +8,7 @@ import { get, getDict, getSet, spanOf } from './cfg.ts';
 import { finalize, optimizerKwargs } from './finalize.ts';
 import { isDcn, isDepthwiseConv, isNorm, parentPath } from './moduleKinds.ts';
 import { sortedCustomKeys } from './customKeys.ts';
+import { KeyMatcher } from './keyMatcher.ts';
 import { plainParamsGroup } from './plainGroup.ts';
 import type { Entry, RawGroup, ResolvedOptimizer, ResolveDiagnostic, RuleTrace } from './types.ts';
 
@@ -87,15 +88,20 @@ interface Rules {
   baseWd: PyValue | undefined;
   mult: (key: string) => PyValue | undefined;
   bypassDuplicate: boolean;
+  /** Which of the six multipliers are set (read once, not per parameter). */
+  has: Record<string, boolean>;
   /** Parameters that hit the same rules get the same group settings and trace objects. */
-  memo: Map<string, { entries: Entry[]; trace: RuleTrace }>;
+  memo: Map<number | string, Map<number, { entries: Entry[]; trace: RuleTrace }>>;
+  matcher: KeyMatcher;
 }
 
 function addParams(listing: ModelListing, paramwise: PyDict, baseLr: PyValue | undefined, baseWd: PyValue | undefined, excluded: ResolvedOptimizer['excluded']): RawGroup[] {
   const customKeys = getDict(paramwise, 'custom_keys');
+  const sortedKeys = sortedCustomKeys(customKeys);
   const rules: Rules = {
-    paramwise, customKeys, sortedKeys: sortedCustomKeys(customKeys), baseLr, baseWd,
+    paramwise, customKeys, sortedKeys, baseLr, baseWd, matcher: new KeyMatcher(sortedKeys),
     mult: (key) => getSet(paramwise, key), bypassDuplicate: pyTruthy(get(paramwise, 'bypass_duplicate')), memo: new Map(),
+    has: Object.fromEntries([...LR_RULES, ...WD_RULES].map((k) => [k, getSet(paramwise, k) !== undefined])),
   };
   const dcnParents = new Set(listing.modules.filter(isDcn).map((m) => m.path));
   const groups: RawGroup[] = [];
@@ -116,7 +122,7 @@ function addParams(listing: ModelListing, paramwise: PyDict, baseLr: PyValue | u
         excluded.push({ name: fullName, reason: 'requires_grad=False: skipped by add_params' });
         continue;
       }
-      placed.add(p.tensorId);
+      if (rules.bypassDuplicate) placed.add(p.tensorId);
       const { entries, trace } = paramGroupFor(norm, dw, p.name === 'bias', p.shape.length, module.path, matchName, isDcnModule, rules);
       groups.push({ entries, params: [{ name: fullName, tensorId: p.tensorId, shape: p.shape, requiresGrad: true, module }], traces: [trace] });
     }
@@ -125,16 +131,19 @@ function addParams(listing: ModelListing, paramwise: PyDict, baseLr: PyValue | u
 }
 
 function paramGroupFor(norm: boolean, dw: boolean, bias: boolean, ndim: number, prefix: string, matchName: string, isDcnModule: boolean, r: Rules): { entries: Entry[]; trace: RuleTrace } {
-  let memoKey = '';
-  for (const k of r.sortedKeys) if (matchName.includes(k)) memoKey += k + '\0';
+  const keysHit = r.matcher.matchId(matchName);
   const flags = ruleFlags(norm, dw, bias, ndim, prefix, isDcnModule, r);
-  memoKey += flags;
-  let outcome = r.memo.get(memoKey);
+  let byFlags = r.memo.get(keysHit);
+  if (!byFlags) {
+    byFlags = new Map();
+    r.memo.set(keysHit, byFlags);
+  }
+  let outcome = byFlags.get(flags);
   if (!outcome) {
     const candidates = flagsToCandidates(flags);
-    const matching = r.sortedKeys.filter((k) => matchName.includes(k));
+    const matching = r.matcher.keysOf(keysHit);
     outcome = matching.length ? customGroup(matching, candidates, r) : ruleGroup(candidates, ndim, r);
-    r.memo.set(memoKey, outcome);
+    byFlags.set(flags, outcome);
   }
   return outcome;
 }
@@ -146,12 +155,13 @@ const FLAT_IGNORED = 64;
 
 function ruleFlags(norm: boolean, dw: boolean, bias: boolean, ndim: number, prefix: string, isDcnModule: boolean, r: Rules): number {
   let f = 0;
-  if (bias && !(norm || isDcnModule) && r.mult('bias_lr_mult') !== undefined) f |= 1;
-  if (isDcnModule && prefix.includes('conv_offset') && r.mult('dcn_offset_lr_mult') !== undefined) f |= 2;
-  if (norm && r.mult('norm_decay_mult') !== undefined) f |= 4;
-  if (bias && !isDcnModule && r.mult('bias_decay_mult') !== undefined) f |= 8;
-  if (dw && r.mult('dwconv_decay_mult') !== undefined) f |= 16;
-  if (ndim === 1 && !isDcnModule && r.mult('flat_decay_mult') !== undefined) f |= 32;
+  const has = r.has;
+  if (bias && !(norm || isDcnModule) && has.bias_lr_mult) f |= 1;
+  if (isDcnModule && has.dcn_offset_lr_mult && prefix.includes('conv_offset')) f |= 2;
+  if (norm && has.norm_decay_mult) f |= 4;
+  if (bias && !isDcnModule && has.bias_decay_mult) f |= 8;
+  if (dw && has.dwconv_decay_mult) f |= 16;
+  if (ndim === 1 && !isDcnModule && has.flat_decay_mult) f |= 32;
   if (ndim === 1) f |= FLAT_IGNORED;
   return f;
 }

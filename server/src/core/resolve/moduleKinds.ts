@@ -14,14 +14,26 @@ const NORM_BASES_PLAIN = new Set([
   '_BatchNorm', '_InstanceNorm', 'GroupNorm', 'LayerNorm', 'BatchNorm1d', 'BatchNorm2d', 'BatchNorm3d',
   'SyncBatchNorm', 'InstanceNorm1d', 'InstanceNorm2d', 'InstanceNorm3d',
 ]);
+const CONV2D_QUALIFIED = new Set(['torch.nn.modules.conv.Conv2d']);
+const CONV2D_PLAIN = new Set(['Conv2d']);
+const DCN_PLAIN = new Set(['DeformConv2d', 'ModulatedDeformConv2d']);
 const DCN_QUALIFIED = new Set([
   'mmcv.ops.deform_conv.DeformConv2d',
   'mmcv.ops.modulated_deform_conv.ModulatedDeformConv2d',
 ]);
 
+// Large models repeat a few classes many times: answer each (class, question) once.
+const answers = new Map<string, boolean>();
+
 function hasBase(m: ModuleEntry, qualified: Set<string>, plain: Set<string>): boolean {
-  if (m.mroQualified.length) return m.mroQualified.some((q) => qualified.has(q));
-  return m.mro.some((c) => plain.has(c)) || plain.has(m.className);
+  const classKey = m.mroQualified.length ? m.mroQualified[0] : `${m.className}|${m.mro.join(',')}`;
+  const cacheKey = `${classKey}\0${qualified.values().next().value}`;
+  let answer = answers.get(cacheKey);
+  if (answer === undefined) {
+    answer = m.mroQualified.length ? m.mroQualified.some((q) => qualified.has(q)) : m.mro.some((c) => plain.has(c)) || plain.has(m.className);
+    answers.set(cacheKey, answer);
+  }
+  return answer;
 }
 
 /** MMEngine/mmpretrain `is_norm`: torch _BatchNorm, _InstanceNorm, GroupNorm, LayerNorm or a subclass. */
@@ -30,7 +42,7 @@ export function isNorm(m: ModuleEntry | undefined): boolean {
 }
 
 export function isConv2d(m: ModuleEntry | undefined): boolean {
-  return !!m && hasBase(m, new Set(['torch.nn.modules.conv.Conv2d']), new Set(['Conv2d']));
+  return !!m && hasBase(m, CONV2D_QUALIFIED, CONV2D_PLAIN);
 }
 
 /** `isinstance(module, nn.Conv2d) and module.in_channels == module.groups`. */
@@ -46,7 +58,7 @@ export function isDepthwiseConv(m: ModuleEntry | undefined): boolean {
 
 /** mmcv's DeformConv2d / ModulatedDeformConv2d (their `conv_offset` children get dcn_offset_lr_mult). */
 export function isDcn(m: ModuleEntry | undefined): boolean {
-  return !!m && hasBase(m, DCN_QUALIFIED, new Set(['DeformConv2d', 'ModulatedDeformConv2d']));
+  return !!m && hasBase(m, DCN_QUALIFIED, DCN_PLAIN);
 }
 
 /** Parent path of a dotted module path ('' for top-level children, undefined for the root). */

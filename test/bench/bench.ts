@@ -1,0 +1,82 @@
+// `npm run bench`: every speed budget the issues name, measured on this machine, printed as
+// figures and ratios to the budget. Not a test: numbers, not pass/fail.
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../../server/src/core/config/index.ts';
+import { readListing } from '../../server/src/core/listing/index.ts';
+import { resolveConfig } from '../../server/src/core/resolve/index.ts';
+import { aggregate } from '../../server/src/core/analysis/aggregate.ts';
+import { configWith30Keys, moeModel, plainDump } from './synthetic.ts';
+import { paramsText } from './paramsText.ts';
+
+interface Row { name: string; value: number; unit: string; budget?: number }
+const rows: Row[] = [];
+
+function report(name: string, value: number, unit: string, budget?: number): void {
+  rows.push({ name, value, unit, budget });
+  const ratio = budget ? `  (${(value / budget).toFixed(2)}× of budget ${budget} ${unit})` : '';
+  console.log(`${name.padEnd(58)} ${value.toFixed(unit === 'ms' ? 1 : 2).padStart(10)} ${unit}${ratio}`);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** parse + resolve + aggregate of an n-parameter MoE listing with 30 custom_keys. */
+function coreRun(text: string, root: ReturnType<typeof loadConfig>['root']): number {
+  const t0 = performance.now();
+  const listing = readListing(text, 'synthetic.params');
+  const result = resolveConfig(root, listing.listing);
+  aggregate(result.optimizers[0]);
+  return performance.now() - t0;
+}
+
+function benchCore(): void {
+  console.log('\n# core resolver (issue 2): parse + resolve + aggregate, 30 custom_keys');
+  const cfg = loadConfig('bench_config.py', { readFile: () => configWith30Keys() });
+  const perK: number[] = [];
+  for (const n of [10_000, 20_000, 50_000, 100_000]) {
+    const model = moeModel(n);
+    for (const [format, text] of [['.params', paramsText(model)], ['plain dump', plainDump(model)]] as const) {
+      for (let i = 0; i < 3; i++) coreRun(text, cfg.root);
+      const ms = median(Array.from({ length: 7 }, () => coreRun(text, cfg.root)));
+      report(`${n / 1000}k params, ${format}`, ms, 'ms', n === 100_000 ? 150 : undefined);
+      if (format === '.params') perK.push(ms / (n / 1000));
+    }
+  }
+  report('growth 10k→100k: ms per 1k params at 100k / at 10k', perK[perK.length - 1] / perK[0], '×');
+}
+
+async function optional(file: string, fn: string, title: string): Promise<void> {
+  const path = join(import.meta.dirname, file);
+  if (!existsSync(path)) {
+    console.log(`\n# ${title}: not available (${file} missing)`);
+    return;
+  }
+  console.log(`\n# ${title}`);
+  try {
+    const mod = (await import(path)) as Record<string, () => Promise<Record<string, number | { value: number; unit: string; budget?: number }>>>;
+    const figures = await mod[fn]();
+    for (const [name, v] of Object.entries(figures)) {
+      if (typeof v === 'number') report(name, v, name.includes('RSS') || name.includes('MB') ? 'MB' : name.includes('/s') ? 'steps/s' : name.includes('×') || name.includes('ratio') ? '×' : 'ms');
+      else report(name, v.value, v.unit, v.budget);
+    }
+  } catch (e) {
+    console.log(`  failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`paramwise bench — node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
+  benchCore();
+  await optional('lsp.bench.ts', 'benchLsp', 'language server (issue 3)');
+  await optional('explorer.bench.ts', 'benchExplorer', 'group explorer (issue 4)');
+  await optional('smoke.bench.ts', 'benchSmoke', 'smoke training (issue 5)');
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
