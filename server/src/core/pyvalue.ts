@@ -1,3 +1,5 @@
+import { exactIntPow } from './numeric/exactPow.ts';
+
 // The value model shared by every config reader and resolver.
 // Python keeps `1` (int) and `1.0` (float) apart, and the frameworks' own messages and
 // group dumps show the difference (`TypeError: ... 'NoneType' and 'int'`, `"momentum": 0`),
@@ -276,9 +278,23 @@ export function pyEquals(a: PyValue | undefined, b: PyValue | undefined): boolea
   return a === b;
 }
 
+// Layer scales repeat the same few powers for every parameter of a layer.
+const powCache = new Map<string, number>();
+function cachedIntPow(x: number, k: number): number {
+  const key = `${x}|${k}`;
+  let v = powCache.get(key);
+  if (v === undefined) {
+    v = exactIntPow(x, k);
+    if (powCache.size > 10000) powCache.clear();
+    powCache.set(key, v);
+  }
+  return v;
+}
+
 /** Python `a ** b` for numbers: int ** non-negative int stays an int. */
 export function pyPow(a: PyValue | undefined, b: PyValue | undefined): bigint | number {
   if (typeof a === 'bigint' && typeof b === 'bigint' && b >= 0n) return a ** b;
+  if ((typeof a === 'number' || typeof a === 'bigint') && typeof b === 'bigint') return cachedIntPow(Number(a), Number(b));
   const x = toNumber(a);
   const y = toNumber(b);
   if (x === undefined || y === undefined) {

@@ -1,4 +1,4 @@
-// `paramwise groups <config> --params <listing> [--format table|json] [--explain NAME] [--per-group]`
+// `paramwise groups <config> --params <listing> [--format table|json] [--explain NAME] [--per-group] [--layer-rules FILE]`
 
 import { loadConfig } from '../../core/config/index.ts';
 import { readListing } from '../../core/listing/index.ts';
@@ -20,7 +20,7 @@ export const groupsCommand: Command = async (argv, io) => {
   const configPath = args.positionals[0];
   const listingPath = flagString(args, 'params');
   if (!configPath || !listingPath) {
-    io.stderr('usage: paramwise groups <config> --params <listing> [--format table|json] [--explain NAME] [--per-group]\n');
+    io.stderr('usage: paramwise groups <config> --params <listing> [--format table|json] [--explain NAME] [--per-group] [--layer-rules FILE]\n');
     return 2;
   }
   const loaded = loadConfig(configPath, configHost(io));
@@ -30,8 +30,11 @@ export const groupsCommand: Command = async (argv, io) => {
     return 2;
   }
   const listing = readListing(bytes, listingPath);
-  const result = resolveConfig(loaded.root, listing.listing);
-  const problems: Problem[] = [...loaded.diagnostics, ...listing.problems, ...result.diagnostics];
+  const rulesPath = flagString(args, 'layer-rules');
+  const rules = rulesPath ? loadConfig(rulesPath, configHost(io)) : undefined;
+  const result = resolveConfig(loaded.root, listing.listing, { layerRules: rules?.root.get('layer_rules') });
+  const problems: Problem[] = [...loaded.diagnostics, ...listing.problems, ...(rules?.diagnostics ?? []), ...result.diagnostics];
+  if (rules && !rules.root.has('layer_rules')) problems.push({ severity: 'error', code: 'layer-rules-file', message: `${rulesPath}: expected a top-level 'layer_rules' list of (pattern, layer) pairs` });
   if (flagString(args, 'format') === 'json') {
     io.stdout(resultJson(result, problems) + '\n');
   } else {

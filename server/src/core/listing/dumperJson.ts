@@ -1,7 +1,10 @@
 // Reads the dumper's JSON, which is also the conformance corpus' model format, as it is.
 
 import type { BackboneInfo, FlatParam, ListingProblem, ListingResult, LocalParam, ModelHooks, ModelListing, ModuleEntry } from './model.ts';
-import { jsonErrorPosition } from './jsonErrors.ts';
+import { jsonErrorInfo } from './jsonErrors.ts';
+import { normalizeBackbone } from './backbone.ts';
+import { ListingBuilder, namedParameters } from './listingBuilder.ts';
+import { inferModuleKinds } from './inferKinds.ts';
 
 interface RawParam { name: string; shape: number[]; requires_grad?: boolean; tensor_id?: number; dtype?: string }
 interface RawModule {
@@ -26,32 +29,45 @@ export function readDumperJson(text: string, file: string): ListingResult {
   try {
     raw = JSON.parse(text) as RawModel;
   } catch (e) {
-    const offset = jsonErrorPosition(text, e);
-    problems.push({ severity: 'error', code: 'listing-json-syntax', message: `Not valid JSON: ${(e as Error).message}`, span: { file, start: offset, end: Math.min(text.length, offset + 1) } });
+    const info = jsonErrorInfo(text, e);
+    const truncated = info.offset >= text.trimEnd().length ? ' The file ends early: was it cut off while being written?' : '';
+    problems.push({ severity: 'error', code: 'listing-json-syntax', message: `Not valid JSON: ${info.message}.${truncated}`, span: { file, start: info.offset, end: info.offset + Math.max(1, info.length) } });
     return { listing: emptyListing(file), problems };
   }
   if (!raw || typeof raw !== 'object' || (!Array.isArray(raw.modules) && !Array.isArray(raw.params))) {
     problems.push({ severity: 'error', code: 'listing-json-shape', message: 'A model listing needs a "modules" or "params" array (the paramwise dumper format).', span: { file, start: 0, end: 1 } });
     return { listing: emptyListing(file), problems };
   }
-  const params: FlatParam[] = (raw.params ?? []).filter(validParam).map((p, i) => ({
-    name: p.name, shape: p.shape, requiresGrad: p.requires_grad !== false, tensorId: p.tensor_id ?? -1 - i, dtype: p.dtype,
-  }));
-  const modules = Array.isArray(raw.modules) ? raw.modules.map(toModule) : [];
+  const rawParams = Array.isArray(raw.params) ? raw.params : [];
+  const params: FlatParam[] = rawParams.filter(validParam).map((p, i) => withDtype<FlatParam>({
+    name: p.name, shape: p.shape, requiresGrad: p.requires_grad !== false, tensorId: p.tensor_id ?? -1 - i,
+  }, p.dtype));
+  const rawModules = Array.isArray(raw.modules) ? raw.modules : [];
+  const modules = rawModules.filter(validModule).map(toModule);
   const listing: ModelListing = {
     modelId: raw.model_id, format: 'dumper-json', file, env: raw.meta?.env,
     modules: modules.length ? modules : modulesFromFlat(params),
     params: params.length ? params : flatFromModules(modules),
     hooks: toHooks(raw.meta?.hooks ?? {}),
-    backbone: raw.meta?.mmpretrain_backbone ?? raw.meta?.backbone,
+    backbone: normalizeBackbone(raw.meta?.mmpretrain_backbone ?? raw.meta?.backbone),
   };
-  const dropped = (raw.params ?? []).length - params.length;
-  if (dropped > 0) problems.push({ severity: 'warning', code: 'listing-bad-entry', message: `${dropped} parameter entries without a name or shape were skipped.` });
+  if (listing.backbone === undefined) delete listing.backbone;
+  const dropped = rawParams.length - params.length + rawModules.length - modules.length;
+  if (dropped > 0) problems.push({ severity: 'warning', code: 'listing-bad-entry', message: `${dropped} module or parameter entries without a name or shape were skipped.`, span: { file, start: 0, end: 1 } });
   return { listing, problems };
 }
 
 function validParam(p: RawParam): boolean {
-  return !!p && typeof p.name === 'string' && Array.isArray(p.shape);
+  return !!p && typeof p === 'object' && typeof p.name === 'string' && Array.isArray(p.shape) && p.shape.every((d) => typeof d === 'number');
+}
+
+function validModule(m: RawModule): boolean {
+  return !!m && typeof m === 'object' && (m.path === undefined || typeof m.path === 'string');
+}
+
+function withDtype<T extends { dtype?: string }>(value: T, dtype: unknown): T {
+  if (typeof dtype === 'string') value.dtype = dtype;
+  return value;
 }
 
 function toModule(m: RawModule, index: number): ModuleEntry {
@@ -59,13 +75,14 @@ function toModule(m: RawModule, index: number): ModuleEntry {
   return {
     path: m.path ?? '', className: m.class ?? 'Module', mroQualified, mro: m.mro ?? mroQualified.map(lastSegment),
     moduleId: m.module_id ?? index, attrs: m.attrs ?? {},
-    params: (m.params ?? []).filter(validParam).map((p, i): LocalParam => ({
-      name: p.name, shape: p.shape, requiresGrad: p.requires_grad !== false, tensorId: p.tensor_id ?? -1000000 - index * 1000 - i, dtype: p.dtype,
-    })),
+    params: (Array.isArray(m.params) ? m.params : []).filter(validParam).map((p, i) => withDtype<LocalParam>({
+      name: p.name, shape: p.shape, requiresGrad: p.requires_grad !== false, tensorId: p.tensor_id ?? -1000000 - index * 1000 - i,
+    }, p.dtype)),
   };
 }
 
-function toHooks(h: Record<string, unknown>): ModelHooks {
+function toHooks(raw: unknown): ModelHooks {
+  const h = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
   return {
     // A key the dumper wrote as null means "the model has no such method"; a missing key means unknown.
     noWeightDecay: h.no_weight_decay as string[] | null | undefined,
@@ -78,64 +95,18 @@ function toHooks(h: Record<string, unknown>): ModelHooks {
 
 const lastSegment = (q: string): string => q.slice(q.lastIndexOf('.') + 1);
 
-/** A listing with only flat params: one module per parent path, in first-appearance order. */
+/** A listing with only flat params: modules built from the names, their classes inferred. */
 export function modulesFromFlat(params: FlatParam[]): ModuleEntry[] {
-  const byPath = new Map<string, ModuleEntry>();
-  const ensure = (path: string): ModuleEntry => {
-    let m = byPath.get(path);
-    if (!m) {
-      if (path) ensure(path.includes('.') ? path.slice(0, path.lastIndexOf('.')) : '');
-      m = { path, className: 'Module', mro: ['Module', 'object'], mroQualified: [], moduleId: byPath.size, attrs: {}, params: [], inferred: ['class'] };
-      byPath.set(path, m);
-    }
-    return m;
-  };
-  ensure('');
+  const builder = new ListingBuilder([]);
   for (const p of params) {
-    const dot = p.name.lastIndexOf('.');
-    ensure(dot < 0 ? '' : p.name.slice(0, dot)).params.push({
-      name: dot < 0 ? p.name : p.name.slice(dot + 1), shape: p.shape, requiresGrad: p.requiresGrad, tensorId: p.tensorId, dtype: p.dtype,
-    });
+    builder.addParam({ name: p.name, shape: p.shape, requiresGrad: p.requiresGrad, dtype: p.dtype, span: p.span, tensorId: p.tensorId });
   }
-  return preorder(byPath);
+  return builder.finish(inferModuleKinds).modules;
 }
 
-/** Pre-order over the module tree (a module, then its children in first-appearance order). */
-function preorder(byPath: Map<string, ModuleEntry>): ModuleEntry[] {
-  const children = new Map<string, string[]>();
-  for (const path of byPath.keys()) {
-    if (!path) continue;
-    const parent = path.includes('.') ? path.slice(0, path.lastIndexOf('.')) : '';
-    const list = children.get(parent) ?? [];
-    list.push(path);
-    children.set(parent, list);
-  }
-  const out: ModuleEntry[] = [];
-  const stack = [''];
-  while (stack.length) {
-    const path = stack.pop()!;
-    out.push(byPath.get(path)!);
-    const kids = children.get(path) ?? [];
-    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
-  }
-  return out;
-}
-
-/** named_parameters(): the walk de-duplicated by tensor identity, first name wins. */
+/** named_parameters(): the walk de-duplicated by module, then by tensor identity; first name wins. */
 export function flatFromModules(modules: ModuleEntry[]): FlatParam[] {
-  const seen = new Set<number>();
-  const out: FlatParam[] = [];
-  const seenModules = new Set<number>();
-  for (const m of modules) {
-    if (seenModules.has(m.moduleId)) continue;
-    seenModules.add(m.moduleId);
-    for (const p of m.params) {
-      if (seen.has(p.tensorId)) continue;
-      seen.add(p.tensorId);
-      out.push({ name: m.path ? `${m.path}.${p.name}` : p.name, shape: p.shape, requiresGrad: p.requiresGrad, tensorId: p.tensorId, dtype: p.dtype, span: m.span });
-    }
-  }
-  return out;
+  return namedParameters(modules);
 }
 
 export function emptyListing(file: string): ModelListing {

@@ -13,6 +13,8 @@ export interface LocalParam {
   /** Same id = the same Parameter object (tied weights, shared modules). */
   tensorId: number;
   dtype?: string;
+  /** Where this visit of the parameter is written (a .params line); absent for JSON listings. */
+  span?: Span;
 }
 
 export interface ModuleEntry {
@@ -25,7 +27,10 @@ export interface ModuleEntry {
   moduleId: number;
   attrs: Record<string, unknown>;
   params: LocalParam[];
-  /** Facts that were guessed from names and shapes rather than read (for diagnostics). */
+  /**
+   * Facts that were guessed from names and shapes rather than read (for diagnostics), each
+   * `"<fact>: <why>"`, e.g. `"class: BatchNorm2d, from the name 'bn1' and a 1-D weight and bias"`.
+   */
   inferred?: string[];
   /** Where this module's first parameter line is in the listing text. */
   span?: Span;

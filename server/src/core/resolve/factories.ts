@@ -7,6 +7,7 @@ import type { ModelListing } from '../listing/model.ts';
 import { getDict, spanOf } from './cfg.ts';
 import { finalize } from './finalize.ts';
 import { plainParamsGroup } from './plainGroup.ts';
+import { assignLayers, parseLayerRules } from './layerRules.ts';
 import type { Entry, RawGroup, ResolvedOptimizer, ResolveDiagnostic } from './types.ts';
 
 export type FactoryKind = 'convnext' | 'beit';
@@ -33,11 +34,14 @@ export function resolveFactory(kind: FactoryKind, input: FactoryInput, listing: 
   const scheme = kind === 'beit' ? 'beit.layer_decay' as const : 'convnext.layer_decay' as const;
   const args = input.args;
   const weightDecay = args.has('weight_decay') ? args.get('weight_decay')! : 0.05;
-  const values = input.assignerValues === undefined ? defaultAssignerValues(kind, args, listing) : input.assignerValues;
+  const rules = args.get('layer_rules');
+  const assigned = rules !== undefined && rules !== null ? assignLayers(parseLayerRules(rules, diagnostics), listing.params.map((p) => p.name)) : undefined;
+  const values = input.assignerValues !== undefined ? input.assignerValues : assigned ? ruleValues(args, assigned.last) : defaultAssignerValues(kind, args, listing);
   const filter = kind === 'beit' ? pyTruthy(weightDecay) : true;
   try {
     const opt = factoryOptimizer(args, filter ? 0.0 : weightDecay);
-    const groups = filter ? parameterGroups(kind, listing, weightDecay, skipList(kind, input, listing, args), values, args) : [plainParamsGroup(listing)].filter((g) => g.params.length);
+    const layerOf = assigned ? (n: string) => assigned.ids.get(n) ?? assigned.last : undefined;
+    const groups = filter ? parameterGroups(kind, listing, weightDecay, skipList(kind, input, listing, args), values, args, layerOf) : [plainParamsGroup(listing)].filter((g) => g.params.length);
     if (!filter && values) diagnostics.push({ severity: 'warning', code: 'layer-decay-dropped', message: 'weight_decay is 0: the BEiT factory skips get_parameter_groups, so no group has lr_scale and layer decay silently disappears.', span: spanOf(args, 'weight_decay') });
     return finalize({ name: '', scheme, optimizerType: opt.type, kwargs: opt.kwargs, groups, nameResolution: 'named_parameters_order', lrScaleDeferred: true }, diagnostics);
   } catch (e) {
@@ -90,12 +94,18 @@ function layerIdFor(kind: FactoryKind, name: string, numMaxLayer: number): numbe
   return 13;
 }
 
-function parameterGroups(kind: FactoryKind, listing: ModelListing, weightDecay: PyValue, skip: Set<string>, values: PyValue[] | null, args: PyDict): RawGroup[] {
+/** LayerDecayValueAssigner values for user-declared layers: rate ** (last - i). */
+function ruleValues(args: PyDict, last: number): PyValue[] {
+  const ld = args.has('layer_decay') ? args.get('layer_decay')! : 1.0;
+  return Array.from({ length: last + 1 }, (_, i) => pyPow(ld, BigInt(last - i)));
+}
+
+function parameterGroups(kind: FactoryKind, listing: ModelListing, weightDecay: PyValue, skip: Set<string>, values: PyValue[] | null, args: PyDict, layerOf?: (name: string) => number): RawGroup[] {
   const groups = new Map<string, RawGroup>();
   for (const p of listing.params) {
     if (!p.requiresGrad) continue;
     const reason = p.shape.length === 1 ? '1-D' : p.name.endsWith('.bias') ? "name ends with '.bias'" : skip.has(p.name) ? 'in the skip list' : undefined;
-    const layerId = values ? layerIdFor(kind, p.name, values.length) : undefined;
+    const layerId = values ? layerOf?.(p.name) ?? layerIdFor(kind, p.name, values.length) : undefined;
     const name = `${layerId === undefined ? '' : `layer_${layerId}_`}${reason ? 'no_decay' : 'decay'}`;
     let g = groups.get(name);
     if (!g) {

@@ -4,7 +4,7 @@
 //   optimizer=... [paramwise_cfg] the JSON/YAML shorthand and old mmcv-style configs
 //   opt=..., lr=..., layer_decay= timm training args (scheme='convnext'|'beit' for those repos)
 
-import { PyDict, type PyValue } from '../pyvalue.ts';
+import { deepCopy, PyDict, type PyValue } from '../pyvalue.ts';
 import type { ModelListing } from '../listing/model.ts';
 import { getDict, typeName } from './cfg.ts';
 import { resolveFactory } from './factories.ts';
@@ -24,7 +24,13 @@ registerConstructor('DefaultOptimizerConstructor', resolveMmcvDefault);
 
 export * from './types.ts';
 
-export function resolveConfig(root: PyDict, listing: ModelListing): ResolveResult {
+export interface ResolveOptions {
+  /** Layer rules from a side file; the config's own `layer_rules` win. */
+  layerRules?: PyValue;
+}
+
+export function resolveConfig(root: PyDict, listing: ModelListing, options: ResolveOptions = {}): ResolveResult {
+  if (options.layerRules !== undefined) root = withLayerRules(root, options.layerRules);
   const diagnostics: ResolveDiagnostic[] = [];
   const optimWrapper = getDict(root, 'optim_wrapper');
   if (optimWrapper) {
@@ -41,6 +47,18 @@ export function resolveConfig(root: PyDict, listing: ModelListing): ResolveResul
   if (root.has('opt')) return { optimizers: [createOptimizerV2(timmArgsToKwargs(root), listing, diagnostics)], diagnostics };
   diagnostics.push({ severity: 'error', code: 'no-optimizer', message: 'No optimizer found: expected optim_wrapper=dict(optimizer=...), optimizer=dict(...), or timm-style opt/lr/weight_decay.', span: root.span });
   return { optimizers: [], diagnostics };
+}
+
+/** A copy of the config with side-file layer rules where the schemes look for them. */
+function withLayerRules(root: PyDict, rules: PyValue): PyDict {
+  const copy = deepCopy(root);
+  const ow = getDict(copy, 'optim_wrapper');
+  if (ow) {
+    // Only where a paramwise_cfg exists: adding one would switch MMEngine to per-parameter groups.
+    const paramwise = getDict(ow, 'paramwise_cfg');
+    if (paramwise && !paramwise.has('layer_rules')) paramwise.set('layer_rules', rules);
+  } else if (!copy.has('layer_rules')) copy.set('layer_rules', rules);
+  return copy;
 }
 
 /** `optim_wrapper` holding one sub-wrapper per submodule rather than an optimizer. */

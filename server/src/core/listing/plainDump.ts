@@ -1,0 +1,68 @@
+// Reads a plain `name shape` dump (see plainLine.ts for the spellings). Such a dump has no
+// classes, no ties and no hooks: module classes are inferred from names and shapes
+// (inferKinds.ts) and every guess is recorded on the module.
+
+import type { ListingProblem, ListingResult, ModelListing } from './model.ts';
+import { ListingBuilder } from './listingBuilder.ts';
+import { inferModuleKinds } from './inferKinds.ts';
+import { parsePlainLine, type PlainEntry } from './plainLine.ts';
+import { isKnownBuffer } from './stateDictNames.ts';
+
+const REPORTED_LINES = 20;
+
+export function readPlainDump(text: string, file: string): ListingResult {
+  const problems: ListingProblem[] = [];
+  const builder = new ListingBuilder(problems);
+  let unparsed = 0;
+  let buffers = 0;
+  let parsed = 0;
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const next = end + 1;
+    if (end > start && text.charCodeAt(end - 1) === 13) end--;
+    const entry = isBlankOrComment(text, start, end) ? undefined : parseLine(text, start, end);
+    if (entry && isKnownBuffer(entry.name)) buffers++;
+    else if (entry) {
+      parsed++;
+      const span = { file, start: entry.nameStart, end: entry.nameEnd };
+      builder.addParam({ name: entry.name, shape: entry.shape, requiresGrad: entry.requiresGrad, dtype: entry.dtype, span });
+    } else if (!isBlankOrComment(text, start, end) && unparsed++ < REPORTED_LINES) {
+      problems.push({ severity: 'warning', code: 'plain-unparsed-line', message: 'Not a `name shape` line; skipped.', span: { file, start, end: Math.max(end, start + 1) } });
+    }
+    start = next;
+  }
+  summarise(problems, file, { unparsed, buffers, parsed });
+  const { modules, params } = builder.finish(inferModuleKinds);
+  const listing: ModelListing = { format: 'plain-dump', file, modules, params, hooks: {} };
+  return { listing, problems };
+}
+
+/** A line, with terminal colour codes (pasted from a coloured log) blanked out in place. */
+function parseLine(text: string, start: number, end: number): PlainEntry | undefined {
+  const esc = text.indexOf('\u001b', start);
+  if (esc < 0 || esc >= end) return parsePlainLine(text, start, end);
+  const blanked = text.slice(start, end).replace(/\u001b\[[0-9;]*[A-Za-z]/g, (code) => ' '.repeat(code.length));
+  const entry = parsePlainLine(blanked, 0, blanked.length);
+  return entry && { ...entry, nameStart: entry.nameStart + start, nameEnd: entry.nameEnd + start };
+}
+
+function summarise(problems: ListingProblem[], file: string, counts: { unparsed: number; buffers: number; parsed: number }): void {
+  if (counts.unparsed > REPORTED_LINES) {
+    problems.push({ severity: 'warning', code: 'plain-unparsed-line', message: `${counts.unparsed - REPORTED_LINES} more lines were not \`name shape\` lines.` });
+  }
+  if (counts.buffers) {
+    problems.push({ severity: 'info', code: 'listing-buffers-dropped', message: `${counts.buffers} buffers (running_mean, num_batches_tracked, ...) were left out: they are not parameters.` });
+  }
+  if (!counts.parsed) {
+    problems.push({ severity: 'error', code: 'listing-empty', message: 'No `name shape` lines found: expected lines like `backbone.conv1.weight torch.Size([64, 3, 7, 7])`.', span: { file, start: 0, end: 1 } });
+  } else {
+    problems.push({ severity: 'info', code: 'listing-inferred', message: 'A plain dump has no module classes, ties or hooks: classes were inferred from names and shapes. Use paramwise_dump.py for exact results.' });
+  }
+}
+
+function isBlankOrComment(text: string, start: number, end: number): boolean {
+  let i = start;
+  while (i < end && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+  return i === end || text.charCodeAt(i) === 35 || text.startsWith('//', i);
+}
