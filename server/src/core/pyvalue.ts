@@ -302,3 +302,17 @@ export function pyPow(a: PyValue | undefined, b: PyValue | undefined): bigint | 
   }
   return Math.pow(x, y);
 }
+
+/** Python `item in container` for the containers configs hold; TypeError like CPython otherwise. */
+export function pyContains(container: PyValue | undefined, item: string): boolean {
+  if (container instanceof PyDict) return container.has(item);
+  if (typeof container === 'string') return container.includes(item);
+  if (container instanceof PyList) return container.items.some((x) => x === item);
+  throw new PyError('TypeError', `argument of type '${pyTypeName(container)}' is not iterable`);
+}
+
+/** `value.get(...)` / `value.copy()` on something that is not a dict. */
+export function requireDictMethod(v: PyValue | undefined, method: string): PyDict {
+  if (v instanceof PyDict) return v;
+  throw new PyError('AttributeError', `'${pyTypeName(v)}' object has no attribute '${method}'`);
+}

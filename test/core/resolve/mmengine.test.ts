@@ -91,3 +91,10 @@ test('explanations name the winner, the shadowed rules and the arithmetic', () =
   assert.deepEqual(gn.trace.shadowed, ['paramwise_cfg.norm_decay_mult']);
   assert.equal(gn.trace.lrFormula, "0.01 × 0.1 (custom_keys['sub'].lr_mult)");
 });
+
+test('a custom key whose value is not a dict fails the way MMEngine does', () => {
+  const opt = resolveConfig(optimWrapper({ custom_keys: { conv2: 0.1 } }), mmengineExampleModel()).optimizers[0];
+  assert.equal(`${opt.error?.type}: ${opt.error?.message}`, "AttributeError: 'float' object has no attribute 'get'");
+  const noWd = resolveConfig(optimWrapper({ custom_keys: { conv2: 0.1 } }, { type: 'SGD', lr: 0.01 }), mmengineExampleModel()).optimizers[0];
+  assert.equal(`${noWd.error?.type}: ${noWd.error?.message}`, "TypeError: argument of type 'float' is not iterable");
+});

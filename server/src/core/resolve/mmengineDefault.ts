@@ -2,7 +2,7 @@
 // rule for rule: validation in __init__, the `if not paramwise_cfg` shortcut, and add_params'
 // recursive walk with custom_keys first and norm > bias > depth-wise > flat after.
 
-import { PyDict, PyError, pyMul, pyRepr, pyTruthy, type PyValue } from '../pyvalue.ts';
+import { PyDict, PyError, pyContains, pyMul, pyRepr, pyTruthy, requireDictMethod, type PyValue } from '../pyvalue.ts';
 import type { ModelListing } from '../listing/model.ts';
 import { get, getDict, getSet, spanOf } from './cfg.ts';
 import { finalize, optimizerKwargs } from './finalize.ts';
@@ -40,7 +40,7 @@ export function validateDefaultCfg(optimWrapper: PyDict): { optimizer: PyDict; p
   if (baseWd === undefined) {
     const keys = customKeys instanceof PyDict ? customKeys : new PyDict();
     for (const [key, cfg] of keys.items) {
-      if (cfg instanceof PyDict && cfg.has('decay_mult')) throw new PyError('ValueError', 'base_wd should not be None', cfg.keySpans.get('decay_mult') ?? keys.keySpans.get(key));
+      if (pyContains(cfg, 'decay_mult')) throw new PyError('ValueError', 'base_wd should not be None', (cfg instanceof PyDict ? cfg.keySpans.get('decay_mult') : undefined) ?? keys.keySpans.get(key));
     }
     for (const key of ['bias_decay_mult', 'norm_decay_mult', 'dwconv_decay_mult']) {
       if (paramwise.has(key)) throw new PyError('ValueError', 'base_wd should not be None', paramwise.keySpans.get(key));
@@ -198,7 +198,7 @@ function ruleGroup(candidates: Candidates, ndim: number, r: Rules): { entries: E
 
 function customGroup(matching: string[], candidates: Candidates, r: Rules): { entries: Entry[]; trace: RuleTrace } {
   const key = matching[0];
-  const cfg = r.customKeys!.get(key);
+  const cfg = requireDictMethod(r.customKeys!.get(key), 'get');
   const group = new Map<string, PyValue>();
   const lrMult = cfg instanceof PyDict && cfg.has('lr_mult') ? cfg.get('lr_mult') : 1.0;
   group.set('lr', pyMul(r.baseLr, lrMult));

@@ -3,7 +3,7 @@
 // custom key > norm > bias > flat (only when a base weight_decay exists), and
 // lr = base_lr * rate ** (max_id - layer_id - 1) written over any custom lr.
 
-import { PyDict, PyError, pyMul, pyPow, pyRepr, pyTruthy, toNumber, type PyValue } from '../pyvalue.ts';
+import { PyDict, PyError, pyMul, pyPow, pyRepr, pyTruthy, requireDictMethod, toNumber, type PyValue } from '../pyvalue.ts';
 import type { ModelListing, ModuleEntry } from '../listing/model.ts';
 import { getDict, getSet, spanOf } from './cfg.ts';
 import { firstMatchingKey, sortedCustomKeys } from './customKeys.ts';
@@ -84,7 +84,7 @@ function weightDecayRule(group: Map<string, PyValue>, p: { module: ModuleEntry; 
   if (p.local === 'bias' && mult('bias_decay_mult') !== undefined) rules.push('bias_decay_mult');
   if (p.ndim === 1 && mult('flat_decay_mult') !== undefined) rules.push('flat_decay_mult');
   if (key !== undefined) {
-    const cfg = r.customKeys!.get(key);
+    const cfg = requireDictMethod(r.customKeys!.get(key), 'copy');
     const decayMult = cfg instanceof PyDict && cfg.has('decay_mult') ? cfg.get('decay_mult') : 1.0;
     group.set('weight_decay', pyMul(r.baseWd, decayMult));
     if (cfg instanceof PyDict) for (const [k, v] of cfg.items) if (k !== 'decay_mult') group.set(k, v);

@@ -1,0 +1,88 @@
+// Parameters reached under two names (tied weights, a module shared by two parents) and
+// frozen parameters: both change what the constructor builds in ways a log never shows
+// until it crashes (open-mmlab/mmengine #1136) or a resume fails (pysot #92).
+
+import { pyTruthy } from '../../pyvalue.ts';
+import { Code } from '../codes.ts';
+import type { ServiceContext } from '../context.ts';
+import { isDefaultLike, MMPRETRAIN_LAYER_DECAY, siteSpan, type OptimSite } from '../sites.ts';
+import type { ServiceDiagnostic } from '../types.ts';
+import { examples, makeDiag, plural, MAX_RELATED } from './make.ts';
+import { paramwiseEdits } from './noDecay.ts';
+
+const DUPLICATE_ERROR = 'some parameters appear in more than one parameter group';
+
+export function checkSharing(ctx: ServiceContext): ServiceDiagnostic[] {
+  const out: ServiceDiagnostic[] = [];
+  for (const site of ctx.sites) {
+    const tied = tiedWithoutBypass(ctx, site);
+    if (tied) out.push(tied);
+    const frozen = frozenParams(ctx, site);
+    if (frozen) out.push(frozen);
+  }
+  return out;
+}
+
+interface Visit {
+  name: string;
+  tensorId: number;
+  requiresGrad: boolean;
+}
+
+/** Every parameter visit the constructor makes for this site, in order. */
+function visits(ctx: ServiceContext, site: OptimSite): Visit[] {
+  return ctx.memo(`visits:${site.name}`, () => {
+    const out: Visit[] = [];
+    const prefix = site.prefix;
+    for (const m of ctx.listing?.modules ?? []) {
+      if (prefix !== undefined && m.path !== prefix && !m.path.startsWith(prefix + '.')) continue;
+      for (const p of m.params) out.push({ name: m.path ? `${m.path}.${p.name}` : p.name, tensorId: p.tensorId, requiresGrad: p.requiresGrad });
+    }
+    return out;
+  });
+}
+
+function tiedWithoutBypass(ctx: ServiceContext, site: OptimSite): ServiceDiagnostic | undefined {
+  const walks = isDefaultLike(site) || site.constructorName === MMPRETRAIN_LAYER_DECAY;
+  if (!ctx.listing || !walks || !pyTruthy(site.paramwise) || pyTruthy(site.paramwise?.get('bypass_duplicate'))) return undefined;
+  const first = new Map<number, string>();
+  const pairs: [string, string][] = [];
+  let count = 0;
+  for (const v of visits(ctx, site)) {
+    if (!v.requiresGrad) continue;
+    const earlier = first.get(v.tensorId);
+    if (earlier === undefined) first.set(v.tensorId, v.name);
+    else if (count++ < MAX_RELATED) pairs.push([v.name, earlier]);
+  }
+  if (!count) return undefined;
+  ctx.claimedErrors.add(DUPLICATE_ERROR);
+  const canBypass = isDefaultLike(site);
+  const index = ctx.params();
+  const related = pairs.flatMap(([dup, orig]) => {
+    const span = index.get(dup)?.span;
+    return span ? [{ span, message: `${dup} is the same tensor as ${orig}` }] : [];
+  });
+  const edits = canBypass ? paramwiseEdits(ctx, site, 'bypass_duplicate', 'True') : undefined;
+  return makeDiag(Code.tiedNoBypass,
+    `${plural(count, 'parameter')} ${count === 1 ? 'is' : 'are'} reached under a second name (tied weights or a shared module: ${examples(pairs.map(([d, o]) => `${d} = ${o}`), count, 2)}). ` +
+    `The constructor walks the module tree and adds each visit as its own group, so torch raises \`ValueError: ${DUPLICATE_ERROR}\` (open-mmlab/mmengine #1136). ` +
+    (canBypass ? 'Add bypass_duplicate=True to paramwise_cfg: the second name is skipped and the first name\'s rules apply.' : 'mmpretrain\'s layer-decay constructor has no bypass_duplicate: untie the weights or use another constructor.'),
+    ctx.at(site.wrapper.keySpans.get('paramwise_cfg') ?? siteSpan(site)),
+    { related, fixes: edits ? [{ title: 'Add bypass_duplicate=True to paramwise_cfg', edits, preferred: true }] : [] });
+}
+
+function frozenParams(ctx: ServiceContext, site: OptimSite): ServiceDiagnostic | undefined {
+  const opt = ctx.optimizerOf(site);
+  if (!ctx.listing || !opt || opt.error) return undefined;
+  const frozen = visits(ctx, site).filter((v) => !v.requiresGrad).map((v) => v.name);
+  if (!frozen.length) return undefined;
+  const skipped = opt.excluded.some((e) => e.reason.includes('requires_grad'));
+  const inOptimizer = !skipped && opt.params.some((p) => p.name === frozen[0]);
+  const what = `${plural(frozen.length, 'frozen parameter')} (requires_grad=False: ${examples(frozen, frozen.length)})`;
+  const msg = inOptimizer
+    ? `${what} are still in the optimizer: without paramwise_cfg MMEngine passes model.parameters() as one group. torch skips them while their grad is None, but anything that leaves a zero-tensor grad lets weight decay and momentum move them.`
+    : `${what} are left out of the optimizer. If training unfreezes them later, the group list changes and resuming from an earlier checkpoint fails ("loaded state dict contains a parameter group that doesn't match the size of optimizer's group").`;
+  const index = ctx.params();
+  const related = frozen.slice(0, MAX_RELATED).flatMap((n) => (index.get(n)?.span ? [{ span: index.get(n)!.span!, message: `${n}: frozen` }] : []));
+  return makeDiag(Code.frozenParams, msg, ctx.at(siteSpan(site)), { related });
+}

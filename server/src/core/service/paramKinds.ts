@@ -1,0 +1,41 @@
+// Which parameters training recipes usually keep out of weight decay (MAE/DeiT/OpenCLIP
+// practice, nanoGPT, timm's no_weight_decay): tokens, position embeddings, embeddings, norm
+// scales and shifts, biases, other 1-D tensors. Judged from names, shapes and module classes,
+// more broadly than MMEngine's own norm test (an RMSNorm is a norm to the user).
+
+import type { ModuleEntry } from '../listing/model.ts';
+import { plainMro } from '../listing/model.ts';
+import { isNorm } from '../resolve/moduleKinds.ts';
+import type { ParamInfo } from './context.ts';
+
+export type NoDecayKind = 'token' | 'pos-embed' | 'embedding' | 'norm' | 'bias' | '1d';
+
+const TOKEN = /(^|_)(cls|class|reg|mask|dist|register|query|prompt)_?tokens?$|^tokens?$/;
+const POS = /pos_?embed|position_?embed|absolute_pos|relative_position_bias_table|rel_pos/;
+
+export function noDecayKind(p: ParamInfo): NoDecayKind | undefined {
+  const local = p.local;
+  if (TOKEN.test(local)) return 'token';
+  if (POS.test(p.name)) return 'pos-embed';
+  const classes = p.module ? plainMro(p.module) : [];
+  if (classes.some((c) => c === 'Embedding' || c === 'EmbeddingBag')) return 'embedding';
+  if (isNormLike(p.module)) return 'norm';
+  if (local === 'bias') return 'bias';
+  if (p.shape.length <= 1) return '1d';
+  return undefined;
+}
+
+/** A torch norm subclass, or any class whose name says it normalizes (RMSNorm, custom LayerNorm). */
+export function isNormLike(m: ModuleEntry | undefined): boolean {
+  if (!m) return false;
+  return isNorm(m) || /norm/i.test(m.className) && !/conv|linear/i.test(m.className);
+}
+
+export const KIND_TEXT: Record<NoDecayKind, { what: string; why: string }> = {
+  token: { what: 'cls/reg/mask/dist tokens', why: 'they are learned inputs, not weights; decay pulls them toward 0 (MAE/DeiT/timm exclude them via no_weight_decay — but DeiT keeps decay on its dist_token on purpose)' },
+  'pos-embed': { what: 'position embeddings / relative position tables', why: 'decay erodes the positional signal; MAE, Swin and timm exclude them' },
+  embedding: { what: 'embedding tables', why: 'rows of rare tokens get almost no gradient, so decay shrinks them toward 0 between updates' },
+  norm: { what: 'norm-layer weights and biases', why: 'decay pulls the normalisation scale toward 0, fighting the rescaling the norm exists for' },
+  bias: { what: 'biases', why: 'biases do not cause overfitting the way weights do; decaying them only adds a pull toward 0' },
+  '1d': { what: 'other 1-D parameters (LayerScale gammas, q/v biases, scales)', why: 'they are gains and offsets, not weight matrices; decay drags them toward 0' },
+};
