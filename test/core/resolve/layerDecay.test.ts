@@ -9,7 +9,6 @@ import { resolveTimmCase } from '../../../server/src/core/resolve/timm.ts';
 import { toyModel, type ModuleSpec } from './toyModels.ts';
 
 const cfg = (v: unknown) => fromPlain(v, false) as PyDict;
-const ones: [string, number[]][] = [['weight', [1]]];
 
 function toyConvNeXtSegmentor(): ModuleSpec[] {
   const specs: ModuleSpec[] = [['', 'PseudoDataParallel'], ['module', 'ToySegmentor'],

@@ -3,31 +3,16 @@
 // explicit keys, no flat_decay_mult, norm > dwconv > bias, frozen params as bare groups,
 // and custom keys set only lr/weight_decay (nothing else is copied).
 
-import { PyDict, PyError, pyMul, pyRepr, pyTruthy, type PyValue } from '../pyvalue.ts';
+import { PyDict, pyMul, pyTruthy, pyRepr, type PyValue } from '../pyvalue.ts';
 import type { ModelListing } from '../listing/model.ts';
 import { get, getDict, getSet, spanOf } from './cfg.ts';
 import { sortedCustomKeys } from './customKeys.ts';
-import { finalize, optimizerKwargs } from './finalize.ts';
-import { validateDefaultCfg } from './mmengineDefault.ts';
 import { isDcn, isDepthwiseConv, isNorm, parentPath, isConv2d } from './moduleKinds.ts';
-import { plainParamsGroup } from './plainGroup.ts';
 import type { Entry, RawGroup, ResolvedOptimizer, ResolveDiagnostic, RuleTrace } from './types.ts';
+import { runConstructor } from './constructorShell.ts';
 
 export function resolveMmcvDefault(optimWrapper: PyDict, listing: ModelListing, diagnostics: ResolveDiagnostic[], name = ''): ResolvedOptimizer {
-  const scheme = 'mmcv.default' as const;
-  let type = '';
-  try {
-    const { optimizer, paramwise, baseLr, baseWd } = validateDefaultCfg(optimWrapper);
-    const opt = optimizerKwargs(optimizer);
-    type = opt.type;
-    if (!pyTruthy(optimWrapper.get('paramwise_cfg'))) {
-      return finalize({ name, scheme, optimizerType: type, kwargs: opt.kwargs, groups: [plainParamsGroup(listing)].filter((g) => g.params.length), nameResolution: 'named_parameters_order' }, diagnostics);
-    }
-    return finalize({ name, scheme, optimizerType: type, kwargs: opt.kwargs, groups: addParams(listing, paramwise, baseLr, baseWd), nameResolution: 'add_params_visit_order' }, diagnostics);
-  } catch (e) {
-    if (!(e instanceof PyError)) throw e;
-    return { name, scheme, optimizerType: type, defaults: [], groups: [], params: [], excluded: [], nameResolution: 'add_params_visit_order', lrScaleDeferred: false, error: { type: e.pyType, message: e.pyMessage, span: e.span } };
-  }
+  return runConstructor({ scheme: 'mmcv.default', nameResolution: 'add_params_visit_order', addParams: (c) => addParams(listing, c.paramwise, c.baseLr, c.baseWd) }, optimWrapper, listing, diagnostics, name);
 }
 
 function addParams(listing: ModelListing, paramwise: PyDict, baseLr: PyValue | undefined, baseWd: PyValue | undefined): RawGroup[] {

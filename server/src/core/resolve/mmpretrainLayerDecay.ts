@@ -3,42 +3,32 @@
 // custom key > norm > bias > flat (only when a base weight_decay exists), and
 // lr = base_lr * rate ** (max_id - layer_id - 1) written over any custom lr.
 
-import { PyDict, PyError, pyMul, pyPow, pyRepr, pyTruthy, requireDictMethod, toNumber, type PyValue } from '../pyvalue.ts';
+import { PyDict, PyError, pyMul, pyPow, pyRepr, requireDictMethod, toNumber, type PyValue } from '../pyvalue.ts';
 import type { ModelListing, ModuleEntry } from '../listing/model.ts';
 import { getDict, getSet, spanOf } from './cfg.ts';
 import { firstMatchingKey, sortedCustomKeys } from './customKeys.ts';
-import { finalize, optimizerKwargs } from './finalize.ts';
 import { layerDepthFunction } from './mmpretrainDepth.ts';
-import { validateDefaultCfg } from './mmengineDefault.ts';
 import { isNorm } from './moduleKinds.ts';
-import { plainParamsGroup } from './plainGroup.ts';
 import type { Entry, RawGroup, ResolvedOptimizer, ResolveDiagnostic, RuleTrace } from './types.ts';
+import { runConstructor } from './constructorShell.ts';
 
 export function resolveMMPretrainLayerDecay(optimWrapper: PyDict, listing: ModelListing, diagnostics: ResolveDiagnostic[], name = ''): ResolvedOptimizer {
-  const scheme = 'mmpretrain.layer_decay' as const;
-  let type = '';
-  try {
-    const { optimizer, paramwise, baseLr, baseWd } = validateDefaultCfg(optimWrapper);
-    const opt = optimizerKwargs(optimizer);
-    type = opt.type;
-    if (!pyTruthy(optimWrapper.get('paramwise_cfg'))) {
-      return finalize({ name, scheme, optimizerType: type, kwargs: opt.kwargs, groups: [plainParamsGroup(listing)].filter((g) => g.params.length), nameResolution: 'named_parameters_order' }, diagnostics);
-    }
-    const depth = layerDepthFunction(listing, getDict(paramwise, 'layer_rules') ?? paramwise.get('layer_rules'), diagnostics);
-    if (!depth) {
-      const cls = listing.modules[0]?.mroQualified[0] ?? listing.modules[0]?.className ?? 'Module';
-      throw new PyError('NotImplementedError', `The layer-wise learning rate decay need the model <class '${cls}'> has \`get_layer_depth\` method.`);
-    }
-    const groups = addParams(listing, paramwise, baseLr, baseWd, depth);
-    if (groups.some((g) => !g.entries.some(([k]) => k === 'weight_decay'))) {
-      // The constructor's closing debug summary reads param["weight_decay"] for every group.
-      throw new PyError('KeyError', "'weight_decay'", spanOf(optimizer, 'type') ?? optimizer.span);
-    }
-    return finalize({ name, scheme, optimizerType: type, kwargs: opt.kwargs, groups, nameResolution: 'add_params_visit_order' }, diagnostics);
-  } catch (e) {
-    if (!(e instanceof PyError)) throw e;
-    return { name, scheme, optimizerType: type, defaults: [], groups: [], params: [], excluded: [], nameResolution: 'add_params_visit_order', lrScaleDeferred: false, error: { type: e.pyType, message: e.pyMessage, span: e.span } };
-  }
+  return runConstructor({
+    scheme: 'mmpretrain.layer_decay', nameResolution: 'add_params_visit_order',
+    addParams: ({ paramwise, baseLr, baseWd, optimizer }) => {
+      const depth = layerDepthFunction(listing, getDict(paramwise, 'layer_rules') ?? paramwise.get('layer_rules'), diagnostics);
+      if (!depth) {
+        const cls = listing.modules[0]?.mroQualified[0] ?? listing.modules[0]?.className ?? 'Module';
+        throw new PyError('NotImplementedError', `The layer-wise learning rate decay need the model <class '${cls}'> has \`get_layer_depth\` method.`);
+      }
+      const groups = addParams(listing, paramwise, baseLr, baseWd, depth);
+      if (groups.some((g) => !g.entries.some(([k]) => k === 'weight_decay'))) {
+        // The constructor's closing debug summary reads param["weight_decay"] for every group.
+        throw new PyError('KeyError', "'weight_decay'", spanOf(optimizer, 'type') ?? optimizer.span);
+      }
+      return groups;
+    },
+  }, optimWrapper, listing, diagnostics, name);
 }
 
 type DepthFn = (fullName: string) => [number, number];

@@ -2,13 +2,11 @@
 // LayerDecayOptimizerConstructor): named_parameters() merged into
 // `layer_{id}_{decay|no_decay}` groups with lr = scale * base_lr.
 
-import { PyDict, PyError, PyList, pyMul, pyPow, pyRepr, pyTruthy, pyTypeName, toNumber, type PyValue } from '../pyvalue.ts';
+import { PyDict, PyError, PyList, pyMul, pyPow, pyRepr, pyTypeName, toNumber, type PyValue } from '../pyvalue.ts';
 import type { ModelListing } from '../listing/model.ts';
 import { spanOf } from './cfg.ts';
-import { finalize, optimizerKwargs } from './finalize.ts';
-import { validateDefaultCfg } from './mmengineDefault.ts';
-import { plainParamsGroup } from './plainGroup.ts';
 import type { Entry, RawGroup, ResolvedOptimizer, ResolveDiagnostic } from './types.ts';
+import { runConstructor } from './constructorShell.ts';
 
 const TOKENS = ['backbone.cls_token', 'backbone.mask_token', 'backbone.pos_embed'];
 
@@ -22,25 +20,18 @@ export function resolveMMSegLegacyLayerDecay(optimWrapper: PyDict, listing: Mode
 }
 
 function run(optimWrapper: PyDict, listing: ModelListing, diagnostics: ResolveDiagnostic[], name: string, legacy: boolean): ResolvedOptimizer {
-  const scheme = 'mmseg.layer_decay' as const;
-  let type = '';
-  try {
-    let paramwise = optimWrapper.get('paramwise_cfg');
-    if (legacy) paramwise = legacyCfg(paramwise);
-    const ow = new PyDict();
-    for (const [k, v] of optimWrapper.items) ow.set(k, k === 'paramwise_cfg' ? paramwise ?? null : v, optimWrapper.keySpans.get(k), optimWrapper.valueSpans.get(k));
-    const { optimizer, baseLr, baseWd } = validateDefaultCfg(ow);
-    const opt = optimizerKwargs(optimizer);
-    type = opt.type;
-    if (!pyTruthy(paramwise)) {
-      return finalize({ name, scheme, optimizerType: type, kwargs: opt.kwargs, groups: [plainParamsGroup(listing)].filter((g) => g.params.length), nameResolution: 'named_parameters_order' }, diagnostics);
-    }
-    const groups = layerGroups(paramwise as PyDict, listing, baseLr, baseWd);
-    return finalize({ name, scheme, optimizerType: type, kwargs: opt.kwargs, groups, nameResolution: 'named_parameters_order' }, diagnostics);
-  } catch (e) {
-    if (!(e instanceof PyError)) throw e;
-    return { name, scheme, optimizerType: type, defaults: [], groups: [], params: [], excluded: [], nameResolution: 'named_parameters_order', lrScaleDeferred: false, error: { type: e.pyType, message: e.pyMessage, span: e.span } };
-  }
+  return runConstructor({
+    scheme: 'mmseg.layer_decay', nameResolution: 'named_parameters_order',
+    preValidate: legacy ? (ow) => withParamwise(ow, legacyCfg(ow.get('paramwise_cfg'))) : undefined,
+    addParams: ({ paramwise, baseLr, baseWd }) => layerGroups(paramwise, listing, baseLr, baseWd),
+  }, optimWrapper, listing, diagnostics, name);
+}
+
+function withParamwise(optimWrapper: PyDict, paramwise: PyDict): PyDict {
+  const ow = new PyDict();
+  for (const [k, v] of optimWrapper.items) ow.set(k, k === 'paramwise_cfg' ? paramwise : v, optimWrapper.keySpans.get(k), optimWrapper.valueSpans.get(k));
+  ow.span = optimWrapper.span;
+  return ow;
 }
 
 function legacyCfg(paramwise: PyValue | undefined): PyDict {

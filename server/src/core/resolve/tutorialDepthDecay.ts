@@ -2,33 +2,23 @@
 // each module's lr is its parent's lr × decay_factor (root = base lr), one group per
 // parameter with only `lr` set, frozen parameters included.
 
-import { PyDict, PyError, pyMul, pyRepr, pyTruthy, type PyValue } from '../pyvalue.ts';
+import { PyDict, PyError, pyMul, pyRepr, type PyValue } from '../pyvalue.ts';
 import type { ModelListing } from '../listing/model.ts';
 import { spanOf } from './cfg.ts';
-import { finalize, optimizerKwargs } from './finalize.ts';
-import { validateDefaultCfg } from './mmengineDefault.ts';
 import { parentPath } from './moduleKinds.ts';
-import { plainParamsGroup } from './plainGroup.ts';
 import type { RawGroup, ResolvedOptimizer, ResolveDiagnostic } from './types.ts';
+import { runConstructor } from './constructorShell.ts';
 
 export function resolveTutorialDepthDecay(optimWrapper: PyDict, listing: ModelListing, diagnostics: ResolveDiagnostic[], name = ''): ResolvedOptimizer {
-  const scheme = 'mmengine.tutorial_depth_decay' as const;
-  let type = '';
-  try {
-    const paramwise = optimWrapper.get('paramwise_cfg');
-    if (!(paramwise instanceof PyDict)) throw new PyError('AttributeError', "'NoneType' object has no attribute 'get'", optimWrapper.span);
-    const { optimizer, baseLr } = validateDefaultCfg(optimWrapper);
-    const opt = optimizerKwargs(optimizer);
-    type = opt.type;
-    if (!pyTruthy(paramwise)) {
-      return finalize({ name, scheme, optimizerType: type, kwargs: opt.kwargs, groups: [plainParamsGroup(listing)].filter((g) => g.params.length), nameResolution: 'named_parameters_order' }, diagnostics);
-    }
-    const factor = paramwise.has('decay_factor') ? paramwise.get('decay_factor')! : 0.5;
-    return finalize({ name, scheme, optimizerType: type, kwargs: opt.kwargs, groups: depthGroups(listing, baseLr, factor, paramwise), nameResolution: 'add_params_visit_order' }, diagnostics);
-  } catch (e) {
-    if (!(e instanceof PyError)) throw e;
-    return { name, scheme, optimizerType: type, defaults: [], groups: [], params: [], excluded: [], nameResolution: 'add_params_visit_order', lrScaleDeferred: false, error: { type: e.pyType, message: e.pyMessage, span: e.span } };
-  }
+  return runConstructor({
+    scheme: 'mmengine.tutorial_depth_decay', nameResolution: 'add_params_visit_order',
+    // Its __init__ calls paramwise_cfg.get('decay_factor') before anything else.
+    preValidate: (ow) => {
+      if (!(ow.get('paramwise_cfg') instanceof PyDict)) throw new PyError('AttributeError', "'NoneType' object has no attribute 'get'", ow.span);
+      return ow;
+    },
+    addParams: (c) => depthGroups(listing, c.baseLr, c.paramwise.has('decay_factor') ? c.paramwise.get('decay_factor')! : 0.5, c.paramwise),
+  }, optimWrapper, listing, diagnostics, name);
 }
 
 function depthGroups(listing: ModelListing, baseLr: PyValue | undefined, factor: PyValue, paramwise: PyDict): RawGroup[] {
