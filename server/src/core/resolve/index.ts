@@ -4,7 +4,7 @@
 //   optimizer=... [paramwise_cfg] the JSON/YAML shorthand and old mmcv-style configs
 //   opt=..., lr=..., layer_decay= timm training args (scheme='convnext'|'beit' for those repos)
 
-import { deepCopy, PyDict, type PyValue } from '../pyvalue.ts';
+import { deepCopy, PyDict, PyList, type PyValue } from '../pyvalue.ts';
 import type { ModelListing } from '../listing/model.ts';
 import { getDict, typeName } from './cfg.ts';
 import { resolveFactory } from './factories.ts';
@@ -42,7 +42,7 @@ export function resolveConfig(root: PyDict, listing: ModelListing, options: Reso
   const scheme = String(root.get('scheme') ?? root.get('factory') ?? '').toLowerCase();
   if (scheme === 'convnext' || scheme === 'beit') {
     const values = root.get('assigner_values');
-    return { optimizers: [resolveFactory(scheme, { args: root, assignerValues: values instanceof Array ? values : undefined }, listing, diagnostics)], diagnostics };
+    return { optimizers: [resolveFactory(scheme, { args: root, assignerValues: values instanceof PyList ? values.items : undefined }, listing, diagnostics)], diagnostics };
   }
   if (root.has('opt')) return { optimizers: [createOptimizerV2(timmArgsToKwargs(root), listing, diagnostics)], diagnostics };
   diagnostics.push({ severity: 'error', code: 'no-optimizer', message: 'No optimizer found: expected optim_wrapper=dict(optimizer=...), optimizer=dict(...), or timm-style opt/lr/weight_decay.', span: root.span });

@@ -43,7 +43,7 @@ function addParams(listing: ModelListing, paramwise: PyDict, baseLr: PyValue | u
         const cfg = customKeys!.get(key);
         group.set('lr', pyMul(baseLr, cfg instanceof PyDict && cfg.has('lr_mult') ? cfg.get('lr_mult') : 1.0));
         if (baseWd !== undefined) group.set('weight_decay', pyMul(baseWd, cfg instanceof PyDict && cfg.has('decay_mult') ? cfg.get('decay_mult') : 1.0));
-        Object.assign(trace, { rule: 'custom_keys', label: `custom_keys[${pyRepr(key)}]`, span: customKeys!.keySpans.get(key) });
+        Object.assign(trace, { rule: 'custom_keys', customKey: key, label: `custom_keys[${pyRepr(key)}]`, span: customKeys!.keySpans.get(key) });
       } else {
         if (p.name === 'bias' && !(norm || isDcnModule)) group.set('lr', pyMul(baseLr, mult('bias_lr_mult')));
         if (module.path.includes('conv_offset') && isDcnModule && isConv2d(module)) group.set('lr', pyMul(baseLr, mult('dcn_offset_lr_mult')));

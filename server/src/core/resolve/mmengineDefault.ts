@@ -204,7 +204,7 @@ function customGroup(matching: string[], candidates: Candidates, r: Rules): { en
   group.set('lr', pyMul(r.baseLr, lrMult));
   const label = `custom_keys[${pyRepr(key)}]`;
   const trace: RuleTrace = {
-    rule: 'custom_keys', label, span: r.customKeys!.keySpans.get(key),
+    rule: 'custom_keys', label, customKey: key, span: r.customKeys!.keySpans.get(key),
     shadowed: [...matching.slice(1).map((k) => `custom_keys[${pyRepr(k)}]`), ...[...candidates.lr, ...candidates.wd].map((s) => `paramwise_cfg.${s}`)],
     lrFormula: `${pyRepr(r.baseLr)} × ${pyRepr(lrMult)} (${label}.lr_mult${cfg instanceof PyDict && cfg.has('lr_mult') ? '' : ' default'})`,
   };

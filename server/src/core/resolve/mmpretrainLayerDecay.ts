@@ -79,7 +79,7 @@ function weightDecayRule(group: Map<string, PyValue>, p: { module: ModuleEntry; 
     group.set('weight_decay', pyMul(r.baseWd, decayMult));
     if (cfg instanceof PyDict) for (const [k, v] of cfg.items) if (k !== 'decay_mult') group.set(k, v);
     const label = `custom_keys[${pyRepr(key)}]`;
-    Object.assign(trace, { rule: 'custom_keys', label, span: r.customKeys!.keySpans.get(key), wdFormula: `${pyRepr(r.baseWd)} × ${pyRepr(decayMult)} (${label}.decay_mult)` });
+    Object.assign(trace, { rule: 'custom_keys', customKey: key, label, span: r.customKeys!.keySpans.get(key), wdFormula: `${pyRepr(r.baseWd)} × ${pyRepr(decayMult)} (${label}.decay_mult)` });
     trace.shadowed.push(...rules.map((s) => `paramwise_cfg.${s}`));
     if (cfg instanceof PyDict && cfg.has('lr_mult')) trace.shadowed.push(`${label}.lr_mult (ignored: layer decay overwrites lr)`);
   } else if (rules.length) {

@@ -21,6 +21,8 @@ export interface RuleTrace {
   rule: string;
   /** Human label of the winner, e.g. "custom_keys['backbone']". */
   label: string;
+  /** The custom key that won, when one did. */
+  customKey?: string;
   /** Rules that matched this parameter but lost to the winner. */
   shadowed: string[];
   /** e.g. "0.001 × 0.1 (custom_keys['backbone'].lr_mult)"; absent = optimizer default. */

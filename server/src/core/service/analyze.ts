@@ -31,7 +31,7 @@ const CHECKS: Check[] = [
 
 export function analyzeConfig(input: AnalyzeInput): ConfigAnalysis {
   const listing = input.listing?.listing;
-  const resolved = listing ? safeResolve(input.file, () => resolveConfig(input.config.root, listing)) : {};
+  const resolved = listing ? safeResolve(input.file, () => resolveConfig(input.config.root, listing, input.resolveOptions)) : {};
   const ctx = new ServiceContext(input.file, input.config.root, listing, resolved.value, input.sources);
   const diagnostics: ServiceDiagnostic[] = convertConfigDiagnostics(ctx, input.config);
   if (resolved.crash) diagnostics.push(resolved.crash);

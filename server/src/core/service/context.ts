@@ -1,9 +1,10 @@
 // What every check, hover and lens of one analysis shares, computed once: the optimizer sites
-// of the config, and an index from parameter name to what the listing says about it.
+// of the config, lookups from a parameter name to its listing entry and its outcome, and a
+// merge walk joining outcomes with the listing without building 100k name strings.
 
 import type { PyDict, Span } from '../pyvalue.ts';
-import type { FlatParam, ModelListing, ModuleEntry } from '../listing/model.ts';
-import type { ResolvedOptimizer, ResolveResult } from '../resolve/types.ts';
+import type { LocalParam, ModelListing, ModuleEntry } from '../listing/model.ts';
+import type { ParamOutcome, ResolvedOptimizer, ResolveResult } from '../resolve/types.ts';
 import { findSites, type OptimSite } from './sites.ts';
 import type { ConfigAnalysis, SourceLookup } from './types.ts';
 
@@ -26,8 +27,8 @@ export class ServiceContext {
    * "MMEngine raises ..." conversion does not say the same thing twice.
    */
   readonly claimedErrors = new Set<string>();
-  private paramIndex?: Map<string, ParamInfo>;
   private readonly memos = new Map<string, unknown>();
+  private readonly outcomeMaps = new WeakMap<ResolvedOptimizer, Map<string, ParamOutcome>>();
 
   constructor(
     readonly file: string,
@@ -52,22 +53,64 @@ export class ServiceContext {
     return this.result?.optimizers.find((o) => o.name === site.name);
   }
 
-  /** Parameter name → listing facts; first visit of each name, named_parameters() spans. */
-  params(): Map<string, ParamInfo> {
-    if (this.paramIndex) return this.paramIndex;
-    const index = new Map<string, ParamInfo>();
-    const listing = this.listing;
-    if (listing) {
-      for (const m of listing.modules) {
-        for (const p of m.params) {
-          const name = m.path ? `${m.path}.${p.name}` : p.name;
-          if (!index.has(name)) index.set(name, { name, local: p.name, module: m, shape: p.shape, requiresGrad: p.requiresGrad, tensorId: p.tensorId, span: p.span });
+  /**
+   * What the listing says about one parameter (its first visit). Looked up through a
+   * module-path index, so a 100k-parameter listing costs one map of existing strings, not
+   * 100k new name strings.
+   */
+  param(name: string): ParamInfo | undefined {
+    const modules = this.memo('modulesByPath', () => {
+      const map = new Map<string, ModuleEntry>();
+      for (const m of this.listing?.modules ?? []) if (!map.has(m.path)) map.set(m.path, m);
+      return map;
+    });
+    const dot = name.lastIndexOf('.');
+    const m = modules.get(dot < 0 ? '' : name.slice(0, dot));
+    const local = name.slice(dot + 1);
+    const p = m?.params.find((x) => x.name === local);
+    return m && p ? { name, local, module: m, shape: p.shape, requiresGrad: p.requiresGrad, tensorId: p.tensorId, span: p.span ?? m.span } : undefined;
+  }
+
+  /** Whether listing entries carry source positions (text listings do, JSON dumps do not). */
+  hasListingSpans(): boolean {
+    return this.memo('hasSpans', () => !!this.listing?.modules.some((m) => m.params.some((p) => p.span)));
+  }
+
+  /** Outcome of each parameter name in one optimizer (names are the resolver's own strings). */
+  outcomes(opt: ResolvedOptimizer): Map<string, ParamOutcome> {
+    let map = this.outcomeMaps.get(opt);
+    if (!map) {
+      map = new Map();
+      for (const p of opt.params) map.set(p.name, p);
+      this.outcomeMaps.set(opt, map);
+    }
+    return map;
+  }
+
+  /**
+   * Calls `fn` for each outcome with the module and listing entry it came from. Outcomes
+   * usually follow the listing's visit order, so this is a merge walk without a name map;
+   * whatever is out of order is joined by name afterwards.
+   */
+  forEachOutcome(opt: ResolvedOptimizer, fn: (module: ModuleEntry, param: LocalParam, outcome: ParamOutcome) => void): void {
+    const outs = opt.params;
+    const done = new Uint8Array(outs.length);
+    let i = 0;
+    for (const m of this.listing?.modules ?? []) {
+      for (const lp of m.params) {
+        if (i < outs.length && sameName(outs[i].name, m.path, lp.name)) {
+          fn(m, lp, outs[i]);
+          done[i++] = 1;
         }
       }
-      for (const p of listing.params) addFlat(index, p);
     }
-    this.paramIndex = index;
-    return index;
+    if (i === outs.length) return;
+    for (let k = 0; k < outs.length; k++) {
+      if (done[k]) continue;
+      const info = this.param(outs[k].name);
+      const lp = info?.module?.params.find((x) => x.name === info.local);
+      if (info?.module && lp) fn(info.module, lp, outs[k]);
+    }
   }
 
   /** Computes a derived view once per analysis (checks, hovers and lenses share it). */
@@ -81,14 +124,10 @@ export class ServiceContext {
   }
 }
 
-function addFlat(index: Map<string, ParamInfo>, p: FlatParam): void {
-  const known = index.get(p.name);
-  if (known) {
-    if (p.span) known.span = p.span;
-    return;
-  }
-  const dot = p.name.lastIndexOf('.');
-  index.set(p.name, { name: p.name, local: p.name.slice(dot + 1), shape: p.shape, requiresGrad: p.requiresGrad, tensorId: p.tensorId, span: p.span });
+/** `name === path + '.' + local` (or `local` at the root), without building the string. */
+function sameName(name: string, path: string, local: string): boolean {
+  if (!path) return name === local;
+  return name.length === path.length + 1 + local.length && name.charCodeAt(path.length) === 46 && name.startsWith(path) && name.endsWith(local);
 }
 
 /** Whether `offset` in `file` falls on the span (its end included: a cursor just after a word is on it). */

@@ -5,6 +5,7 @@
 import { PyDict, type PyValue, type Span } from '../pyvalue.ts';
 import { getDict } from '../resolve/cfg.ts';
 import { sortedCustomKeys } from '../resolve/customKeys.ts';
+import { KeyMatcher } from '../resolve/keyMatcher.ts';
 import type { ModelListing, ModuleEntry } from '../listing/model.ts';
 import type { ServiceContext } from './context.ts';
 import { DEFAULT_CONSTRUCTOR, MMCV_CONSTRUCTOR, MMPRETRAIN_LAYER_DECAY, type OptimSite } from './sites.ts';
@@ -56,13 +57,19 @@ function build(listing: ModelListing | undefined, site: OptimSite): KeyIndex | u
   const stats = sorted.map((key): KeyStats => ({
     key, keySpan: customKeys.keySpans.get(key), cfg: customKeys.get(key), matched: 0, frozen: 0, won: 0, examples: [], wonExamples: [], lostTo: new Map(), partial: new Map(),
   }));
+  // One automaton pass per name finds every key it contains (the resolver matches the same way).
+  const matcher = new KeyMatcher(sorted);
+  const setsById = new Map<number | string, KeyStats[]>();
   for (const m of listing.modules) {
     const rel = relativePath(m, site.prefix);
     if (rel === undefined) continue;
     for (const p of m.params) {
       const matchName = mode === 'dotted' ? `${rel}.${p.name}` : rel ? `${rel}.${p.name}` : p.name;
-      const fullName = m.path ? `${m.path}.${p.name}` : p.name;
-      visit(stats, matchName, fullName, p.requiresGrad);
+      const id = matcher.matchId(matchName);
+      if (id === 0) continue;
+      let hits = setsById.get(id);
+      if (!hits) setsById.set(id, (hits = matcher.keysOf(id).map((k) => stats[sorted.indexOf(k)])));
+      visit(hits, matchName, m.path, p.name, p.requiresGrad);
     }
   }
   return { site, keys: stats, byKey: new Map(stats.map((s) => [s.key, s])) };
@@ -106,24 +113,27 @@ function relativePath(m: ModuleEntry, prefix: string | undefined): string | unde
   return m.path.startsWith(prefix + '.') ? m.path.slice(prefix.length + 1) : undefined;
 }
 
-function visit(stats: KeyStats[], matchName: string, fullName: string, trainable: boolean): void {
-  let winner: KeyStats | undefined;
-  for (const s of stats) {
-    const at = matchName.indexOf(s.key);
-    if (at < 0) continue;
+/** `hits`: the keys this name contains, in priority order (the first one applies). */
+function visit(hits: KeyStats[], matchName: string, path: string, local: string, trainable: boolean): void {
+  const winner = hits[0];
+  for (const s of hits) {
     if (!trainable) {
       s.frozen++;
       continue;
     }
     s.matched++;
-    if (s.examples.length < MAX_NAMES) s.examples.push(fullName);
-    notePartial(s, matchName, at, fullName);
-    if (!winner) {
-      winner = s;
+    // Full names are built only for the capped example lists, not once per parameter.
+    if (s.examples.length < MAX_NAMES) s.examples.push(joinName(path, local));
+    notePartial(s, matchName, matchName.indexOf(s.key), path, local);
+    if (s === winner) {
       s.won++;
-      if (s.wonExamples.length < MAX_NAMES) s.wonExamples.push(fullName);
+      if (s.wonExamples.length < MAX_NAMES) s.wonExamples.push(joinName(path, local));
     } else s.lostTo.set(winner.key, (s.lostTo.get(winner.key) ?? 0) + 1);
   }
+}
+
+function joinName(path: string, local: string): string {
+  return path ? `${path}.${local}` : local;
 }
 
 /**
@@ -131,7 +141,7 @@ function visit(stats: KeyStats[], matchName: string, fullName: string, trainable
  * number is not a different word (`norm` in `norm1`, `layer` in `layer3`): that is how
  * configs mean such keys.
  */
-function notePartial(s: KeyStats, name: string, at: number, fullName: string): void {
+function notePartial(s: KeyStats, name: string, at: number, path: string, local: string): void {
   const key = s.key;
   const end = at + key.length;
   const leftOk = key.startsWith('.') || at === 0 || name[at - 1] === '.';
@@ -143,7 +153,7 @@ function notePartial(s: KeyStats, name: string, at: number, fullName: string): v
   if (leftOk && /^\d+$/.test(name.slice(end, segEndDot < 0 ? name.length : segEndDot))) return;
   const entry = s.partial.get(word);
   if (entry) entry.count++;
-  else if (s.partial.size < MAX_NAMES) s.partial.set(word, { count: 1, example: fullName });
+  else if (s.partial.size < MAX_NAMES) s.partial.set(word, { count: 1, example: joinName(path, local) });
 }
 
 /** `lr_mult` of a custom key's dict (1.0 when absent), or undefined when it sets `lr` itself. */

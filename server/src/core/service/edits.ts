@@ -40,19 +40,21 @@ export function insertEntry(dt: DictText, entry: string): TextEdit {
   const { text, open, close, file } = dt;
   const last = lastCodeChar(text, open + 1, close);
   const multiLine = text.slice(open, close).includes('\n');
+  const nl = text.includes('\r\n') ? '\r\n' : '\n';
   if (last < 0) {
     if (!multiLine) return { file, start: open + 1, end: open + 1, newText: entry };
-    return { file, start: open + 1, end: open + 1, newText: `\n${lineIndent(text, open)}    ${entry},` };
+    return { file, start: open + 1, end: open + 1, newText: `${nl}${lineIndent(text, open)}    ${entry},` };
   }
   if (!multiLine) {
     return { file, start: last + 1, end: last + 1, newText: text[last] === ',' ? ` ${entry}` : `, ${entry}` };
   }
   const indent = lineStartOf(text, last) <= open ? ' '.repeat(firstCodeColumn(text, open)) : lineIndent(text, last);
   // Keep a comment that follows the last entry on that entry's line.
-  const lineEnd = Math.min(lineEndOf(text, last), close);
+  let lineEnd = Math.min(lineEndOf(text, last), close);
+  if (text[lineEnd - 1] === '\r') lineEnd--;
   const tail = text.slice(last + 1, lineEnd);
   const trailingComma = text[last] === ',';
-  const newText = `${trailingComma ? '' : ','}${tail}\n${indent}${entry}${trailingComma ? ',' : ''}`;
+  const newText = `${trailingComma ? '' : ','}${tail}${nl}${indent}${entry}${trailingComma ? ',' : ''}`;
   return { file, start: last + 1, end: lineEnd, newText };
 }
 

@@ -6,6 +6,7 @@ import { getDict } from '../resolve/cfg.ts';
 import { contains, contextOf, type ServiceContext } from './context.ts';
 import { customKeyMarkdown, layerDecayMarkdown, lrMarkdown, optimizerTypeMarkdown, paramwiseKeyMarkdown } from './hoverConfig.ts';
 import { paramMarkdown } from './hoverParam.ts';
+import { paramAt } from './listingLookup.ts';
 import { stringAt } from './pyScan.ts';
 import { LAYER_DECAY_KEYS, PARAMWISE_DOCS } from './schema.ts';
 import type { ConfigAnalysis, HoverInfo } from './types.ts';
@@ -16,31 +17,10 @@ export function hoverAt(analysis: ConfigAnalysis, file: string, offset: number):
   return configHover(ctx, file, offset) ?? stringHover(ctx, file, offset);
 }
 
-/** Listing lines sorted by offset, for a binary search per hover. */
-function listingSpans(ctx: ServiceContext): { span: Span; name: string }[] {
-  return ctx.memo('listingSpans', () => {
-    const out: { span: Span; name: string }[] = [];
-    for (const m of ctx.listing?.modules ?? []) {
-      for (const p of m.params) if (p.span) out.push({ span: p.span, name: m.path ? `${m.path}.${p.name}` : p.name });
-    }
-    for (const p of ctx.listing?.params ?? []) if (p.span) out.push({ span: p.span, name: p.name });
-    return out.sort((a, b) => a.span.start - b.span.start);
-  });
-}
-
 function listingHover(ctx: ServiceContext, file: string, offset: number): HoverInfo | undefined {
-  const spans = listingSpans(ctx);
-  let lo = 0;
-  let hi = spans.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (spans[mid].span.start <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  const hit = spans[lo];
-  if (!hit || !contains(hit.span, file, offset)) return undefined;
-  const markdown = paramMarkdown(ctx, hit.name);
-  return markdown ? { span: hit.span, markdown } : undefined;
+  const hit = paramAt(ctx, file, offset);
+  const markdown = hit && paramMarkdown(ctx, hit.name);
+  return hit && markdown ? { span: hit.span, markdown } : undefined;
 }
 
 function configHover(ctx: ServiceContext, file: string, offset: number): HoverInfo | undefined {
@@ -87,7 +67,7 @@ function spanOfEntry(d: PyDict, key: string): Span {
 function stringHover(ctx: ServiceContext, file: string, offset: number): HoverInfo | undefined {
   const text = ctx.text(file);
   const s = text === undefined ? undefined : stringAt(text, offset);
-  if (!s || !ctx.params().has(s.value)) return undefined;
+  if (!s || !ctx.param(s.value)) return undefined;
   const markdown = paramMarkdown(ctx, s.value);
   return markdown ? { span: { file, start: s.start, end: s.end }, markdown } : undefined;
 }

@@ -8,7 +8,7 @@ import { num } from './diagnostics/make.ts';
 
 export function paramMarkdown(ctx: ServiceContext, name: string): string | undefined {
   const found = outcomesOf(ctx, name);
-  const info = ctx.params().get(name);
+  const info = ctx.param(name);
   if (!found.length && !info) return undefined;
   const head = `**${name}**${info ? ` · \`[${info.shape.join(', ')}]\`${info.module ? ` · ${info.module.className}` : ''}` : ''}`;
   if (!ctx.result) return `${head}\n\nNo param groups yet: pair this config with a model listing to see this parameter's lr and weight decay.`;
@@ -22,12 +22,10 @@ export function paramMarkdown(ctx: ServiceContext, name: string): string | undef
 }
 
 function outcomesOf(ctx: ServiceContext, name: string): { opt: ResolvedOptimizer; p: ParamOutcome }[] {
-  const index = ctx.memo('outcomesByName', () => {
-    const map = new Map<string, { opt: ResolvedOptimizer; p: ParamOutcome }[]>();
-    for (const opt of ctx.result?.optimizers ?? []) for (const p of opt.params) map.set(p.name, [...(map.get(p.name) ?? []), { opt, p }]);
-    return map;
+  return (ctx.result?.optimizers ?? []).flatMap((opt) => {
+    const p = ctx.outcomes(opt).get(name);
+    return p ? [{ opt, p }] : [];
   });
-  return index.get(name) ?? [];
 }
 
 function optimizerLabel(opt: ResolvedOptimizer): string {

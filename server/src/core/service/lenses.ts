@@ -3,7 +3,7 @@
 
 import { pyRepr } from '../pyvalue.ts';
 import { aggregate } from '../analysis/aggregate.ts';
-import type { ResolvedOptimizer } from '../resolve/types.ts';
+import type { ParamOutcome, ResolvedOptimizer } from '../resolve/types.ts';
 import { contextOf, type ServiceContext } from './context.ts';
 import { customKeyIndex, type KeyStats } from './customKeyIndex.ts';
 import { plural, short } from './diagnostics/make.ts';
@@ -43,18 +43,26 @@ function summary(opt: ResolvedOptimizer): string {
 
 function keyLenses(ctx: ServiceContext, site: OptimSite, configFile: string): LensInfo[] {
   const index = customKeyIndex(ctx, site);
-  const opt = ctx.optimizerOf(site);
   if (!index) return [];
+  const first = firstByLabel(ctx, ctx.optimizerOf(site));
   return index.keys.flatMap((s) => (s.keySpan ? [{
-    span: s.keySpan, title: keyTitle(s, opt),
+    span: s.keySpan, title: keyTitle(s, first),
     command: { id: LENS_COMMANDS.openExplorer, args: [{ file: configFile, optimizer: site.name, customKey: s.key }] },
   }] : []));
 }
 
-function keyTitle(s: KeyStats, opt: ResolvedOptimizer | undefined): string {
+/** The first parameter each rule label applies to, in one pass (not one scan per key). */
+function firstByLabel(ctx: ServiceContext, opt: ResolvedOptimizer | undefined): Map<string, ParamOutcome> {
+  return ctx.memo(`firstByLabel:${opt?.name}`, () => {
+    const map = new Map<string, ParamOutcome>();
+    for (const p of opt?.params ?? []) if (!map.has(p.trace.label)) map.set(p.trace.label, p);
+    return map;
+  });
+}
+
+function keyTitle(s: KeyStats, first: Map<string, ParamOutcome>): string {
   if (!s.matched) return s.frozen ? `matches only ${plural(s.frozen, 'frozen param')}` : 'matches no parameter';
-  const label = `custom_keys[${pyRepr(s.key)}]`;
-  const won = opt?.params.find((p) => p.trace.label === label);
+  const won = first.get(`custom_keys[${pyRepr(s.key)}]`);
   const count = s.won === s.matched ? `matches ${plural(s.matched, 'param')}` : `matches ${plural(s.matched, 'param')} (${s.won} apply)`;
   return won ? `${count} · lr ${short(won.lr)} · wd ${short(won.weightDecay)}` : count;
 }

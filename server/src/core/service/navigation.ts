@@ -6,6 +6,7 @@ import { PyDict, PyList, type PyValue, type Span } from '../pyvalue.ts';
 import { getDict } from '../resolve/cfg.ts';
 import { contains, contextOf, type ServiceContext } from './context.ts';
 import { matchStringOf, namesMatching } from './customKeyIndex.ts';
+import { paramAt } from './listingLookup.ts';
 import type { ConfigAnalysis, DefinitionInfo } from './types.ts';
 
 /** References beyond this are dropped: a key like 'backbone' can match 100k lines. */
@@ -101,9 +102,8 @@ export function referencesAt(analysis: ConfigAnalysis, file: string, offset: num
     const customKeys = getDict(site.paramwise, 'custom_keys');
     const key = customKeys?.keys().find((k) => contains(customKeys.keySpans.get(k), file, offset));
     if (key === undefined) continue;
-    const index = ctx.params();
     return namesMatching(ctx, site, key, MAX_REFERENCES).flatMap((n) => {
-      const span = index.get(n)?.span;
+      const span = ctx.param(n)?.span;
       return span ? [span] : [];
     });
   }
@@ -112,7 +112,7 @@ export function referencesAt(analysis: ConfigAnalysis, file: string, offset: num
 
 /** From a listing line: the custom keys (in every optimizer) whose substring hits it. */
 function keysMatchingLine(ctx: ServiceContext, file: string, offset: number): Span[] {
-  const name = [...ctx.params().values()].find((p) => contains(p.span, file, offset))?.name;
+  const name = paramAt(ctx, file, offset)?.name;
   if (!name) return [];
   const out: Span[] = [];
   for (const site of ctx.sites) {

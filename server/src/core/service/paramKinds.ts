@@ -13,16 +13,42 @@ export type NoDecayKind = 'token' | 'pos-embed' | 'embedding' | 'norm' | 'bias' 
 const TOKEN = /(^|_)(cls|class|reg|mask|dist|register|query|prompt)_?tokens?$|^tokens?$/;
 const POS = /pos_?embed|position_?embed|absolute_pos|relative_position_bias_table|rel_pos/;
 
-export function noDecayKind(p: ParamInfo): NoDecayKind | undefined {
+export function noDecayKind(p: Pick<ParamInfo, 'local' | 'module' | 'shape'>): NoDecayKind | undefined {
   const local = p.local;
   if (TOKEN.test(local)) return 'token';
-  if (POS.test(p.name)) return 'pos-embed';
-  const classes = p.module ? plainMro(p.module) : [];
-  if (classes.some((c) => c === 'Embedding' || c === 'EmbeddingBag')) return 'embedding';
-  if (isNormLike(p.module)) return 'norm';
+  if (POS.test(local) || (p.module && positionalPath(p.module.path))) return 'pos-embed';
+  const facts = p.module ? classFacts(p.module) : NO_FACTS;
+  if (facts.embedding) return 'embedding';
+  if (facts.norm) return 'norm';
   if (local === 'bias') return 'bias';
   if (p.shape.length <= 1) return '1d';
   return undefined;
+}
+
+function positionalPath(path: string): boolean {
+  return (path.includes('pos') || path.includes('rel')) && POS.test(path);
+}
+
+interface ClassFacts {
+  embedding: boolean;
+  norm: boolean;
+}
+
+const NO_FACTS: ClassFacts = { embedding: false, norm: false };
+// Judged once per class, not once per module or parameter: a 100k-parameter listing has
+// 100k-ish modules but a few dozen classes. Keyed without building strings.
+const classCache = new Map<string, Map<string, ClassFacts>>();
+
+function classFacts(m: ModuleEntry): ClassFacts {
+  const byName = classCache.get(m.className) ?? new Map<string, ClassFacts>();
+  if (!byName.size) classCache.set(m.className, byName);
+  const identity = m.mroQualified[0] ?? m.mro[1] ?? '';
+  let facts = byName.get(identity);
+  if (!facts) {
+    facts = { embedding: plainMro(m).some((c) => c === 'Embedding' || c === 'EmbeddingBag'), norm: isNormLike(m) };
+    byName.set(identity, facts);
+  }
+  return facts;
 }
 
 /** A torch norm subclass, or any class whose name says it normalizes (RMSNorm, custom LayerNorm). */

@@ -5,6 +5,7 @@ import type { Span } from '../pyvalue.ts';
 import type { LoadedConfig } from '../config/types.ts';
 import type { ListingResult } from '../listing/model.ts';
 import type { ResolveResult } from '../resolve/types.ts';
+import type { ResolveOptions } from '../resolve/index.ts';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 
@@ -20,6 +21,8 @@ export interface AnalyzeInput {
   listing?: ListingResult;
   /** Without it, fixes that need the source text are not offered. */
   sources?: SourceLookup;
+  /** Passed to resolveConfig (e.g. layer rules from a side file). */
+  resolveOptions?: ResolveOptions;
 }
 
 /** A text edit in one file (offsets into that file's current text). */
@@ -63,7 +66,11 @@ export interface HoverInfo {
 export interface LensInfo {
   span: Span;
   title: string;
-  /** Optional client command id + args (e.g. open the explorer at a key). */
+  /**
+   * Optional client command id + args. The service uses `paramwise.openExplorer` and
+   * `paramwise.smokeTrain` with one argument `{ file, optimizer, customKey? }`: the analysed
+   * config, the optimizer's name ('' for a single one) and the key to focus.
+   */
   command?: { id: string; args: unknown[] };
 }
 

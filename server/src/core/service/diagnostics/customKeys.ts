@@ -37,7 +37,7 @@ function unmatched(ctx: ServiceContext, site: OptimSite, s: KeyStats): ServiceDi
   if (s.frozen > 0) {
     return makeDiag(Code.customKeyUnmatched, `custom_keys['${s.key}'] matches only frozen parameters (${s.frozen}, requires_grad=False): the constructor skips them, so this key changes nothing.`, span);
   }
-  const guess = closest(s.key, nameWords(ctx));
+  const guess = suggestKey(s.key, nameWords(ctx));
   const how = site.constructorName.includes('LearningRateDecay') ? 'of the full parameter name' : "of 'module.path.param_name' (with a leading '.' for the model's own parameters)";
   const msg = `custom_keys['${s.key}'] matches no parameter of the model: a key applies to every parameter whose name contains it (a substring ${how}), and none does${guess ? `. Did you mean '${guess}'?` : '. Its settings never reach training.'}`;
   const customKeys = getDict(site.paramwise, 'custom_keys');
@@ -49,11 +49,23 @@ function nameWords(ctx: ServiceContext): Set<string> {
   return ctx.memo('nameWords', () => {
     const words = new Set<string>();
     for (const m of ctx.listing?.modules ?? []) {
-      for (const w of m.path.split('.')) if (w && !/^\d+$/.test(w)) words.add(w);
       if (words.size > 5000) break;
+      for (const w of m.path.split('.')) if (w && !/^\d+$/.test(w)) words.add(w);
+      for (const p of m.params) words.add(p.name);
     }
     return words;
   });
+}
+
+/** A key with its one misspelled segment corrected (`bakbone` → `backbone`, `.cls_tokn` → `.cls_token`). */
+function suggestKey(key: string, words: Set<string>): string | undefined {
+  const segments = key.split('.');
+  const unknown = segments.map((seg, i) => ({ seg, i })).filter(({ seg }) => seg && !/^\d+$/.test(seg) && !words.has(seg));
+  if (unknown.length !== 1) return undefined;
+  const guess = closest(unknown[0].seg, words);
+  if (!guess) return undefined;
+  segments[unknown[0].i] = guess;
+  return segments.join('.');
 }
 
 function broad(ctx: ServiceContext, s: KeyStats): ServiceDiagnostic {

@@ -38,10 +38,10 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 
 /** Listing lines of the named parameters, for `related`. */
 export function listingLines(ctx: ServiceContext, names: string[], why: string): { span: Span; message: string }[] {
-  const index = ctx.params();
   const out: { span: Span; message: string }[] = [];
+  if (!ctx.hasListingSpans()) return out;
   for (const name of names) {
-    const span = index.get(name)?.span;
+    const span = ctx.param(name)?.span;
     if (span) out.push({ span, message: `${name}: ${why}` });
     if (out.length >= MAX_RELATED) break;
   }

@@ -50,24 +50,22 @@ export function checkDecayOnNoDecayParams(ctx: ServiceContext): ServiceDiagnosti
   return out;
 }
 
+/** Joins outcomes with their listing entries (module facts are judged once per class). */
 function bucketize(ctx: ServiceContext, opt: ResolvedOptimizer): Map<NoDecayKind, Bucket> {
-  const index = ctx.params();
   const buckets = new Map<NoDecayKind, Bucket>();
-  for (const p of opt.params) {
-    if (!(p.weightDecay !== null && p.weightDecay > 0)) continue;
+  ctx.forEachOutcome(opt, (module, lp, p) => {
+    if (!(p.weightDecay !== null && p.weightDecay > 0)) return;
+    const kind = noDecayKind({ local: lp.name, module, shape: lp.shape });
     // A custom key that switched off a type rule is reported by pw-custom-key-shadows-rules.
-    if (p.trace.rule === 'custom_keys' && p.trace.shadowed.some((s) => s.startsWith('paramwise_cfg.'))) continue;
-    const info = index.get(p.name);
-    const kind = info && noDecayKind(info);
-    if (!kind) continue;
+    if (!kind || (p.trace.rule === 'custom_keys' && p.trace.shadowed.some((s) => s.startsWith('paramwise_cfg.')))) return;
     let b = buckets.get(kind);
     if (!b) buckets.set(kind, (b = { count: 0, names: [], locals: new Set(), byCustomKey: 0, notTorchNorm: 0, wd: p.weightDecay }));
     b.count++;
     if (b.names.length < 20) b.names.push(p.name);
-    if (b.locals.size < 4) b.locals.add(info!.local);
+    if (b.locals.size < 4) b.locals.add(lp.name);
     if (p.trace.rule === 'custom_keys') b.byCustomKey++;
-    if (kind === 'norm' && !isNorm(info!.module)) b.notTorchNorm++;
-  }
+    if (kind === 'norm' && !isNorm(module)) b.notTorchNorm++;
+  });
   return buckets;
 }
 

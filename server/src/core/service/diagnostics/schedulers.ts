@@ -17,14 +17,13 @@ const ETA_MIN_TYPES = new Set(['CosineAnnealingLR', 'PolyLR', 'CosineRestartLR',
 const RATIO_TYPES = new Set(['CosineAnnealingLR', 'CosineRestartLR', 'CosineAnnealingParamScheduler', 'CosineRestartParamScheduler']);
 
 export function checkSchedulers(ctx: ServiceContext): ServiceDiagnostic[] {
-  const schedulers = schedulerDicts(ctx.root.get('param_scheduler'));
   const out: ServiceDiagnostic[] = [...lrScaleUnapplied(ctx)];
-  const spread = lrSpread(ctx);
-  if (!spread) return out;
-  for (const s of schedulers) {
+  for (const { s, sites } of schedulerDicts(ctx.root.get('param_scheduler'), ctx.sites)) {
+    const spread = lrSpread(ctx, sites);
+    if (!spread) continue;
     const type = typeName(s.get('type')) ?? '';
     const etaMin = toNumber(s.get('eta_min'));
-    if (ETA_MIN_TYPES.has(type) && etaMin !== undefined && etaMin !== 0) out.push(etaMinAbsolute(ctx, s, type, etaMin, spread));
+    if (ETA_MIN_TYPES.has(type) && etaMin !== undefined && etaMin !== 0) out.push(etaMinAbsolute(ctx, s, type, etaMin, spread, sites));
     const etaMax = s.get('eta_max');
     if (type === 'OneCycleLR' && typeof etaMax !== 'object' && toNumber(etaMax) !== undefined) {
       out.push(makeDiag(Code.oneCycleErasesRatios,
@@ -36,24 +35,28 @@ export function checkSchedulers(ctx: ServiceContext): ServiceDiagnostic[] {
   return out;
 }
 
-/** `param_scheduler` as a list, one dict, or a dict of lists keyed by optimizer name. */
-function schedulerDicts(v: PyValue | undefined): PyDict[] {
-  if (v instanceof PyList) return v.items.flatMap(schedulerDicts);
-  if (v instanceof PyDict) return v.has('type') ? [v] : [...v.items.values()].flatMap(schedulerDicts);
-  return [];
+/**
+ * `param_scheduler` as a list or one dict (for every optimizer), or a dict of lists keyed by
+ * optimizer name (each for its own optimizer).
+ */
+function schedulerDicts(v: PyValue | undefined, sites: OptimSite[]): { s: PyDict; sites: OptimSite[] }[] {
+  if (v instanceof PyList) return v.items.flatMap((x) => schedulerDicts(x, sites));
+  if (!(v instanceof PyDict)) return [];
+  if (v.has('type')) return [{ s: v, sites }];
+  return v.keys().flatMap((k) => schedulerDicts(v.get(k), sites.filter((site) => site.name === k)));
 }
 
-/** A short description of how the group lrs differ, or undefined when they all match. */
-function lrSpread(ctx: ServiceContext): string | undefined {
-  const resolved = ctx.result?.optimizers.filter((o) => !o.error) ?? [];
+/** A short description of how the lrs of these optimizers' groups differ, or undefined when they all match. */
+function lrSpread(ctx: ServiceContext, sites: OptimSite[]): string | undefined {
+  const resolved = sites.map((site) => ctx.optimizerOf(site)).filter((o) => o && !o.error);
   if (resolved.length) {
     const lrs = new Set<number>();
-    for (const opt of resolved) for (const p of opt.params) if (p.lr !== null && lrs.size < 64) lrs.add(p.lr);
+    for (const opt of resolved) for (const p of opt!.params) if (p.lr !== null && lrs.size < 64) lrs.add(p.lr);
     if (lrs.size < 2) return undefined;
     const sorted = [...lrs].sort((a, b) => b - a);
     return `${lrs.size}${lrs.size === 64 ? '+' : ''} distinct lrs, from ${num(sorted[0])} down to ${num(sorted[sorted.length - 1])}`;
   }
-  return ctx.sites.some(configVariesLr) ? 'set by lr_mult / bias_lr_mult / layer decay' : undefined;
+  return sites.some(configVariesLr) ? 'set by lr_mult / bias_lr_mult / layer decay' : undefined;
 }
 
 /** Without a model: does the config ask for more than one lr? */
@@ -65,7 +68,7 @@ function configVariesLr(site: OptimSite): boolean {
   return keys instanceof PyDict && [...keys.items.values()].some((cfg) => toNumber(lrMultOf(cfg)) !== 1);
 }
 
-function etaMinAbsolute(ctx: ServiceContext, s: PyDict, type: string, etaMin: number, spread: string): ServiceDiagnostic {
+function etaMinAbsolute(ctx: ServiceContext, s: PyDict, type: string, etaMin: number, spread: string, sites: OptimSite[]): ServiceDiagnostic {
   const head = `${type}'s eta_min=${num(etaMin)} is an absolute floor shared by every param group: the groups (${spread}) all anneal toward ${num(etaMin)}, ` +
     'so the ratios lr_mult/layer decay set are lost toward the end of training, and a group at lr 0 climbs up to eta_min (open-mmlab/mmengine #1612).';
   const vs = s.valueSpans.get('eta_min');
@@ -74,7 +77,7 @@ function etaMinAbsolute(ctx: ServiceContext, s: PyDict, type: string, etaMin: nu
     const fixes = vs ? [{ title: 'Set eta_min=0. (every group decays by the same factor)', edits: [replaceSpan(vs, '0.')] }] : [];
     return makeDiag(Code.etaMinAbsolute, `${head} ${type} has no eta_min_ratio: use eta_min=0. to keep the ratios.`, ctx.at(s.keySpans.get('eta_min')), { fixes });
   }
-  const baseLr = toNumber(ctx.sites.length === 1 ? ctx.sites[0].optimizer?.get('lr') : undefined);
+  const baseLr = toNumber(sites.length === 1 ? sites[0].optimizer?.get('lr') : undefined);
   const ratio = baseLr ? etaMin / baseLr : undefined;
   const edits: TextEdit[] = [];
   const rename = renameKey(s, 'eta_min', 'eta_min_ratio', ctx.sources);

@@ -3,11 +3,12 @@
 // until it crashes (open-mmlab/mmengine #1136) or a resume fails (pysot #92).
 
 import { pyTruthy } from '../../pyvalue.ts';
+import type { LocalParam } from '../../listing/model.ts';
 import { Code } from '../codes.ts';
 import type { ServiceContext } from '../context.ts';
 import { isDefaultLike, MMPRETRAIN_LAYER_DECAY, siteSpan, type OptimSite } from '../sites.ts';
 import type { ServiceDiagnostic } from '../types.ts';
-import { examples, makeDiag, plural, MAX_RELATED } from './make.ts';
+import { examples, listingLines, makeDiag, plural, MAX_RELATED } from './make.ts';
 import { paramwiseEdits } from './noDecay.ts';
 
 const DUPLICATE_ERROR = 'some parameters appear in more than one parameter group';
@@ -23,43 +24,44 @@ export function checkSharing(ctx: ServiceContext): ServiceDiagnostic[] {
   return out;
 }
 
-interface Visit {
-  name: string;
-  tensorId: number;
-  requiresGrad: boolean;
+/** Calls `fn` for every parameter visit the constructor makes for this site, in order. */
+function forEachVisit(ctx: ServiceContext, site: OptimSite, fn: (path: string, p: LocalParam) => void): void {
+  const prefix = site.prefix;
+  for (const m of ctx.listing?.modules ?? []) {
+    if (prefix !== undefined && m.path !== prefix && !m.path.startsWith(prefix + '.')) continue;
+    for (const p of m.params) fn(m.path, p);
+  }
 }
 
-/** Every parameter visit the constructor makes for this site, in order. */
-function visits(ctx: ServiceContext, site: OptimSite): Visit[] {
-  return ctx.memo(`visits:${site.name}`, () => {
-    const out: Visit[] = [];
-    const prefix = site.prefix;
-    for (const m of ctx.listing?.modules ?? []) {
-      if (prefix !== undefined && m.path !== prefix && !m.path.startsWith(prefix + '.')) continue;
-      for (const p of m.params) out.push({ name: m.path ? `${m.path}.${p.name}` : p.name, tensorId: p.tensorId, requiresGrad: p.requiresGrad });
-    }
-    return out;
-  });
-}
+const fullName = (path: string, local: string): string => (path ? `${path}.${local}` : local);
 
 function tiedWithoutBypass(ctx: ServiceContext, site: OptimSite): ServiceDiagnostic | undefined {
   const walks = isDefaultLike(site) || site.constructorName === MMPRETRAIN_LAYER_DECAY;
   if (!ctx.listing || !walks || !pyTruthy(site.paramwise) || pyTruthy(site.paramwise?.get('bypass_duplicate'))) return undefined;
+  // Names are kept only for tensors seen twice; the first pass just counts by tensor id.
+  const seen = new Set<number>();
+  const repeated = new Set<number>();
+  forEachVisit(ctx, site, (_, p) => {
+    if (!p.requiresGrad) return;
+    if (seen.has(p.tensorId)) repeated.add(p.tensorId);
+    else seen.add(p.tensorId);
+  });
   const first = new Map<number, string>();
   const pairs: [string, string][] = [];
   let count = 0;
-  for (const v of visits(ctx, site)) {
-    if (!v.requiresGrad) continue;
-    const earlier = first.get(v.tensorId);
-    if (earlier === undefined) first.set(v.tensorId, v.name);
-    else if (count++ < MAX_RELATED) pairs.push([v.name, earlier]);
+  if (repeated.size) {
+    forEachVisit(ctx, site, (path, p) => {
+      if (!p.requiresGrad || !repeated.has(p.tensorId)) return;
+      const earlier = first.get(p.tensorId);
+      if (earlier === undefined) first.set(p.tensorId, fullName(path, p.name));
+      else if (count++ < MAX_RELATED) pairs.push([fullName(path, p.name), earlier]);
+    });
   }
   if (!count) return undefined;
   ctx.claimedErrors.add(DUPLICATE_ERROR);
   const canBypass = isDefaultLike(site);
-  const index = ctx.params();
   const related = pairs.flatMap(([dup, orig]) => {
-    const span = index.get(dup)?.span;
+    const span = ctx.param(dup)?.span;
     return span ? [{ span, message: `${dup} is the same tensor as ${orig}` }] : [];
   });
   const edits = canBypass ? paramwiseEdits(ctx, site, 'bypass_duplicate', 'True') : undefined;
@@ -74,7 +76,10 @@ function tiedWithoutBypass(ctx: ServiceContext, site: OptimSite): ServiceDiagnos
 function frozenParams(ctx: ServiceContext, site: OptimSite): ServiceDiagnostic | undefined {
   const opt = ctx.optimizerOf(site);
   if (!ctx.listing || !opt || opt.error) return undefined;
-  const frozen = visits(ctx, site).filter((v) => !v.requiresGrad).map((v) => v.name);
+  const frozen: string[] = [];
+  forEachVisit(ctx, site, (path, p) => {
+    if (!p.requiresGrad) frozen.push(fullName(path, p.name));
+  });
   if (!frozen.length) return undefined;
   const skipped = opt.excluded.some((e) => e.reason.includes('requires_grad'));
   const inOptimizer = !skipped && opt.params.some((p) => p.name === frozen[0]);
@@ -82,7 +87,6 @@ function frozenParams(ctx: ServiceContext, site: OptimSite): ServiceDiagnostic |
   const msg = inOptimizer
     ? `${what} are still in the optimizer: without paramwise_cfg MMEngine passes model.parameters() as one group. torch skips them while their grad is None, but anything that leaves a zero-tensor grad lets weight decay and momentum move them.`
     : `${what} are left out of the optimizer. If training unfreezes them later, the group list changes and resuming from an earlier checkpoint fails ("loaded state dict contains a parameter group that doesn't match the size of optimizer's group").`;
-  const index = ctx.params();
-  const related = frozen.slice(0, MAX_RELATED).flatMap((n) => (index.get(n)?.span ? [{ span: index.get(n)!.span!, message: `${n}: frozen` }] : []));
+  const related = listingLines(ctx, frozen, 'frozen');
   return makeDiag(Code.frozenParams, msg, ctx.at(siteSpan(site)), { related });
 }
