@@ -3,7 +3,7 @@
 import { loadConfig } from '../../core/config/index.ts';
 import { readListing } from '../../core/listing/index.ts';
 import type { ListingResult } from '../../core/listing/model.ts';
-import { resolveConfig, type ResolvedOptimizer, type ResolveResult } from '../../core/resolve/index.ts';
+import type { ResolvedOptimizer, ResolveResult } from '../../core/resolve/index.ts';
 import { analyzeConfig } from '../../core/service/index.ts';
 import { aggregate } from '../../core/analysis/aggregate.ts';
 import { explainParam } from '../../core/analysis/explain.ts';
@@ -33,10 +33,12 @@ export const groupsCommand: Command = async (argv, io) => {
   const listing = readListing(bytes, listingPath);
   const rulesPath = flagString(args, 'layer-rules');
   const rules = rulesPath ? loadConfig(rulesPath, configHost(io)) : undefined;
-  const analysis = analyzeConfig({ file: configPath, config: loaded, listing, sources: (file) => io.readText(file), resolveOptions: { layerRules: rules?.root.get('layer_rules') } });
-  const result = analysis.result ?? resolveConfig(loaded.root, listing.listing);
-  // The language service already carries the loader's, the listing's and the resolver's problems.
-  const problems: Problem[] = [...(rules?.diagnostics ?? []), ...analysis.diagnostics];
+  // A listing that could not be read would only produce misleading "matches nothing" findings.
+  const usable = !listing.problems.some((p) => p.severity === 'error');
+  const analysis = analyzeConfig({ file: configPath, config: loaded, listing: usable ? listing : undefined, sources: (file) => io.readText(file), resolveOptions: { layerRules: rules?.root.get('layer_rules') } });
+  const result = analysis.result ?? { optimizers: [], diagnostics: [] };
+  // The language service already carries the loader's and the resolver's problems.
+  const problems: Problem[] = [...listing.problems, ...(rules?.diagnostics ?? []), ...analysis.diagnostics];
   if (rules && !rules.root.has('layer_rules')) problems.push({ severity: 'error', code: 'layer-rules-file', message: `${rulesPath}: expected a top-level 'layer_rules' list of (pattern, layer) pairs` });
   if (flagString(args, 'format') === 'json') {
     io.stdout(resultJson(result, problems) + '\n');
