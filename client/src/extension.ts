@@ -1,0 +1,62 @@
+// Extension entry: starts the language server, the pairing status bar and the commands.
+// Activation happens on the config and listing languages and on the commands, never on `*`.
+// A failure to start is shown to the user, not just logged.
+
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { Commands } from '../../server/src/protocol.ts';
+import { choosePairing, setPairing } from './choosePairing.ts';
+import { dumpParams } from './dumpParams.ts';
+import { createLanguageClient } from './languageClient.ts';
+import { PairingStore } from './pairingStore.ts';
+import { PairingStatusBar } from './statusBar.ts';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('Paramwise', { log: true });
+  const statusBar = new PairingStatusBar();
+  const store = new PairingStore(context.workspaceState);
+  context.subscriptions.push(output, statusBar);
+
+  const start = async (): Promise<void> => {
+    client = createLanguageClient(context, output);
+    await client.start();
+    // The server forgets pairing choices when it restarts; replay the ones kept here.
+    const replay = Object.entries(store.all()).map(([config, listing]) =>
+      setPairing(client!, config, listing).catch((e: unknown) => output.warn(`Paramwise: could not restore the pairing of ${config}: ${String(e)}`)));
+    await Promise.all(replay);
+    statusBar.attach(client);
+  };
+  const running = (): LanguageClient => {
+    if (!client) throw new Error('the Paramwise language server is not running');
+    return client;
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand(Commands.restartServer, () => report('restart the language server', async () => {
+      await client?.stop();
+      await start();
+    })),
+    vscode.commands.registerCommand(Commands.showOutput, () => output.show(true)),
+    vscode.commands.registerCommand(Commands.choosePairing, () => report('choose a listing', () => choosePairing(running(), store))),
+    vscode.commands.registerCommand(Commands.dumpParams, () => report('dump model parameters', () => dumpParams(context))),
+  );
+  await report('start the language server', start);
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}
+
+/** Run a user-triggered action; a failure becomes a message with a way to the log. */
+async function report(what: string, action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const choice = await vscode.window.showErrorMessage(`Paramwise could not ${what}: ${message}`, 'Show output');
+    if (choice) await vscode.commands.executeCommand(Commands.showOutput);
+  }
+}

@@ -1,0 +1,251 @@
+// The one module client and server share: custom messages and the typed settings.
+// Dependency-free on purpose: the client bundle and the server bundle each carry their own
+// copy of vscode-jsonrpc, so sharing method names and shapes (not RequestType objects)
+// keeps the two sides from depending on one another's library versions.
+//
+// To add a setting:
+//   1. add it to `Settings` and `DEFAULT_SETTINGS` below (the server reads it through
+//      `readSettings`, which also validates its type);
+//   2. add it under `contributes.configuration` in package.json, prefixed `paramwise.`,
+//      `"scope": "resource"` unless it only makes sense per machine;
+//   3. read it per resource where it is used (never cache it in a global);
+//   4. mention it in server/src/server/README.md (the Neovim example lists every key).
+
+/** A request: method name plus phantom parameter/result types. */
+export interface RequestDef<P, R> {
+  method: string;
+  /** Never set; carries the types. */
+  readonly _types?: [P, R];
+}
+/** A notification: method name plus a phantom parameter type. */
+export interface NotificationDef<P> {
+  method: string;
+  readonly _types?: P;
+}
+
+export type PairingSource = 'override' | 'directive' | 'setting' | 'discovered' | 'none';
+
+/** Which listing a config is analysed against, and why. */
+export interface PairingStatus {
+  configUri: string;
+  listingUri?: string;
+  source: PairingSource;
+  /** One line for a tooltip: where the pairing came from, or why there is none. */
+  detail: string;
+}
+
+export interface ListingCandidate {
+  uri: string;
+  /** Workspace-relative path for the quick pick. */
+  label: string;
+  /** Why it is offered ("same basename", "next to the config", ...). */
+  reason: string;
+}
+
+/** One set of parameters with identical settings, as the explorer shows it. */
+export interface GroupView {
+  /** Framework param_group indices merged into this set. */
+  groups: number[];
+  lr: number | null;
+  weightDecay: number | null;
+  lrScale?: number;
+  rule: string;
+  params: string[];
+  /** Scheme-set keys of the group, as plain JSON (ints and floats both numbers). */
+  settings: Record<string, unknown>;
+}
+
+export interface OptimizerView {
+  name: string;
+  scheme: string;
+  optimizerType: string;
+  error?: string;
+  sets: GroupView[];
+  excluded: { name: string; reason: string }[];
+}
+
+export interface GroupsResult {
+  pairing: PairingStatus;
+  optimizers: OptimizerView[];
+}
+
+export const Requests = {
+  /** client → server: the pairing of a document, when the active editor changes (status bar). */
+  getPairing: { method: 'paramwise/getPairing' } as RequestDef<{ uri: string }, PairingStatus | null>,
+  /** client → server: the user picked a listing in the quick pick (null = back to automatic). */
+  setPairing: { method: 'paramwise/setPairing' } as RequestDef<{ configUri: string; listingUri: string | null }, PairingStatus | null>,
+  /** client → server: listings to offer in the quick pick, ranked the way auto-discovery ranks them. */
+  listingCandidates: { method: 'paramwise/listingCandidates' } as RequestDef<{ configUri: string }, ListingCandidate[]>,
+  /** client → server: resolved param groups of a config for the group explorer. */
+  groups: { method: 'paramwise/groups' } as RequestDef<{ uri: string }, GroupsResult | null>,
+};
+
+export const Notifications = {
+  /** server → client: a config's pairing was (re)computed, so the status bar updates without polling. */
+  pairing: { method: 'paramwise/pairing' } as NotificationDef<PairingStatus>,
+};
+
+export type SeverityLevel = 'error' | 'warning' | 'info' | 'hint' | 'off';
+
+export interface Settings {
+  listing: {
+    /** Glob over the config path (workspace-relative or absolute) → listing path (same). */
+    pairs: Record<string, string>;
+  };
+  /** Look for a listing next to the config and in the workspace when nothing else pairs one. */
+  autoDiscover: boolean;
+  /** Severity per diagnostic code; 'off' hides it. */
+  severity: Record<string, SeverityLevel>;
+  analysis: {
+    /** Quiet time after the last edit before a document is re-analysed. */
+    debounceMs: number;
+    /** Configs larger than this get one diagnostic and no analysis. */
+    maxConfigSizeKB: number;
+    /** Listings larger than this are not read. */
+    maxListingSizeMB: number;
+  };
+  dumper: {
+    /** Python used by "Dump model parameters" (client only). */
+    pythonPath: string;
+  };
+  trace: {
+    /** Read by vscode-languageclient itself. */
+    server: 'off' | 'messages' | 'verbose';
+  };
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  listing: { pairs: {} },
+  autoDiscover: true,
+  severity: {},
+  analysis: { debounceMs: 150, maxConfigSizeKB: 1024, maxListingSizeMB: 256 },
+  dumper: { pythonPath: 'python' },
+  trace: { server: 'off' },
+};
+
+/** The language id the client contributes for `.params` listings. */
+export const PARAMS_LANGUAGE_ID = 'paramwise-params';
+
+/** Client command ids (package.json `contributes.commands` lists the same). */
+export const Commands = {
+  restartServer: 'paramwise.restartServer',
+  showOutput: 'paramwise.showOutput',
+  choosePairing: 'paramwise.choosePairing',
+  openExplorer: 'paramwise.openExplorer',
+  smokeTrain: 'paramwise.smokeTrain',
+  dumpParams: 'paramwise.dumpParams',
+} as const;
+
+// ─── Group explorer (issue 4): host ⇄ webview page messages ───────────────────────────────
+// Added by the explorer. The page (media/src) and the host (client/src/explorer) both import
+// this section; each side validates what arrives with the parse* functions below. The payload
+// types live with the core that builds them (type-only import: nothing is bundled).
+
+import type { ExplorerPayload, ScheduleView } from './core/explorer/types.ts';
+export type { ExplorerPayload, ScheduleView } from './core/explorer/types.ts';
+
+/** The explorer panel's view type (package.json: `onWebviewPanel:paramwise.groupExplorer`). */
+export const EXPLORER_VIEW_TYPE = 'paramwise.groupExplorer';
+
+export type HostToPage =
+  /** host → page: everything to show; sent when the panel opens and when config or listing change. */
+  | { type: 'data'; configUri: string; title: string; payload: ExplorerPayload }
+  /** host → page: only the schedule changed (the user set the iterations per epoch). */
+  | { type: 'schedule'; schedule: ScheduleView | null }
+  /** host → page: nothing to show, and why (no listing paired, unreadable files...). */
+  | { type: 'unavailable'; configUri: string; message: string };
+
+export type PageToHost =
+  /** page → host: the script runs and listens; send the data (with the options a restored page remembers). */
+  | { type: 'ready'; itersPerEpoch?: number; optimizerIndex?: number }
+  /** page → host: the user picked a parameter: reveal its listing line and its config rule. */
+  | { type: 'reveal'; param: number; name: string }
+  /** page → host: recompute with these options. */
+  | { type: 'options'; itersPerEpoch: number; optimizerIndex: number };
+
+/** Options the explorer's data depends on (also the parameter of `ExplorerRequests.data`). */
+export interface ExplorerDataRequest {
+  uri: string;
+  itersPerEpoch?: number;
+  optimizerIndex?: number;
+}
+
+export const ExplorerRequests = {
+  /** client → server: the explorer payload of a config and its paired listing (null = nothing paired). */
+  data: { method: 'paramwise/explorerData' } as RequestDef<ExplorerDataRequest, ExplorerPayload | null>,
+};
+
+/** The part of the page's persisted state the host reads to restore a panel after a reload. */
+export interface ExplorerPersistedState {
+  configUri: string;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isStr = (x: unknown): x is string => typeof x === 'string';
+const isInt = (x: unknown, min = 0): x is number => Number.isInteger(x) && (x as number) >= min;
+
+export function parsePageMessage(m: unknown): PageToHost | undefined {
+  if (!isObj(m)) return undefined;
+  if (m.type === 'ready') {
+    const ready: PageToHost = { type: 'ready' };
+    if (isInt(m.itersPerEpoch, 1)) ready.itersPerEpoch = m.itersPerEpoch;
+    if (isInt(m.optimizerIndex)) ready.optimizerIndex = m.optimizerIndex;
+    return ready;
+  }
+  if (m.type === 'reveal' && isInt(m.param) && isStr(m.name)) return { type: 'reveal', param: m.param, name: m.name };
+  if (m.type === 'options' && isInt(m.itersPerEpoch, 1) && isInt(m.optimizerIndex)) return { type: 'options', itersPerEpoch: m.itersPerEpoch, optimizerIndex: m.optimizerIndex };
+  return undefined;
+}
+
+export function parseHostMessage(m: unknown): HostToPage | undefined {
+  if (!isObj(m)) return undefined;
+  if (m.type === 'data' && isStr(m.configUri) && isStr(m.title) && isExplorerPayload(m.payload)) return m as HostToPage;
+  if (m.type === 'schedule' && (m.schedule === null || isScheduleView(m.schedule))) return m as HostToPage;
+  if (m.type === 'unavailable' && isStr(m.configUri) && isStr(m.message)) return m as HostToPage;
+  return undefined;
+}
+
+export function parsePersistedState(s: unknown): ExplorerPersistedState | undefined {
+  return isObj(s) && isStr(s.configUri) && s.configUri ? { configUri: s.configUri } : undefined;
+}
+
+/** Number columns: every entry a number (or null where allowed), one per parameter. */
+function isColumn(x: unknown, n: number, nullable: boolean, below = Infinity, min = -Infinity): boolean {
+  if (!Array.isArray(x) || x.length !== n) return false;
+  // An indexed loop: this runs once, cold, over 100k entries per column on the page.
+  for (let i = 0; i < n; i++) {
+    const v: unknown = x[i];
+    if (typeof v === 'number' ? !(v >= min && v < below) : !(v === null && nullable)) return false;
+  }
+  return true;
+}
+
+/** Structure and index ranges, so that the page never indexes outside a table. */
+export function isExplorerPayload(p: unknown): p is ExplorerPayload {
+  if (!isObj(p) || p.version !== 1 || !isInt(p.count) || !isObj(p.params)) return false;
+  const { count: n, params: c } = p;
+  const tables = [p.sets, p.rules, p.shapes, p.formulas, p.layers, p.optimizers, p.excluded, p.problems, p.files];
+  if (!tables.every(Array.isArray) || !isStr(c.names) || (n > 0 && lineCount(c.names) !== n)) return false;
+  const [sets, rules, shapes, formulas] = tables as unknown[][];
+  return ['lr', 'weightDecay', 'lrWd', 'lrScale', 'layerId'].every((k) => isColumn(c[k], n, true))
+    && isColumn(c.group, n, false, Infinity, 0) && isColumn(c.numel, n, false, Infinity, 0) && isColumn(c.listingOffset, n, false, Infinity, -1)
+    && isColumn(c.set, n, false, sets.length, 0) && isColumn(c.rule, n, false, rules.length, 0) && isColumn(c.shape, n, false, shapes.length, 0)
+    && isColumn(c.lrFormula, n, false, formulas.length, -1) && isColumn(c.wdFormula, n, false, formulas.length, -1)
+    && shapes.every(isStr) && formulas.every(isStr) && rules.every((r) => isObj(r) && isStr(r.label) && Array.isArray(r.shadowed))
+    && sets.every((s) => isObj(s) && isInt(s.count) && Array.isArray(s.frameworkGroups))
+    && (p.schedule === null || isScheduleView(p.schedule));
+}
+
+/** Lines of a '\n'-joined table, without splitting 100k strings out of it. */
+function lineCount(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+function isScheduleView(s: unknown): s is ScheduleView {
+  if (!isObj(s) || !isInt(s.itersPerEpoch, 1) || !isInt(s.totalIters) || !Array.isArray(s.x) || !Array.isArray(s.series) || !Array.isArray(s.problems)) return false;
+  const n = s.x.length;
+  return isColumn(s.x, n, false, s.totalIters, 0) && s.series.every((l) => isObj(l) && isStr(l.label) && Array.isArray(l.sets) && isColumn(l.y, n, true));
+}

@@ -1,0 +1,151 @@
+// One analysis run for one open document, as a pipeline of stages with a cancellation check
+// between them: settings (per resource) → guards → pairing → listing → config → service.
+// The result is a record that keeps the exact texts its spans refer to, so converting offsets
+// to positions later never mixes two versions of a file.
+
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { loadConfig } from '../core/config/index.ts';
+import type { Settings } from '../protocol.ts';
+import { looksLikeDumperJson } from '../core/listing/dumperJson.ts';
+import { looksBinary, uriToPath, type FileSource } from './files.ts';
+import type { ListingCache, LoadedListing } from './listingCache.ts';
+import type { ListingDiscovery } from './discovery.ts';
+import { resolvePairing, type Pairing } from './pairing.ts';
+import type { RunToken } from './scheduler.ts';
+import { yieldToEvents } from './scheduler.ts';
+import { analyzeConfig, analyzeListing, applySeverities, type ConfigAnalysis, type ServiceDiagnostic } from './service.ts';
+
+interface RecordBase {
+  uri: string;
+  path: string;
+  version: number;
+  /** After per-code severities; includes the server's own diagnostics (guards, pairing). */
+  diagnostics: ServiceDiagnostic[];
+  /** file → the text its spans were computed from */
+  texts: Map<string, string>;
+}
+export interface ConfigRecord extends RecordBase {
+  kind: 'config';
+  analysis?: ConfigAnalysis;
+  pairing: Pairing;
+  /** Every file this result depends on: the `_base_` chain and the listing. */
+  deps: Set<string>;
+}
+export interface ListingRecord extends RecordBase {
+  kind: 'listing';
+}
+export type DocRecord = ConfigRecord | ListingRecord;
+
+export interface AnalyzerDeps {
+  files: FileSource;
+  listings: ListingCache;
+  discovery: ListingDiscovery;
+  settingsFor(uri: string): Promise<Settings>;
+  foldersFor(path: string): string[];
+  overrideFor(path: string): string | undefined;
+}
+
+export type DocKind = 'config' | 'listing' | 'other';
+
+/** What an open document is: a listing, a training config, or a file Paramwise leaves alone. */
+export function classify(path: string, text: string): DocKind {
+  if (path.endsWith('.params')) return 'listing';
+  const head = text.slice(0, 65536);
+  if (path.endsWith('.json') && looksLikeDumperJson(head)) return 'listing';
+  if (/^[ \t]*(?:#|\/\/)[ \t]*paramwise:/m.test(head)) return 'config';
+  // `optimizer = torch.optim.SGD(...)` in a training script is not a config: configs build dicts.
+  if (path.endsWith('.py')) return /^(?:_base_\s*=|(?:optim_wrapper|optimizer|param_scheduler)\s*=\s*(?:dict\(|\{|\[))|paramwise_cfg\s*=/m.test(head) ? 'config' : 'other';
+  if (/\.(json|ya?ml)$/.test(path)) return /^[ \t]*"?(?:optim_wrapper|optimizer|_base_|opt)"?\s*:/m.test(head) ? 'config' : 'other';
+  return 'other';
+}
+
+export async function analyzeDocument(doc: TextDocument, deps: AnalyzerDeps, token: RunToken): Promise<DocRecord | undefined> {
+  const path = uriToPath(doc.uri);
+  if (!path) return undefined;
+  const text = doc.getText();
+  const kind = classify(path, text);
+  // Most JSON/YAML/Python files a client opens are none of Paramwise's business: no round trip.
+  if (kind === 'other' && !looksBinary(text)) return undefined;
+  const settings = await deps.settingsFor(doc.uri);
+  if (token.cancelled) return undefined;
+  const base = { uri: doc.uri, path, version: doc.version, texts: new Map([[path, text]]) };
+  const guarded = guardDiagnostic(path, text, kind, settings);
+  if (guarded) {
+    const diagnostics = applySeverities([guarded], settings.severity);
+    return kind === 'listing' ? { ...base, kind, diagnostics } : { ...base, kind: 'config', diagnostics, pairing: { source: 'none', detail: guarded.message }, deps: new Set([path]) };
+  }
+  if (kind === 'other') return undefined;
+  if (kind === 'listing') return listingRecord(base, deps, settings);
+  return configRecord(base, text, deps, settings, token);
+}
+
+function listingRecord(base: Omit<ListingRecord, 'kind' | 'diagnostics'>, deps: AnalyzerDeps, settings: Settings): ListingRecord {
+  const loaded = deps.listings.load(base.path, settings.analysis.maxListingSizeMB * 2 ** 20);
+  const found = loaded.ok ? analyzeListing(loaded.result) : [loadProblem(loaded, base.path)];
+  return { ...base, kind: 'listing', diagnostics: applySeverities(found, settings.severity) };
+}
+
+async function configRecord(base: Omit<ConfigRecord, 'kind' | 'diagnostics' | 'pairing' | 'deps'>, text: string, deps: AnalyzerDeps, settings: Settings, token: RunToken): Promise<ConfigRecord | undefined> {
+  const { path, texts } = base;
+  const pairing = resolvePairing({ configPath: path, configText: text, settings, folders: deps.foldersFor(path), override: deps.overrideFor(path), discovery: deps.discovery });
+  const listing = pairing.listingPath ? deps.listings.load(pairing.listingPath, settings.analysis.maxListingSizeMB * 2 ** 20) : undefined;
+  await yieldToEvents();
+  if (token.cancelled) return undefined;
+  const maxBytes = settings.analysis.maxConfigSizeKB * 1024;
+  const host = {
+    readFile: (file: string): string | undefined => {
+      const read = deps.files.readText(file, maxBytes);
+      if (read.kind !== 'text') return undefined;
+      texts.set(file, read.text);
+      return read.text;
+    },
+    env: process.env,
+  };
+  const config = loadConfig(path, host, text);
+  await yieldToEvents();
+  if (token.cancelled) return undefined;
+  if (listing?.ok) texts.set(listing.path, listing.text);
+  const sources = (file: string): string | undefined => texts.get(file) ?? host.readFile(file);
+  const analysis = analyzeConfig({ file: path, config, listing: listing?.ok ? listing.result : undefined, sources });
+  const own: ServiceDiagnostic[] = [];
+  if (pairing.missing) own.push(missingListing(pairing, path));
+  if (listing && !listing.ok) own.push(loadProblem(listing, path));
+  const diagnostics = applySeverities([...analysis.diagnostics, ...own], settings.severity);
+  const dependsOn = new Set([...config.files, ...(pairing.listingPath ? [pairing.listingPath] : []), ...(pairing.missing ? [pairing.missing.path] : [])]);
+  return { ...base, kind: 'config', analysis, diagnostics, pairing, deps: dependsOn };
+}
+
+/** Huge configs and listings get one diagnostic and no analysis; binary files are said to be binary. */
+function guardDiagnostic(path: string, text: string, kind: DocKind, settings: Settings): ServiceDiagnostic | undefined {
+  const isListing = kind === 'listing';
+  const limit = isListing ? settings.analysis.maxListingSizeMB * 2 ** 20 : settings.analysis.maxConfigSizeKB * 1024;
+  const span = { file: path, start: 0, end: 0 };
+  if (text.length > limit && kind !== 'other') {
+    const setting = isListing ? 'paramwise.analysis.maxListingSizeMB' : 'paramwise.analysis.maxConfigSizeKB';
+    return { code: 'paramwise-file-too-large', severity: 'warning', span, message: `This file is ${(text.length / 1024).toFixed(0)} KB, over ${setting}; Paramwise does not analyse it.` };
+  }
+  if (looksBinary(text)) return { code: 'paramwise-binary-file', severity: 'error', span, message: 'This file is binary, not a text config or .params listing; Paramwise does not analyse it. Binary listings (safetensors) are read from disk when a config names them.' };
+  return undefined;
+}
+
+function missingListing(pairing: Pairing, configPath: string): ServiceDiagnostic {
+  const where = pairing.missing?.span;
+  return {
+    code: 'paramwise-listing-missing', severity: 'warning',
+    span: { file: configPath, start: where?.start ?? 0, end: where?.end ?? 0 },
+    message: `The parameter listing ${pairing.missing?.path} does not exist (${pairing.source}). Checks that need the model are skipped. Dump one with "Paramwise: Dump model parameters" or fix the path.`,
+  };
+}
+
+function loadProblem(loaded: Extract<LoadedListing, { ok: false }>, file: string): ServiceDiagnostic {
+  return { code: loaded.code, severity: 'warning', span: { file, start: 0, end: 0 }, message: loaded.message };
+}
+
+/** The record of a run that threw: one diagnostic at the top of the file, nothing else. */
+export function failedRecord(doc: TextDocument, error: unknown): DocRecord | undefined {
+  const path = uriToPath(doc.uri);
+  if (!path) return undefined;
+  const message = `Internal error in the Paramwise server while analysing this file: ${error instanceof Error ? error.message : String(error)}. Other files are unaffected; the details are in the Paramwise output.`;
+  const diagnostics: ServiceDiagnostic[] = [{ code: 'paramwise-internal-error', severity: 'warning', span: { file: path, start: 0, end: 0 }, message }];
+  return { kind: 'config', uri: doc.uri, path, version: doc.version, texts: new Map([[path, doc.getText()]]), diagnostics, pairing: { source: 'none', detail: 'analysis failed' }, deps: new Set([path]) };
+}

@@ -1,0 +1,44 @@
+// Parsed listings, kept while a config uses them: a 100k-parameter listing takes a while to
+// parse, and a config edit must not pay for it again. Keyed by the file's stamp (open buffer
+// version, or size + mtime on disk) so any change re-reads it.
+
+import type { ListingResult } from '../core/listing/model.ts';
+import { FileSource } from './files.ts';
+import { readListing } from './service.ts';
+
+export type LoadedListing =
+  | { ok: true; path: string; result: ListingResult; text: string }
+  | { ok: false; path: string; code: 'paramwise-listing-missing' | 'paramwise-file-too-large'; message: string };
+
+export class ListingCache {
+  private readonly entries = new Map<string, { stamp: string; loaded: LoadedListing }>();
+
+  constructor(private readonly files: FileSource) {}
+
+  load(path: string, maxBytes: number): LoadedListing {
+    const stamp = this.files.stamp(path);
+    const cached = this.entries.get(path);
+    if (stamp && cached?.stamp === stamp) return cached.loaded;
+    const loaded = this.read(path, maxBytes);
+    if (stamp) this.entries.set(path, { stamp, loaded });
+    return loaded;
+  }
+
+  /** Drop listings no open document uses any more. */
+  retain(inUse: Set<string>): void {
+    for (const path of this.entries.keys()) if (!inUse.has(path)) this.entries.delete(path);
+  }
+
+  private read(path: string, maxBytes: number): LoadedListing {
+    const read = this.files.readListing(path, maxBytes);
+    if (read.kind === 'missing') return { ok: false, path, code: 'paramwise-listing-missing', message: `The parameter listing ${path} cannot be read.` };
+    if (read.kind === 'too-large') {
+      const mb = (read.size / 2 ** 20).toFixed(1);
+      return { ok: false, path, code: 'paramwise-file-too-large', message: `The parameter listing ${path} is ${mb} MB, over paramwise.analysis.maxListingSizeMB; it is not read, so checks that need the model are skipped.` };
+    }
+    const input = read.kind === 'text' ? read.text : read.bytes;
+    // Safetensors headers are binary; their spans (if any) are not shown as text positions.
+    const text = read.kind === 'text' ? read.text : path.endsWith('.safetensors') ? '' : new TextDecoder().decode(read.bytes);
+    return { ok: true, path, result: readListing(input, path), text };
+  }
+}

@@ -1,0 +1,92 @@
+// Which listing a config is analysed against. In order: the user's pick in the status bar
+// (this session), a `# paramwise: params=...` directive in the config, the
+// `paramwise.listing.pairs` setting, then auto-discovery. A missing listing is reported at
+// the place that named it, and the config is still analysed without a model.
+
+import { existsSync, statSync } from 'node:fs';
+import type { PairingSource } from '../protocol.ts';
+import type { Settings } from '../protocol.ts';
+import { dirOf, type ListingDiscovery } from './discovery.ts';
+import { globMatches } from './glob.ts';
+
+export interface Pairing {
+  listingPath?: string;
+  source: PairingSource;
+  detail: string;
+  /** Set when the pairing names a listing that does not exist. */
+  missing?: { path: string; span?: { start: number; end: number } };
+}
+
+export interface PairingInputs {
+  configPath: string;
+  configText: string;
+  settings: Settings;
+  /** Workspace folder paths, the one holding the config first. */
+  folders: string[];
+  override?: string;
+  discovery: ListingDiscovery;
+}
+
+// `# paramwise: params=path` (or `//` in JSONC); the path may be quoted.
+const DIRECTIVE = /^[ \t]*(?:#|\/\/)[ \t]*paramwise:[ \t]*params[ \t]*=[ \t]*(["']?)([^\s"']+)\1/m;
+
+export function findDirective(text: string): { path: string; start: number; end: number } | undefined {
+  const m = DIRECTIVE.exec(text.slice(0, 65536));
+  if (!m) return undefined;
+  const start = m.index + m[0].length - m[2].length - m[1].length;
+  return { path: m[2], start, end: start + m[2].length };
+}
+
+export function resolvePairing(inputs: PairingInputs): Pairing {
+  const { configPath, settings, folders } = inputs;
+  if (inputs.override) return checked({ listingPath: inputs.override, source: 'override', detail: 'chosen in the status bar' });
+  const directive = findDirective(inputs.configText);
+  if (directive) {
+    const path = absolute(directive.path, dirOf(configPath));
+    return checked({ listingPath: path, source: 'directive', detail: `from the \`# paramwise: params=\` line` }, directive);
+  }
+  const fromSetting = settingPair(configPath, settings, folders);
+  if (fromSetting) return checked({ listingPath: fromSetting.path, source: 'setting', detail: `paramwise.listing.pairs["${fromSetting.glob}"]` });
+  if (settings.autoDiscover) {
+    const best = inputs.discovery.candidates(configPath, folders)[0];
+    if (best) return { listingPath: best.path, source: 'discovered', detail: `auto-discovered: ${best.reason}` };
+  }
+  const why = settings.autoDiscover ? 'no listing found next to the config or in the workspace' : 'auto-discovery is off';
+  return { source: 'none', detail: `${why}; checks that need the model are skipped` };
+}
+
+function checked(p: Pairing, span?: { start: number; end: number }): Pairing {
+  const path = p.listingPath!;
+  if (isFile(path)) return p;
+  return { source: p.source, detail: `${p.detail}: ${path} does not exist`, missing: { path, span } };
+}
+
+function settingPair(configPath: string, settings: Settings, folders: string[]): { glob: string; path: string } | undefined {
+  const folder = folders.find((f) => configPath.startsWith(`${f}/`));
+  const relative = folder ? configPath.slice(folder.length + 1) : configPath;
+  for (const [glob, target] of Object.entries(settings.listing.pairs)) {
+    if (!globMatches(glob, relative) && !globMatches(glob, configPath)) continue;
+    const expanded = target.replace(/\$\{workspaceFolder\}/g, folder ?? dirOf(configPath));
+    return { glob, path: absolute(expanded, folder ?? dirOf(configPath)) };
+  }
+  return undefined;
+}
+
+function absolute(path: string, base: string): string {
+  const p = path.replace(/\\/g, '/');
+  const joined = /^(\/|[A-Za-z]:\/)/.test(p) ? p : `${base}/${p}`;
+  const out: string[] = [];
+  for (const part of joined.split('/')) {
+    if (part === '..') out.pop();
+    else if (part !== '.' && part !== '') out.push(part);
+  }
+  return (joined.startsWith('/') ? '/' : '') + out.join('/');
+}
+
+function isFile(path: string): boolean {
+  try {
+    return existsSync(path) && statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}

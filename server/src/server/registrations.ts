@@ -1,0 +1,79 @@
+// Every LSP registration of the server, in one place. Each handler is one line: look up,
+// call, convert (features.ts / custom.ts), wrapped so an exception is logged and answered empty.
+
+import {
+  CodeActionKind, DidChangeConfigurationNotification, TextDocuments, TextDocumentSyncKind,
+  type Connection, type InitializeParams, type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Requests } from '../protocol.ts';
+import { CustomRequests } from './custom.ts';
+import { Features } from './features.ts';
+import { guard, keepAlive, Logger } from './log.ts';
+import { Session } from './session.ts';
+import { SettingsSource } from './settings.ts';
+import { fromClientEvent, registerClientWatcher } from './watch.ts';
+
+const COMPLETION_TRIGGERS = ["'", '"', '.', '=', '('];
+
+export function startServer(connection: Connection): void {
+  const log = new Logger(connection);
+  keepAlive(log);
+  const documents = new TextDocuments(TextDocument);
+  let session: Session | undefined;
+  let caps: InitializeParams['capabilities'] = {};
+
+  connection.onInitialize((params): InitializeResult => {
+    caps = params.capabilities;
+    session = new Session(connection, documents, new SettingsSource(connection, !!caps.workspace?.configuration), log);
+    session.foldersChanged(workspaceFolderUris(params), []);
+    return { capabilities: capabilities(), serverInfo: { name: 'paramwise-language-server', version: '0.1.0' } };
+  });
+  connection.onInitialized(guard(log, 'initialized', undefined, async () => {
+    if (caps.workspace?.didChangeConfiguration?.dynamicRegistration) await connection.client.register(DidChangeConfigurationNotification.type, { section: 'paramwise' });
+    if (!(await registerClientWatcher(connection, !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration))) session?.useFolderWatcher();
+    if (caps.workspace?.workspaceFolders) connection.workspace.onDidChangeWorkspaceFolders(guard(log, 'didChangeWorkspaceFolders', undefined, (e) => s().foldersChanged(e.added.map((f) => f.uri), e.removed.map((f) => f.uri))));
+  }));
+  const s = (): Session => {
+    if (!session) throw new Error('request before initialize');
+    return session;
+  };
+  const features = (): Features => new Features(s());
+  const custom = (): CustomRequests => new CustomRequests(s());
+
+  documents.onDidChangeContent(guard(log, 'didChange', undefined, (e) => s().documentChanged(e.document)));
+  documents.onDidClose(guard(log, 'didClose', undefined, (e) => s().documentClosed(e.document.uri)));
+  connection.onDidChangeWatchedFiles(guard(log, 'didChangeWatchedFiles', undefined, (p) => p.changes.map(fromClientEvent).forEach((c) => c && s().fileChanged(c.path, c.kind))));
+  connection.onDidChangeConfiguration(guard(log, 'didChangeConfiguration', undefined, () => s().reanalyseAll()));
+
+  connection.onHover(guard(log, 'hover', null, (p) => features().hover(p.textDocument.uri, p.position)));
+  connection.onDefinition(guard(log, 'definition', null, (p) => features().definition(p.textDocument.uri, p.position)));
+  connection.onReferences(guard(log, 'references', [], (p) => features().references(p.textDocument.uri, p.position)));
+  connection.onCompletion(guard(log, 'completion', [], (p) => features().completion(p.textDocument.uri, p.position)));
+  connection.onCodeLens(guard(log, 'codeLens', [], (p) => features().codeLenses(p.textDocument.uri)));
+  connection.onCodeAction(guard(log, 'codeAction', [], (p) => features().codeActions(p.textDocument.uri, p.range)));
+
+  connection.onRequest(Requests.getPairing.method, guard(log, 'getPairing', null, (p: { uri: string }) => custom().getPairing(p.uri)));
+  connection.onRequest(Requests.setPairing.method, guard(log, 'setPairing', null, (p: { configUri: string; listingUri: string | null }) => custom().setPairing(p.configUri, p.listingUri)));
+  connection.onRequest(Requests.listingCandidates.method, guard(log, 'listingCandidates', [], (p: { configUri: string }) => custom().listingCandidates(p.configUri)));
+  connection.onRequest(Requests.groups.method, guard(log, 'groups', null, (p: { uri: string }) => custom().groups(p.uri)));
+
+  documents.listen(connection);
+}
+
+function capabilities(): InitializeResult['capabilities'] {
+  return {
+    textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+    hoverProvider: true,
+    definitionProvider: true,
+    referencesProvider: true,
+    completionProvider: { triggerCharacters: COMPLETION_TRIGGERS },
+    codeLensProvider: { resolveProvider: false },
+    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+    workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+  };
+}
+
+function workspaceFolderUris(params: InitializeParams): string[] {
+  return params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+}

@@ -1,0 +1,112 @@
+// A real editor: the packaged .vsix installed into code-server (VS Code 1.100), driven by
+// playwright-core and Debian's Chromium. It opens examples/vit_finetune.py and finds, in the
+// Problems panel and in a hover, the texts the built server gives for the same file over
+// stdio, and the pairing in the status bar. Slow (code-server installs once, ~3 min): `npm run e2e` runs it alone.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { LspClient, ROOT } from '../lsp/lspClient.ts';
+import { caret } from '../lsp/helpers.ts';
+import { ensureCodeServer, installExtension, startCodeServer, writeUserSettings, type RunningCodeServer } from './codeServer.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CONFIG = 'vit_finetune.py';
+const HOVER_TOKEN = "'he|ad'";
+const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install chromium)`;
+
+/** What the server says about the example over stdio: the editor must show the same. */
+async function expectedFromServer(workspace: string): Promise<{ message: string; hover: string }> {
+  const c = new LspClient({ workspaceFolder: workspace });
+  try {
+    await c.initialize();
+    const path = join(workspace, CONFIG);
+    const uri = c.open(path);
+    await c.waitForDiagnostics(uri);
+    // The hover request also flushes pending runs, so every file of the `_base_` chain is published by now.
+    const hover = await c.request('textDocument/hover', { textDocument: { uri }, position: caret(readFileSync(path, 'utf8'), HOVER_TOKEN) });
+    assert.ok(hover, 'the server hovers the custom key');
+    const diags = [...c.diagnostics.values()].flat();
+    assert.ok(diags.length, `the example ${CONFIG} (or its _base_ files) has diagnostics to look for`);
+    return { message: diags[0].message, hover: firstWords(hover.contents.value) };
+  } finally {
+    await c.shutdown();
+  }
+}
+
+/** The start of the hover as the editor renders it (bold and code marks gone, words kept). */
+function firstWords(markdown: string): string {
+  return markdown.split('\n')[0].replace(/\*\*|`/g, '').replace(/\s+/g, ' ').trim().slice(0, 30);
+}
+
+describe('VS Code (code-server) with the packaged extension', { skip, timeout: 15 * 60_000 }, () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'paramwise-e2e-'));
+  const workspace = join(scratch, 'workspace');
+  let server: RunningCodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+
+  before(async () => {
+    const vsix = join(scratch, 'paramwise.vsix');
+    const built = spawnSync('npx', ['vsce', 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '-o', vsix], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(built.status, 0, `vsce package failed:\n${built.stdout}\n${built.stderr}`);
+    const bin = ensureCodeServer();
+    const extensionsDir = join(scratch, 'extensions');
+    const userDataDir = join(scratch, 'user-data');
+    installExtension(bin, extensionsDir, vsix);
+    writeUserSettings(userDataDir, { 'paramwise.analysis.debounceMs': 50 });
+    cpSync(join(ROOT, 'examples'), workspace, { recursive: true });
+    server = await startCodeServer(bin, { extensionsDir, userDataDir, workspace });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+  });
+
+  after(async () => {
+    // A picture of the editor as the test left it, for when it failed (test-output/ is ignored by git).
+    await page?.screenshot({ path: join(ROOT, 'test-output', 'vscode-e2e.png') }).catch(() => undefined);
+    await browser?.close();
+    await server?.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('shows the diagnostics in the Problems panel and a hover', async () => {
+    const expected = await expectedFromServer(workspace);
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: CONFIG }).first().click({ timeout: 60_000 });
+    await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 60_000 });
+    // The status bar shows the pairing from the config's `# paramwise: params=` line.
+    await page.locator('.statusbar-item', { hasText: `${CONFIG} ↔ vit_tiny.params` }).first().waitFor({ timeout: 120_000 });
+    await runCommand(page, 'View: Focus Problems');
+    const problems = page.locator('.markers-panel');
+    await problems.getByText(expected.message.slice(0, 40), { exact: false }).first().waitFor({ timeout: 120_000 });
+
+    // The innermost token span (a line's outer span contains the text too, centred elsewhere).
+    const token = page.locator('.monaco-editor .view-lines span[class*="mtk"]', { hasText: /^'?head'?$/ }).first();
+    await token.hover();
+    const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: expected.hover });
+    await hover.first().waitFor({ timeout: 60_000 }).catch(async () => {
+      // Move off and back on: the first hover can race the language server's first answer.
+      await page.mouse.move(5, 5);
+      await token.hover();
+      await hover.first().waitFor({ timeout: 30_000 });
+    });
+    assert.ok(await hover.count());
+  });
+});
+
+async function runCommand(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${name}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+}

@@ -1,0 +1,99 @@
+// The server's pure helpers, in-process (fast): the pairing glob, the directive, discovery
+// ranking, settings validation, and the debounce/cancellation scheduler.
+
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ListingDiscovery } from '../../server/src/server/discovery.ts';
+import { globMatches } from '../../server/src/server/glob.ts';
+import { findDirective } from '../../server/src/server/pairing.ts';
+import { Scheduler } from '../../server/src/server/scheduler.ts';
+import { validateSettings } from '../../server/src/server/settings.ts';
+import { classify } from '../../server/src/server/analyzer.ts';
+import { DEFAULT_SETTINGS } from '../../server/src/protocol.ts';
+
+describe('pairing glob', () => {
+  it('matches like files.associations', () => {
+    assert.ok(globMatches('configs/**/vit_*.py', 'configs/vit/vit_b.py'));
+    assert.ok(globMatches('**/vit_*.py', 'vit_b.py'));
+    assert.ok(globMatches('*.{py,yaml}', 'deep/dir/x.yaml'), 'no slash: the basename');
+    assert.ok(!globMatches('configs/*.py', 'configs/a/b.py'));
+    assert.ok(!globMatches('a?.py', 'abc.py'));
+  });
+});
+
+describe('directive', () => {
+  it('finds the path and its exact offsets', () => {
+    const text = "x = 1\n#  paramwise: params='../m/vit.params'\n";
+    const d = findDirective(text)!;
+    assert.equal(d.path, '../m/vit.params');
+    assert.equal(text.slice(d.start, d.end), '../m/vit.params');
+  });
+  it('ignores other comments', () => assert.equal(findDirective('# params=x.params\n'), undefined));
+});
+
+describe('discovery', () => {
+  it('ranks the same basename first, then the config folder, then the workspace', () => {
+    const root = mkdtempSync(join(tmpdir(), 'paramwise-disc-'));
+    try {
+      mkdirSync(join(root, 'configs'));
+      mkdirSync(join(root, 'listings'));
+      for (const f of ['configs/other.params', 'listings/vit_b.params', 'listings/resnet.params']) writeFileSync(join(root, f), 'a.weight [1] Linear\n');
+      writeFileSync(join(root, 'configs/data.json'), '{"train": 1}');
+      const ranked = new ListingDiscovery().candidates(join(root, 'configs/vit_b.py'), [root]).map((c) => c.path.slice(root.length + 1));
+      assert.deepEqual(ranked, ['listings/vit_b.params', 'configs/other.params', 'listings/resnet.params']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('settings', () => {
+  it('keeps well-typed values and drops the rest', () => {
+    const s = validateSettings({ autoDiscover: 'yes', severity: { a: 'off', b: 'loud' }, analysis: { debounceMs: 10, maxConfigSizeKB: -1 }, listing: { pairs: { '*.py': 'm.params', x: 3 } } });
+    assert.equal(s.autoDiscover, DEFAULT_SETTINGS.autoDiscover);
+    assert.deepEqual(s.severity, { a: 'off' });
+    assert.equal(s.analysis.debounceMs, 10);
+    assert.equal(s.analysis.maxConfigSizeKB, DEFAULT_SETTINGS.analysis.maxConfigSizeKB);
+    assert.deepEqual(s.listing.pairs, { '*.py': 'm.params' });
+    assert.deepEqual(validateSettings(null), { ...DEFAULT_SETTINGS, trace: DEFAULT_SETTINGS.trace });
+  });
+});
+
+describe('classify', () => {
+  it('tells configs, listings and other files apart', () => {
+    assert.equal(classify('/a/x.params', ''), 'listing');
+    assert.equal(classify('/a/m.json', '{"model_id": "m", "modules": []}'), 'listing');
+    assert.equal(classify('/a/c.py', "_base_ = ['./b.py']\n"), 'config');
+    assert.equal(classify('/a/train.py', 'import torch\noptimizer = torch.optim.SGD(params)\n'), 'other');
+    assert.equal(classify('/a/package.json', '{"name": "x"}'), 'other');
+    assert.equal(classify('/a/args.yaml', 'opt: adamw\nlr: 0.001\n'), 'config');
+  });
+});
+
+describe('scheduler', () => {
+  it('runs only the last of a burst, and cancels a run overtaken by an edit', async () => {
+    const errors: unknown[] = [];
+    const s = new Scheduler((_k, e) => errors.push(e));
+    const ran: number[] = [];
+    for (let i = 0; i < 5; i++) s.schedule('doc', 5, async () => void ran.push(i));
+    await s.flushAll();
+    assert.deepEqual(ran, [4]);
+    let release!: () => void;
+    const seen: boolean[] = [];
+    s.schedule('doc', 0, async (token) => {
+      await new Promise<void>((r) => (release = r));
+      seen.push(token.cancelled);
+    });
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setTimeout(r, 5));
+    s.schedule('doc', 0, async (token) => void seen.push(token.cancelled));
+    release();
+    await s.flushAll();
+    await new Promise((r) => setTimeout(r, 5));
+    assert.deepEqual(seen.sort(), [false, true]);
+    assert.deepEqual(errors, []);
+  });
+});
