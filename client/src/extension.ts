@@ -7,6 +7,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { Commands } from '../../server/src/protocol.ts';
 import { choosePairing, setPairing } from './choosePairing.ts';
 import { dumpParams } from './dumpParams.ts';
+import { inProcessExplorerData, listingFromServer, registerExplorer } from './explorer/index.ts';
 import { createLanguageClient } from './languageClient.ts';
 import { PairingStore } from './pairingStore.ts';
 import { PairingStatusBar } from './statusBar.ts';
@@ -42,6 +43,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(Commands.choosePairing, () => report('choose a listing', () => choosePairing(running(), store))),
     vscode.commands.registerCommand(Commands.dumpParams, () => report('dump model parameters', () => dumpParams(context))),
   );
+  registerExplorer(context, inProcessExplorerData(listingFromServer(running)), (m) => output.warn(m));
   await report('start the language server', start);
 }
 

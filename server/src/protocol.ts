@@ -153,7 +153,9 @@ export type HostToPage =
   /** host → page: only the schedule changed (the user set the iterations per epoch). */
   | { type: 'schedule'; schedule: ScheduleView | null }
   /** host → page: nothing to show, and why (no listing paired, unreadable files...). */
-  | { type: 'unavailable'; configUri: string; message: string };
+  | { type: 'unavailable'; configUri: string; message: string }
+  /** host → page: a code lens on a custom_keys key opened the explorer: filter by that key. */
+  | { type: 'filter'; filter: string };
 
 export type PageToHost =
   /** page → host: the script runs and listens; send the data (with the options a restored page remembers). */
@@ -203,6 +205,7 @@ export function parseHostMessage(m: unknown): HostToPage | undefined {
   if (m.type === 'data' && isStr(m.configUri) && isStr(m.title) && isExplorerPayload(m.payload)) return m as HostToPage;
   if (m.type === 'schedule' && (m.schedule === null || isScheduleView(m.schedule))) return m as HostToPage;
   if (m.type === 'unavailable' && isStr(m.configUri) && isStr(m.message)) return m as HostToPage;
+  if (m.type === 'filter' && isStr(m.filter)) return { type: 'filter', filter: m.filter };
   return undefined;
 }
 
@@ -248,4 +251,122 @@ function isScheduleView(s: unknown): s is ScheduleView {
   if (!isObj(s) || !isInt(s.itersPerEpoch, 1) || !isInt(s.totalIters) || !Array.isArray(s.x) || !Array.isArray(s.series) || !Array.isArray(s.problems)) return false;
   const n = s.x.length;
   return isColumn(s.x, n, false, s.totalIters, 0) && s.series.every((l) => isObj(l) && isStr(l.label) && Array.isArray(l.sets) && isColumn(l.y, n, true));
+}
+
+// ───────────────────────────────────────────────────────────────────────────────────────────────
+// Smoke training (issue 5): the report dist/smoke.js writes (`--report out.json`), which the
+// explorer charts, and the task definition the client's TaskProvider accepts. Plain JSON
+// shapes. In the JSON file a non-finite number (a diverged loss) is written as null.
+// ───────────────────────────────────────────────────────────────────────────────────────────────
+
+/** tasks.json: `{ "type": "paramwise", "task": "smoke", "config": "...", "params": "..." }`. */
+export interface SmokeTaskDefinition {
+  type: 'paramwise';
+  task: 'smoke';
+  /** The config to train, workspace-relative or absolute. */
+  config: string;
+  /** Its parameter listing; when absent the client asks the server's pairing, then the user. */
+  params?: string;
+  steps?: number;
+  backend?: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  /** Proxy widths × this, in (0, 1]; absent = automatic. */
+  widthScale?: number;
+  /** Where the JSON report goes; default `<config>.smoke.json` next to the config. */
+  report?: string;
+}
+
+export const SMOKE_TASK_TYPE = 'paramwise';
+
+/** Parameters with identical settings, as the explorer shows them: the unit every curve is per. */
+export interface SmokeSet {
+  id: number;
+  /** Framework param_group indices in this set. */
+  groups: number[];
+  params: number;
+  numel: number;
+  lr: number | null;
+  weightDecay: number | null;
+  lrScale?: number;
+  /** The config rule that produced these settings (trace label of the resolver). */
+  rule: string;
+  examples: string[];
+}
+
+export interface SmokePoint {
+  /** Iteration (1-based) this point was logged after. */
+  step: number;
+  /** Mean training loss over the iterations since the previous point. */
+  loss: number;
+  trainAcc: number;
+  valLoss: number;
+  valAcc: number;
+  /** Per set (SmokeRun.sets order): the lr used at this iteration. */
+  lr: number[];
+  /** Per set: ‖Δw‖/‖w‖ of this iteration's optimizer step (0 when it did not step). */
+  updateRatio: number[];
+  /** Mean RMS of the norm layers' weights (1 at init); null without norm layers. */
+  normWeightRms: number | null;
+}
+
+export interface SmokeNonFinite {
+  step: number;
+  /** What went non-finite first: a group's weights after the update of `step`, its gradients, or the loss alone. */
+  what: 'weights' | 'gradients' | 'loss';
+  /** Framework param_group index, and its set. */
+  group: number;
+  set: number;
+  params: string[];
+  message: string;
+}
+
+export interface SmokeRun {
+  label: 'configured' | 'fixed';
+  optimizerType: string;
+  sets: SmokeSet[];
+  points: SmokePoint[];
+  status: 'completed' | 'non-finite' | 'cancelled';
+  nonFinite?: SmokeNonFinite;
+  stepsPerSecond: number;
+}
+
+export interface SmokeAudit {
+  trainableNotOptimized: { name: string; reason: string }[];
+  inSeveralGroups: { name: string; groups: number[] }[];
+  frozenInOptimizer: { name: string; group: number }[];
+  emptyGroups: number[];
+  tied: { names: string[]; groups: (number | null)[] }[];
+  ok: boolean;
+}
+
+export interface SmokeReport {
+  version: 1;
+  config: string;
+  listing: string;
+  backend: { name: string; device: 'gpu' | 'cpu'; detail: string };
+  proxy: {
+    source: 'listing' | 'fallback';
+    family: string;
+    /** One line: what was trained and how it relates to the real model. */
+    description: string;
+    widthScale: number;
+    params: number;
+    numel: number;
+    input: string;
+    notes: string[];
+    fallbackReason?: string;
+    /** How the proxy's groups map to the config's. */
+    groupMapping: string;
+  };
+  task: { classes: number; trainSize: number; valSize: number; batch: number; seed: number };
+  optimizer: { type: string; scheme: string; wrapper: string; accumulativeCounts: number; clipGrad?: string; notes: string[] };
+  schedule: { source: string; mapping: string };
+  steps: number;
+  logEvery: number;
+  audit: SmokeAudit;
+  runs: SmokeRun[];
+  /** Present when the config has weight-decay problems and the fixed variant also ran. */
+  ab?: { reasons: string[]; variant: string; finalGap: { valLoss: number; valAcc: number }; summary: string };
+  status: 'completed' | 'non-finite' | 'cancelled' | 'error';
+  error?: string;
+  timings: { firstStepMs: number; totalMs: number };
 }

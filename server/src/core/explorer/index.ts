@@ -12,7 +12,7 @@ import type { ExplorerPayload, ExplorerProblem } from './types.ts';
 export * from './types.ts';
 export { buildExplorerPayload } from './model.ts';
 export { layerRows } from './layers.ts';
-export { DEFAULT_ITERS_PER_EPOCH, MAX_SERIES_POINTS, downsample, explorerSchedule } from './schedule.ts';
+export { DEFAULT_ITERS_PER_EPOCH, MAX_SERIES_POINTS, downsample, downsampleIndices, explorerSchedule } from './schedule.ts';
 
 export interface ExplorerOptions {
   configFile: string;
@@ -22,6 +22,8 @@ export interface ExplorerOptions {
   optimizerIndex?: number;
   /** Loader and listing problems to show in the page's header. */
   problems?: ExplorerProblem[];
+  /** LoadedConfig.files: the config and its _base_ chain. */
+  configFiles?: string[];
   /** An existing resolution of the same config and listing (the server keeps one). */
   resolved?: ResolveResult;
 }
@@ -33,7 +35,7 @@ export function explorerPayload(root: PyDict, listing: ModelListing, options: Ex
   const result = options.resolved ?? resolveConfig(root, listing);
   const resolveProblems = result.diagnostics.filter((d) => d.severity !== 'info').map((d): ExplorerProblem => ({ severity: d.severity, message: d.message }));
   const problems = [...(options.problems ?? []), ...resolveProblems].slice(0, MAX_PROBLEMS);
-  const payload = buildExplorerPayload({ result, listing, configFile: options.configFile, optimizerIndex: options.optimizerIndex, problems });
+  const payload = buildExplorerPayload({ result, listing, configFile: options.configFile, configFiles: options.configFiles, optimizerIndex: options.optimizerIndex, problems });
   const opt = result.optimizers[payload.optimizerIndex];
   if (opt && !opt.error) {
     const itersPerEpoch = options.itersPerEpoch ?? DEFAULT_ITERS_PER_EPOCH;

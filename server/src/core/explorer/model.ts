@@ -4,7 +4,7 @@
 import { aggregate } from '../analysis/aggregate.ts';
 import { toPlain } from '../pyvalue.ts';
 import type { FlatParam, ModelListing } from '../listing/model.ts';
-import type { ParamOutcome, ResolvedOptimizer, ResolveResult, RuleTrace } from '../resolve/types.ts';
+import type { ResolvedOptimizer, ResolveResult, RuleTrace } from '../resolve/types.ts';
 import { layerRows } from './layers.ts';
 import { EXPLORER_PAYLOAD_VERSION, type ExplorerPayload, type ExplorerProblem, type ParamColumns, type RuleEntry, type ScheduleView, type SettingsSet } from './types.ts';
 
@@ -16,6 +16,8 @@ export interface ExplorerInput {
   optimizerIndex?: number;
   schedule?: ScheduleView | null;
   problems?: ExplorerProblem[];
+  /** The config's inheritance chain (LoadedConfig.files); the config file alone when absent. */
+  configFiles?: string[];
 }
 
 /** Interns strings into a table so a column can hold small indices instead. */
@@ -60,6 +62,7 @@ export function buildExplorerPayload(input: ExplorerInput): ExplorerPayload {
     schedule: input.schedule ?? null,
     excluded: opt?.excluded ?? [],
     problems,
+    files: [...(input.configFiles ?? [input.configFile]), input.listing.file],
   };
 }
 
@@ -101,8 +104,13 @@ function paramColumns(opt: ResolvedOptimizer, listedAt: (name: string, index: nu
 
 /** analysis/aggregate's sets, with each parameter's set index written into the columns. */
 function settingsSets(opt: ResolvedOptimizer, params: ParamColumns): SettingsSet[] {
-  return aggregate(opt, numelLookup(opt, params)).map((g, s) => {
-    for (const i of g.params) params.set[i] = s;
+  return aggregate(opt).map((g, s) => {
+    // Summed from the numel column rather than through aggregate's by-name lookup (100k names).
+    let numel = 0;
+    for (const i of g.params) {
+      params.set[i] = s;
+      numel += params.numel[i];
+    }
     return {
       lr: g.lr,
       weightDecay: g.weightDecay,
@@ -110,15 +118,9 @@ function settingsSets(opt: ResolvedOptimizer, params: ParamColumns): SettingsSet
       settings: Object.fromEntries(g.settings.map(([k, v]) => [k, toPlain(v)])),
       frameworkGroups: g.groups,
       count: g.params.length,
-      numel: g.numel,
+      numel,
     };
   });
-}
-
-function numelLookup(opt: ResolvedOptimizer, params: ParamColumns): (name: string) => number {
-  const byName = new Map<string, number>();
-  opt.params.forEach((p: ParamOutcome, i) => byName.set(p.name, params.numel[i]));
-  return (name) => byName.get(name) ?? 0;
 }
 
 /**

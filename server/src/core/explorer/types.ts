@@ -68,14 +68,13 @@ export interface LayerRow {
   notDecayedNumel: number;
 }
 
-/** One lr curve shared by one or more settings sets, downsampled for drawing. */
+/** One lr curve shared by one or more settings sets, sampled at ScheduleView.x. */
 export interface ScheduleSeries {
   label: string;
   /** Indices into ExplorerPayload.sets following this curve. */
   sets: number[];
-  /** Iteration numbers and lrs, at most MAX_SERIES_POINTS of them. */
-  x: number[];
-  y: number[];
+  /** The lr at each of ScheduleView.x (7 significant digits; null where the simulation has none). */
+  y: (number | null)[];
 }
 
 export interface ScheduleView {
@@ -85,6 +84,8 @@ export interface ScheduleView {
   /** True when lr_scale was multiplied in (timm-style schemes apply it in their scheduler). */
   lrScaleApplied: boolean;
   schedulers: { type: string; begin: number; end: number; byEpoch: boolean; param: string }[];
+  /** The iterations every series is sampled at: at most MAX_SERIES_POINTS, extremes kept. */
+  x: number[];
   series: ScheduleSeries[];
   problems: ExplorerProblem[];
 }
@@ -120,4 +121,6 @@ export interface ExplorerPayload {
   schedule: ScheduleView | null;
   excluded: { name: string; reason: string }[];
   problems: ExplorerProblem[];
+  /** Every file the data was read from (the config chain, then the listing): adapters refresh when one changes. */
+  files: string[];
 }
