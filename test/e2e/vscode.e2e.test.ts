@@ -9,7 +9,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { LspClient, ROOT } from '../lsp/lspClient.ts';
 import { caret } from '../lsp/helpers.ts';
 import { ensureCodeServer, installExtension, startCodeServer, writeUserSettings, type RunningCodeServer } from './codeServer.ts';
@@ -100,7 +100,31 @@ describe('VS Code (code-server) with the packaged extension', { skip, timeout: 1
     });
     assert.ok(await hover.count());
   });
+
+  it('opens the group explorer on the example and sees its groups', async () => {
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: CONFIG }).first().click({ timeout: 60_000 });
+    await runCommand(page, 'Paramwise: Open group explorer');
+    await page.locator('.tab', { hasText: `Groups: ${CONFIG}` }).first().waitFor({ timeout: 120_000 });
+    // The page lives in nested webview iframes; poll every frame for the explorer's summary line.
+    const summary = await pollFrames(page, async (frame) => {
+      const text = await frame.locator('#summary').innerText({ timeout: 1000 }).catch(() => '');
+      return /152 parameters/.test(text) ? text : undefined;
+    }, 120_000);
+    assert.match(summary, /152 parameters · \d+ settings sets · 152 param_groups/);
+  });
 });
+
+async function pollFrames(page: Page, probe: (frame: Frame) => Promise<string | undefined>, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      const found = await probe(frame);
+      if (found) return found;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error('the group explorer never showed its summary');
+}
 
 async function runCommand(page: Page, name: string): Promise<void> {
   await page.keyboard.press('F1');
