@@ -62,7 +62,7 @@ function outcomes(groups: RawGroup[], finalEntries: Entry[][]): ParamOutcome[] {
     }
     const { lr, weightDecay, lrScale } = summary;
     g.params.forEach((p, pi) => {
-      const trace = g.traces[pi];
+      const trace = g.traces?.[pi] ?? g.trace!;
       out.push({ name: p.name, group: gi, lr, weightDecay, lrScale: lrScale ?? trace.lrScale, layerId: trace.layerId, trace });
     });
   });

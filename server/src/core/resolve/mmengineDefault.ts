@@ -10,7 +10,7 @@ import { isDcn, isDepthwiseConv, isNorm, parentPath } from './moduleKinds.ts';
 import { sortedCustomKeys } from './customKeys.ts';
 import { KeyMatcher } from './keyMatcher.ts';
 import { plainParamsGroup } from './plainGroup.ts';
-import type { Entry, RawGroup, ResolvedOptimizer, ResolveDiagnostic, RuleTrace } from './types.ts';
+import { SHARED_TRACE, type Entry, type RawGroup, type ResolvedOptimizer, type ResolveDiagnostic, type RuleTrace } from './types.ts';
 
 export interface MMEngineContext {
   optimWrapper: PyDict;
@@ -124,7 +124,7 @@ function addParams(listing: ModelListing, paramwise: PyDict, baseLr: PyValue | u
       }
       if (rules.bypassDuplicate) placed.add(p.tensorId);
       const { entries, trace } = paramGroupFor(norm, dw, p.name === 'bias', p.shape.length, module.path, matchName, isDcnModule, rules);
-      groups.push({ entries, params: [{ name: fullName, tensorId: p.tensorId, shape: p.shape, requiresGrad: true, module }], traces: [trace] });
+      groups.push({ entries, params: [{ name: fullName, tensorId: p.tensorId }], traces: SHARED_TRACE, trace });
     }
   }
   return groups;

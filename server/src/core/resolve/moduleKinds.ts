@@ -22,16 +22,17 @@ const DCN_QUALIFIED = new Set([
   'mmcv.ops.modulated_deform_conv.ModulatedDeformConv2d',
 ]);
 
-// Large models repeat a few classes many times: answer each (class, question) once.
-const answers = new Map<string, boolean>();
+// Large models repeat a few classes many times: answer each (question, class) once.
+const answers = new Map<Set<string>, Map<string, boolean>>();
 
 function hasBase(m: ModuleEntry, qualified: Set<string>, plain: Set<string>): boolean {
-  const classKey = m.mroQualified.length ? m.mroQualified[0] : `${m.className}|${m.mro.join(',')}`;
-  const cacheKey = `${classKey}\0${qualified.values().next().value}`;
-  let answer = answers.get(cacheKey);
+  let perClass = answers.get(qualified);
+  if (!perClass) answers.set(qualified, (perClass = new Map()));
+  const classKey = m.mroQualified.length ? m.mroQualified[0] : m.mro.length ? m.mro.join(',') : m.className;
+  let answer = perClass.get(classKey);
   if (answer === undefined) {
     answer = m.mroQualified.length ? m.mroQualified.some((q) => qualified.has(q)) : m.mro.some((c) => plain.has(c)) || plain.has(m.className);
-    answers.set(cacheKey, answer);
+    perClass.set(classKey, answer);
   }
   return answer;
 }

@@ -78,7 +78,8 @@ function trainable(listing: ModelListing): ParamRef[] {
 }
 
 function noWdReason(p: ParamRef, o: TimmGroupOptions, biasRule: boolean): string | undefined {
-  if (o.excludeOneD && p.shape.length <= 1) return `ndim ${p.shape.length} <= 1`;
+  const ndim = p.shape?.length ?? 0;
+  if (o.excludeOneD && ndim <= 1) return `ndim ${ndim} <= 1`;
   if (biasRule && o.excludeOneD && p.name.endsWith('.bias')) return "name ends with '.bias'";
   const pattern = o.noWeightDecayList.find((pat) => fnmatch(p.name, pat));
   return pattern === undefined ? undefined : `matches no_weight_decay ${pyRepr(pattern)}`;

@@ -10,8 +10,8 @@ export type Entry = [string, PyValue];
 export interface ParamRef {
   name: string;
   tensorId: number;
-  shape: number[];
-  requiresGrad: boolean;
+  shape?: number[];
+  requiresGrad?: boolean;
   module?: ModuleEntry;
 }
 
@@ -38,8 +38,13 @@ export interface RuleTrace {
 export interface RawGroup {
   entries: Entry[];
   params: ParamRef[];
+  /** One trace per parameter; or empty, with `trace` shared by all (saves an array per group). */
   traces: RuleTrace[];
+  trace?: RuleTrace;
 }
+
+/** The `traces` of groups that use the shared `trace` instead. Never pushed to. */
+export const SHARED_TRACE: RuleTrace[] = Object.freeze([]) as unknown as RuleTrace[];
 
 export interface FinalGroup {
   /** Every key of the group except params, torch defaults included, in the group's own order. */
