@@ -1,10 +1,11 @@
-// Large .params listings parse in linear time. The target is 100k parameters in < 60 ms on a
+// Large .params listings (and plain dumps) parse in linear time. The target is 100k parameters in < 60 ms on a
 // developer machine; shared CI boxes are slower and noisy, so the assertions guard against
 // pathologies (quadratic scans, regex backtracking) and the measured time is reported.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readParamsText } from '../../../server/src/core/listing/paramsReader.ts';
+import { readPlainDump } from '../../../server/src/core/listing/plainDump.ts';
 
 /** A mixture-of-experts transformer: norms, attention, and 100 experts per layer. */
 function moeListing(params: number): string {
@@ -56,4 +57,26 @@ test('20k siblings under one ModuleList are not quadratic', () => {
   const result = readParamsText(lines.join('\n'), 'blocks.params');
   assert.equal(result.listing.modules.length, 20_002);
   assert.ok(performance.now() - started < 2000);
+});
+
+test('100k plain dump lines are linear too, colour codes anywhere included', () => {
+  const lines = (n: number): string => {
+    const out = Array.from({ length: n }, (_, i) => `layers.${i >> 10}.experts.${i & 1023}.weight torch.Size([64, 32])`);
+    out[0] = `\u001b[32m${out[0]}\u001b[0m`;
+    out[n - 1] = `\u001b[32m${out[n - 1]}\u001b[0m`;
+    return out.join('\n');
+  };
+  const time = (text: string): number => {
+    const started = performance.now();
+    const result = readPlainDump(text, 'dump.txt');
+    assert.equal(result.listing.params.length, text.split('\n').length);
+    return performance.now() - started;
+  };
+  const small = lines(25_000);
+  const large = lines(100_000);
+  time(small); // warm the JIT
+  const smallMs = time(small);
+  const largeMs = time(large);
+  // The colour-code search once ran from every line to the end of the text: 100k lines took seconds.
+  assert.ok(largeMs / smallMs < 10, `25k: ${smallMs.toFixed(0)} ms, 100k: ${largeMs.toFixed(0)} ms`);
 });

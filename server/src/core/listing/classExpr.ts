@@ -52,8 +52,19 @@ export function parseClassExpr(text: string): ClassParse {
     i = parsed.end;
   }
   if (i !== text.length) return { error: 'unexpected text after the class', offset: i };
-  const expanded = expandChain(chain);
-  return { value: { key, identity: expanded.mroQualified.join(' '), attrs, ...expanded } };
+  const { className, mro, mroQualified } = expandChain(chain);
+  // One parse serves every module written with this class: its parts are shared and must be
+  // treated as immutable. The attributes are frozen; the MRO arrays are not, as V8 reads frozen
+  // arrays' elements through a slower path and resolvers walk MROs constantly.
+  return { value: { key, identity: mroQualified.join(' '), attrs: deepFreeze(attrs), className, mro, mroQualified } };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const key in value) deepFreeze(value[key]);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 function readName(text: string, start: number, out: string[]): number {

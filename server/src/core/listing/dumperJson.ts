@@ -3,8 +3,10 @@
 import type { BackboneInfo, FlatParam, ListingProblem, ListingResult, LocalParam, ModelHooks, ModelListing, ModuleEntry } from './model.ts';
 import { jsonErrorInfo } from './jsonErrors.ts';
 import { normalizeBackbone } from './backbone.ts';
-import { ListingBuilder, namedParameters } from './listingBuilder.ts';
-import { inferModuleKinds } from './inferKinds.ts';
+import { ListingBuilder } from './listingBuilder.ts';
+import { namedParameters } from './listingParts.ts';
+import { NO_ATTRS } from './moduleTree.ts';
+import { ShapeInterner } from './shapes.ts';
 
 interface RawParam { name: string; shape: number[]; requires_grad?: boolean; tensor_id?: number; dtype?: string }
 interface RawModule {
@@ -38,12 +40,13 @@ export function readDumperJson(text: string, file: string): ListingResult {
     problems.push({ severity: 'error', code: 'listing-json-shape', message: 'A model listing needs a "modules" or "params" array (the paramwise dumper format).', span: { file, start: 0, end: 1 } });
     return { listing: emptyListing(file), problems };
   }
+  const shared = new SharedParts();
   const rawParams = Array.isArray(raw.params) ? raw.params : [];
-  const params: FlatParam[] = rawParams.filter(validParam).map((p, i) => withDtype<FlatParam>({
-    name: p.name, shape: p.shape, requiresGrad: p.requires_grad !== false, tensorId: p.tensor_id ?? -1 - i,
-  }, p.dtype));
+  const params: FlatParam[] = [];
+  for (const p of rawParams) if (validParam(p)) params.push(paramOf(p, shared.shapes.intern(p.shape, p.shape.length), -1 - params.length));
   const rawModules = Array.isArray(raw.modules) ? raw.modules : [];
-  const modules = rawModules.filter(validModule).map(toModule);
+  const modules: ModuleEntry[] = [];
+  for (const m of rawModules) if (validModule(m)) modules.push(toModule(m, modules.length, shared));
   const listing: ModelListing = {
     modelId: raw.model_id, format: 'dumper-json', file, env: raw.meta?.env,
     modules: modules.length ? modules : modulesFromFlat(params),
@@ -65,20 +68,61 @@ function validModule(m: RawModule): boolean {
   return !!m && typeof m === 'object' && (m.path === undefined || typeof m.path === 'string');
 }
 
-function withDtype<T extends { dtype?: string }>(value: T, dtype: unknown): T {
-  if (typeof dtype === 'string') value.dtype = dtype;
-  return value;
+/** A parameter, every field in one literal (adding `dtype` later would cost each a second allocation). */
+function paramOf(p: RawParam, shape: number[], defaultTensorId: number): LocalParam {
+  const { name } = p;
+  const requiresGrad = p.requires_grad !== false;
+  const tensorId = p.tensor_id ?? defaultTensorId;
+  return typeof p.dtype === 'string' ? { name, shape, requiresGrad, tensorId, dtype: p.dtype } : { name, shape, requiresGrad, tensorId };
 }
 
-function toModule(m: RawModule, index: number): ModuleEntry {
-  const mroQualified = m.mro_qualified ?? [];
+function toModule(m: RawModule, index: number, shared: SharedParts): ModuleEntry {
+  const mroQualified = shared.list(m.mro_qualified ?? []);
+  const params: LocalParam[] = [];
+  for (const p of Array.isArray(m.params) ? m.params : []) {
+    if (validParam(p)) params.push(paramOf(p, shared.shapes.intern(p.shape, p.shape.length), -1000000 - index * 1000 - params.length));
+  }
   return {
-    path: m.path ?? '', className: m.class ?? 'Module', mroQualified, mro: m.mro ?? mroQualified.map(lastSegment),
-    moduleId: m.module_id ?? index, attrs: m.attrs ?? {},
-    params: (Array.isArray(m.params) ? m.params : []).filter(validParam).map((p, i) => withDtype<LocalParam>({
-      name: p.name, shape: p.shape, requiresGrad: p.requires_grad !== false, tensorId: p.tensor_id ?? -1000000 - index * 1000 - i,
-    }, p.dtype)),
+    path: m.path ?? '', className: m.class ?? 'Module', mroQualified, mro: shared.list(m.mro ?? mroQualified.map(lastSegment)),
+    moduleId: m.module_id ?? index, attrs: shared.attrs(m.attrs ?? {}), params,
   };
+}
+
+/**
+ * JSON gives every module and parameter its own copy of the same few MROs, shapes and empty
+ * attribute objects; the listing keeps one of each (to be treated as immutable), so the parsed
+ * copies can be collected: a 100k-parameter dump's listing then holds far less than the parse.
+ */
+class SharedParts {
+  readonly shapes = new ShapeInterner();
+  private readonly lists = new Map<string, string[]>();
+  private readonly recentLists: string[][] = [];
+  private nextRecent = 0;
+
+  list(items: string[]): string[] {
+    const recent = this.recentLists;
+    for (let i = 0; i < recent.length; i++) if (sameItems(recent[i], items)) return recent[i];
+    if (!Array.isArray(items)) return items;
+    const key = items.join('\u0000');
+    let known = this.lists.get(key);
+    if (!known || !sameItems(known, items)) this.lists.set(key, (known = items));
+    recent[this.nextRecent] = known;
+    this.nextRecent = (this.nextRecent + 1) % 8;
+    return known;
+  }
+
+  attrs(attrs: Record<string, unknown>): Record<string, unknown> {
+    if (attrs === null || typeof attrs !== 'object' || Array.isArray(attrs)) return attrs;
+    for (const _ in attrs) return attrs;
+    return NO_ATTRS;
+  }
+}
+
+function sameItems(a: unknown[], b: unknown[]): boolean {
+  if (a === b) return true;
+  if (!Array.isArray(b) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function toHooks(raw: unknown): ModelHooks {
@@ -97,11 +141,11 @@ const lastSegment = (q: string): string => q.slice(q.lastIndexOf('.') + 1);
 
 /** A listing with only flat params: modules built from the names, their classes inferred. */
 export function modulesFromFlat(params: FlatParam[]): ModuleEntry[] {
-  const builder = new ListingBuilder([]);
+  const builder = new ListingBuilder([], { classless: true });
   for (const p of params) {
     builder.addParam({ name: p.name, shape: p.shape, requiresGrad: p.requiresGrad, dtype: p.dtype, span: p.span, tensorId: p.tensorId });
   }
-  return builder.finish(inferModuleKinds).modules;
+  return builder.finish().modules;
 }
 
 /** named_parameters(): the walk de-duplicated by module, then by tensor identity; first name wins. */

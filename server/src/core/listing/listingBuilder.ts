@@ -2,16 +2,24 @@
 // .params text, plain dumps and safetensors headers all feed it parameter by parameter.
 // Modules come out in pre-order over first appearance, so a file written in visit order
 // reads back in the same order, and ancestors nobody wrote are created where they belong.
+//
+// 100k-parameter listings are the budget: per parameter it keeps one LocalParam, one
+// FlatParam and the span and name it was given; shapes, local names, MROs and attributes
+// are shared (and frozen where shared), and each ModuleEntry is made once, in finish.
 
 import type { Span } from '../pyvalue.ts';
 import type { FlatParam, ListingProblem, LocalParam, ModuleEntry } from './model.ts';
 import type { ParsedClass } from './classExpr.ts';
-import { ModuleTree, NO_ATTRS, type TreeNode } from './moduleTree.ts';
+import { ModuleTree, NONE, NO_ATTRS, ROOT, type ModuleId } from './moduleTree.ts';
+import { KindInferrer, type InferredClass } from './inferKinds.ts';
+import { MODULE_MRO, appended, entry, flatParam, guessedEntry, localParam, namedParameters } from './listingParts.ts';
+import { ShapeInterner } from './shapes.ts';
 import { report } from './problems.ts';
 
 export interface ParamInput {
   name: string;
-  shape: number[];
+  /** Interned before addParam returns: a reader may pass a scratch array. */
+  shape: readonly number[];
   requiresGrad: boolean;
   cls?: ParsedClass;
   tiedTo?: string;
@@ -23,110 +31,185 @@ export interface ParamInput {
   tensorId?: number;
 }
 
-/** A module whose class nobody wrote, with the context a guess may use. */
-export interface Unclassified {
-  module: ModuleEntry;
-  previousSibling?: ModuleEntry;
+export interface BuilderOptions {
+  /** The reader never gives classes (plain dumps, safetensors): every module gets a guess. */
+  classless?: boolean;
 }
 
 const LINEAR_SCAN_LIMIT = 16;
+const RECENT_LOCAL_NAMES = 8;
 
 export class ListingBuilder {
-  private readonly tree = new ModuleTree();
+  private readonly tree: ModuleTree;
+  /** Readers may intern shapes as they read them, with the same table. */
+  readonly shapes = new ShapeInterner();
+  /** Local names seen lately (`weight`, `bias`): one string each, not one per parameter. */
+  private readonly localNames: string[] = [];
+  private nextLocalName = 0;
+  /** Local parameter names of modules with too many for a linear duplicate check. */
+  private readonly names = new Map<ModuleId, Set<string>>();
+  private readonly declared = new Set<ModuleId>();
+  /** `= other.path` module lines: module -> the module it is the same object as. */
+  private readonly sharedWith = new Map<ModuleId, ModuleId>();
+  /** The class each MRO came from (messages quote what was written). */
+  private readonly classOfMro = new Map<readonly string[], ParsedClass>();
+  private lastClass: ParsedClass | undefined;
   private nextTensorId = 0;
   /** named_parameters() as the lines come; right whenever the lines are in visit order. */
   private readonly inLineOrder: FlatParam[] = [];
   private linesInVisitOrder = true;
+  private hasConvWeight = false;
 
-  constructor(private readonly problems: ListingProblem[]) {}
+  private readonly classless: boolean;
+
+  constructor(private readonly problems: ListingProblem[], options: BuilderOptions = {}) {
+    this.classless = options.classless ?? false;
+    this.tree = new ModuleTree(this.classless ? guessedEntry : entry);
+  }
 
   /** A module line: `path Class [= other.path]`. */
   declareModule(path: string, cls: ParsedClass | undefined, sharedWith: string | undefined, span: Span): void {
-    const existing = this.tree.find(path);
-    if (existing?.declared) return this.problem('error', 'listing-duplicate-module', `Module '${path || '.'}' is listed twice.`, span);
-    const node = existing ?? this.tree.ensure(path, path.length);
-    if (existing && !existing.declared && existing.entry.params.length) this.linesInVisitOrder = false;
-    node.declared = true;
-    node.entry.span ??= span;
-    if (cls) this.applyClass(node, cls, span);
+    const tree = this.tree;
+    const existing = tree.find(path);
+    if (existing !== NONE && this.declared.has(existing)) return this.problem('error', 'listing-duplicate-module', `Module '${path || '.'}' is listed twice.`, span);
+    const node = existing !== NONE ? existing : tree.ensure(path, path.length, span);
+    const e = tree.entries[node];
+    if (existing !== NONE && e.params.length) this.linesInVisitOrder = false;
+    this.declared.add(node);
+    e.span ??= span;
+    if (cls) this.applyClass(e, cls, span);
     if (sharedWith === undefined) return;
-    const target = this.tree.find(sharedWith);
-    if (!target || target === node) return this.problem('error', 'listing-unknown-module', `'= ${sharedWith}' must name a module listed above.`, span);
-    for (let t: TreeNode | undefined = target; t; t = t.sharedWith) {
+    const target = tree.find(sharedWith);
+    if (target === NONE || target === node) return this.problem('error', 'listing-unknown-module', `'= ${sharedWith}' must name a module listed above.`, span);
+    for (let t: ModuleId | undefined = target; t !== undefined; t = this.sharedWith.get(t)) {
       if (t === node) return this.problem('error', 'listing-shared-cycle', `'= ${sharedWith}' would make a module its own copy.`, span);
     }
-    node.sharedWith = target;
+    this.sharedWith.set(node, target);
     this.linesInVisitOrder = false;
   }
 
   addParam(p: ParamInput): void {
-    const dot = p.name.lastIndexOf('.');
-    const node = this.tree.ensure(p.name, dot < 0 ? 0 : dot);
-    const local = dot < 0 ? p.name : p.name.slice(dot + 1);
-    if (!local) return this.problem('error', 'listing-bad-name', `'${p.name}' is not a parameter name.`, p.span);
-    if (this.hasLocal(node, local)) return this.problem('error', 'listing-duplicate-name', `Parameter '${p.name}' is listed twice.`, p.span && { ...p.span, end: p.span.start + p.name.length });
-    const tensorId = p.tiedTo === undefined ? (p.tensorId ?? this.nextTensorId++) : this.tieTarget(p);
-    if (tensorId === undefined) return;
-    if (p.cls) this.applyClass(node, p.cls, p.span);
-    const param = localParam(local, p, tensorId);
-    node.entry.params.push(param);
-    node.names?.add(local);
-    node.entry.span ??= p.span;
-    if (p.tiedTo === undefined) this.inLineOrder.push(flatParam(p.name, param, p.span));
+    const tree = this.tree;
+    const name = p.name;
+    const dot = name.lastIndexOf('.');
+    const created = tree.entries.length;
+    const node = tree.ensure(name, dot < 0 ? 0 : dot, p.span);
+    if (dot === name.length - 1) return this.rejectLine(node, created, 'listing-bad-name', `'${name}' is not a parameter name.`, p.span);
+    const local = this.localName(name, dot + 1);
+    if (this.hasLocal(node, local)) return this.problem('error', 'listing-duplicate-name', `Parameter '${name}' is listed twice.`, p.span && { ...p.span, end: p.span.start + name.length });
+    const shape = this.shapes.intern(p.shape, p.shape.length);
+    const tensorId = p.tiedTo === undefined ? (p.tensorId ?? this.nextTensorId++) : this.tieTarget(p, shape);
+    if (tensorId === undefined) return this.tree.forgetSpan(node, created);
+    const e = tree.entries[node];
+    if (p.cls) this.applyClass(e, p.cls, p.span);
+    const param = localParam(local, shape, p.requiresGrad, tensorId, p.dtype, p.span);
+    const params = appended(e.params, param);
+    e.params = params;
+    if (params.length > LINEAR_SCAN_LIMIT) this.names.get(node)?.add(local);
+    if (e.span === undefined && p.span) e.span = p.span;
+    if (shape.length === 4 && local === 'weight') this.hasConvWeight = true;
+    if (p.tiedTo === undefined) this.inLineOrder.push(flatParam(name, param, p.span));
     // A module's own parameters precede its children's: one added after a later module was
     // created means the lines are not in visit order.
-    if (node.created !== this.tree.lastCreated) this.linesInVisitOrder = false;
+    if (node !== tree.entries.length - 1) this.linesInVisitOrder = false;
   }
 
   /**
-   * Modules in visit order. `classify` sees the modules whose class nobody wrote (to infer
-   * one) before modules listed as `= other.path` copy their target's class.
+   * Modules in visit order. Modules whose class nobody wrote get a guess (inferKinds.ts)
+   * before modules listed as `= other.path` copy their target's class.
    */
-  finish(classify: (unclassified: Unclassified[], modules: ModuleEntry[]) => void): { modules: ModuleEntry[]; params: FlatParam[] } {
-    const modules: ModuleEntry[] = [];
-    const unclassified: Unclassified[] = [];
-    const shared: TreeNode[] = [];
-    const stack: TreeNode[] = [this.tree.root];
+  finish(): { modules: ModuleEntry[]; params: FlatParam[] } {
+    const tree = this.tree;
+    const inferrer = new KindInferrer(this.hasConvWeight);
+    const order = this.visitOrder();
+    const modules: ModuleEntry[] = order ? [] : tree.entries;
     let nextModuleId = 0;
-    while (stack.length) {
-      const node = stack.pop()!;
-      if (node.created !== modules.length) this.linesInVisitOrder = false;
-      if (node.sharedWith) {
-        shared.push(node);
-        this.expandShared(node);
-      } else {
-        node.entry.moduleId = nextModuleId++;
-        if (node.classIdentity === undefined) unclassified.push({ module: node.entry, previousSibling: node.previous?.entry });
+    for (let i = 0; i < (order ? order.length : modules.length); i++) {
+      const node = order ? order[i] : i;
+      let e = tree.entries[node];
+      if (!this.sharedWith.has(node)) {
+        e.moduleId = nextModuleId++;
+        if (e.mro === MODULE_MRO.mro) {
+          const previous = tree.previousSibling(node);
+          e = this.guessed(node, inferrer.infer({ path: e.path, params: e.params, previousSibling: previous === NONE ? undefined : tree.entries[previous] }));
+        }
       }
-      modules.push(node.entry);
-      const children = node.children;
-      if (children) for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+      if (order) modules.push(e);
     }
-    classify(unclassified, modules);
-    for (const node of shared) adoptTarget(node);
+    for (const node of this.sharedWith.keys()) this.adoptTarget(node);
     return { modules, params: this.linesInVisitOrder ? this.inLineOrder : namedParameters(modules) };
   }
 
-  /** `b.shared = a.shared` alone stands for the whole subtree, as add_params walks it again. */
-  private expandShared(node: TreeNode): void {
-    const target = node.sharedWith!;
-    const e = node.entry;
-    if (e.params.length || node.children) return;
-    e.params = target.entry.params.map((p) => ({ ...p, span: e.span }));
-    for (const child of target.children ?? []) {
-      const copy = this.tree.addChild(node, child.segment);
-      copy.sharedWith = child;
-      copy.entry.span = e.span;
+  /**
+   * The module's entry with its guessed class. An entry made without `inferred` is made again
+   * rather than given one: a property added later costs more than the object.
+   */
+  private guessed(node: ModuleId, guess: InferredClass): ModuleEntry {
+    const e = this.tree.entries[node];
+    const { className, mroQualified, mro, attrs, inferred } = guess;
+    if (this.classless) {
+      e.className = className;
+      e.mroQualified = mroQualified;
+      e.mro = mro;
+      e.attrs = attrs;
+      e.inferred = inferred;
+      return e;
     }
+    const { path, moduleId, params, span } = e;
+    const made = span ? { path, className, mroQualified, mro, moduleId, attrs, params, span, inferred } : { path, className, mroQualified, mro, moduleId, attrs, params, inferred };
+    this.tree.entries[node] = made;
+    return made;
   }
 
-  private tieTarget(p: ParamInput): number | undefined {
+  /**
+   * Module ids in visit order; undefined when that is the creation order (lines in visit
+   * order, no shared modules). Shared modules are expanded as the walk reaches them.
+   */
+  private visitOrder(): ModuleId[] | undefined {
+    const tree = this.tree;
+    if (tree.createdInPreorder && !this.sharedWith.size) return undefined;
+    this.linesInVisitOrder = false;
+    const order: ModuleId[] = [];
+    const stack: ModuleId[] = [ROOT];
+    while (stack.length) {
+      const node = stack.pop()!;
+      if (this.sharedWith.has(node)) this.expandShared(node);
+      order.push(node);
+      const children = tree.children(node);
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+    }
+    return order;
+  }
+
+  /** `b.shared = a.shared` alone stands for the whole subtree, as add_params walks it again. */
+  private expandShared(node: ModuleId): void {
+    const tree = this.tree;
+    const target = this.sharedWith.get(node)!;
+    const e = tree.entries[node];
+    if (e.params.length || tree.children(node).length) return;
+    const span = e.span;
+    e.params = tree.entries[target].params.map((p) => ({ ...p, span }));
+    for (const child of tree.children(target)) this.sharedWith.set(tree.addChild(node, tree.segment(child), span), child);
+  }
+
+  private adoptTarget(node: ModuleId): void {
+    let target = this.sharedWith.get(node)!;
+    for (let next = this.sharedWith.get(target); next !== undefined; next = this.sharedWith.get(target)) target = next;
+    const e = this.tree.entries[node];
+    const t = this.tree.entries[target];
+    e.moduleId = t.moduleId;
+    if (e.mro !== MODULE_MRO.mro) return;
+    Object.assign(e, { className: t.className, mro: t.mro, mroQualified: t.mroQualified, attrs: t.attrs });
+    if (t.inferred) e.inferred = t.inferred;
+  }
+
+  private tieTarget(p: ParamInput, shape: readonly number[]): number | undefined {
     const target = this.findParam(p.tiedTo!);
     if (!target) {
       this.problem('error', 'listing-unknown-tie', `'= ${p.tiedTo}' must name a parameter listed above.`, p.tieSpan ?? p.span);
       return undefined;
     }
-    if (target.shape.join() !== p.shape.join()) this.problem('warning', 'listing-tie-shape', `Tied to '${p.tiedTo}', whose shape is [${target.shape.join(', ')}].`, p.span);
+    if (target.shape.join() !== shape.join()) this.problem('warning', 'listing-tie-shape', `Tied to '${p.tiedTo}', whose shape is [${target.shape.join(', ')}].`, p.span);
     return target.tensorId;
   }
 
@@ -134,39 +217,62 @@ export class ListingBuilder {
     const dot = name.lastIndexOf('.');
     const node = this.tree.find(dot < 0 ? '' : name.slice(0, dot));
     const local = name.slice(dot + 1);
-    return node?.entry.params.find((q) => q.name === local);
+    return node === NONE ? undefined : this.tree.entries[node].params.find((q) => q.name === local);
   }
 
-  private hasLocal(node: TreeNode, local: string): boolean {
-    const params = node.entry.params;
-    if (node.names) return node.names.has(local);
+  /** `name.slice(start)`, as the string kept for an earlier parameter when one matches. */
+  private localName(name: string, start: number): string {
+    const recent = this.localNames;
+    const length = name.length - start;
+    for (let i = 0; i < recent.length; i++) {
+      const known = recent[i];
+      if (known.length === length && name.endsWith(known)) return known;
+    }
+    const local = name.slice(start);
+    recent[this.nextLocalName] = local;
+    this.nextLocalName = (this.nextLocalName + 1) % RECENT_LOCAL_NAMES;
+    return local;
+  }
+
+  private hasLocal(node: ModuleId, local: string): boolean {
+    const params = this.tree.entries[node].params;
     if (params.length >= LINEAR_SCAN_LIMIT) {
-      node.names = new Set(params.map((p) => p.name));
-      return node.names.has(local);
+      let names = this.names.get(node);
+      if (!names) this.names.set(node, (names = new Set(params.map((p) => p.name))));
+      return names.has(local);
     }
     for (let i = 0; i < params.length; i++) if (params[i].name === local) return true;
     return false;
   }
 
-  private applyClass(node: TreeNode, cls: ParsedClass, span: Span | undefined): void {
-    const e = node.entry;
-    if (node.classIdentity === undefined) {
-      node.classIdentity = cls.identity;
-      node.classText = cls.key;
+  /** The first class given decides; later lines must name the same MRO and may add attributes. */
+  private applyClass(e: ModuleEntry, cls: ParsedClass, span: Span | undefined): void {
+    if (cls !== this.lastClass) {
+      this.lastClass = cls;
+      if (!this.classOfMro.has(cls.mroQualified)) this.classOfMro.set(cls.mroQualified, cls);
+    }
+    if (e.mro === MODULE_MRO.mro) {
       e.className = cls.className;
-      e.mro = cls.mro;
       e.mroQualified = cls.mroQualified;
-    } else if (node.classIdentity !== cls.identity) {
-      this.problem('warning', 'listing-class-mismatch', `Module '${e.path || '.'}' was already given class ${node.classText}; ${cls.key} is ignored.`, span);
-      return;
-    }
-    for (const key in cls.attrs) {
-      if (e.attrs === NO_ATTRS) e.attrs = {};
-      if (!(key in e.attrs)) e.attrs[key] = cls.attrs[key];
-      else if (JSON.stringify(e.attrs[key]) !== JSON.stringify(cls.attrs[key])) {
-        this.problem('warning', 'listing-attr-mismatch', `Module '${e.path || '.'}' already has ${key}=${JSON.stringify(e.attrs[key])}.`, span);
+      e.mro = cls.mro;
+      e.attrs = mergedAttrs(e.attrs, cls.attrs);
+    } else if (e.mroQualified !== cls.mroQualified && e.mroQualified.join(' ') !== cls.identity) {
+      const first = this.classOfMro.get(e.mroQualified)!;
+      this.problem('warning', 'listing-class-mismatch', `Module '${e.path || '.'}' was already given class ${first.key}; ${cls.key} is ignored.`, span);
+    } else if (e.attrs !== cls.attrs) {
+      for (const key in cls.attrs) {
+        if (key in e.attrs && !sameValue(e.attrs[key], cls.attrs[key])) {
+          this.problem('warning', 'listing-attr-mismatch', `Module '${e.path || '.'}' already has ${key}=${JSON.stringify(e.attrs[key])}.`, span);
+        }
       }
+      e.attrs = mergedAttrs(e.attrs, cls.attrs);
     }
+  }
+
+  /** A parameter line that adds no parameter: the module it created is not where it is written. */
+  private rejectLine(node: ModuleId, created: number, code: string, message: string, span: Span | undefined): void {
+    this.tree.forgetSpan(node, created);
+    this.problem('error', code, message, span);
   }
 
   private problem(severity: ListingProblem['severity'], code: string, message: string, span: Span | undefined): void {
@@ -174,67 +280,14 @@ export class ListingBuilder {
   }
 }
 
-function adoptTarget(node: TreeNode): void {
-  let target = node.sharedWith!;
-  while (target.sharedWith) target = target.sharedWith;
-  const e = node.entry;
-  e.moduleId = target.entry.moduleId;
-  if (node.classIdentity !== undefined) return;
-  Object.assign(e, { className: target.entry.className, mro: target.entry.mro, mroQualified: target.entry.mroQualified, attrs: target.entry.attrs });
-  if (target.entry.inferred) e.inferred = target.entry.inferred;
-}
-
-/** named_parameters(): modules de-duplicated, then Parameters by identity; first name wins. */
-export function namedParameters(modules: ModuleEntry[]): FlatParam[] {
-  const seenModules = new IdSet();
-  const seenTensors = new IdSet();
-  const out: FlatParam[] = [];
-  for (const m of modules) {
-    if (!seenModules.add(m.moduleId)) continue;
-    for (const p of m.params) {
-      if (!seenTensors.add(p.tensorId)) continue;
-      out.push(flatParam(m.path ? `${m.path}.${p.name}` : p.name, p, p.span ?? m.span));
-    }
+/** `attrs` plus the keys of `more` it lacks; `attrs` itself when there are none (they may be shared). */
+function mergedAttrs(attrs: Record<string, unknown>, more: Record<string, unknown>): Record<string, unknown> {
+  if (attrs === NO_ATTRS) return more;
+  let merged: Record<string, unknown> | undefined;
+  for (const key in more) {
+    if (!(key in attrs)) (merged ??= { ...attrs })[key] = more[key];
   }
-  return out;
+  return merged ?? attrs;
 }
 
-// Every field in one literal: a property added later costs each of 100k objects a second
-// allocation (V8 gives literals no spare slots), and the GC time shows it.
-function localParam(name: string, p: ParamInput, tensorId: number): LocalParam {
-  const { shape, requiresGrad, dtype, span } = p;
-  if (dtype) return span ? { name, shape, requiresGrad, tensorId, dtype, span } : { name, shape, requiresGrad, tensorId, dtype };
-  return span ? { name, shape, requiresGrad, tensorId, span } : { name, shape, requiresGrad, tensorId };
-}
-
-function flatParam(name: string, p: LocalParam, span: Span | undefined): FlatParam {
-  const { shape, requiresGrad, tensorId, dtype } = p;
-  if (dtype) return span ? { name, shape, requiresGrad, tensorId, dtype, span } : { name, shape, requiresGrad, tensorId, dtype };
-  return span ? { name, shape, requiresGrad, tensorId, span } : { name, shape, requiresGrad, tensorId };
-}
-
-/** A set of ids: a byte map while they are small non-negative ints (what the readers assign). */
-class IdSet {
-  private bytes = new Uint8Array(1024);
-  private other?: Set<number>;
-
-  /** Adds an id; false when it was already there. */
-  add(id: number): boolean {
-    if (id >= 0 && id < 1 << 26 && Number.isInteger(id)) {
-      if (id >= this.bytes.length) this.grow(id);
-      if (this.bytes[id]) return false;
-      this.bytes[id] = 1;
-      return true;
-    }
-    const other = (this.other ??= new Set());
-    if (other.has(id)) return false;
-    other.add(id);
-    return true;
-  }
-
-  private grow(id: number): void {
-    const bigger = new Uint8Array(Math.max(id + 1, this.bytes.length * 2));
-    bigger.set(this.bytes);
-    this.bytes = bigger;
-  }
-}
+const sameValue = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(a) === JSON.stringify(b);

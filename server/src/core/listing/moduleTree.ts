@@ -1,114 +1,174 @@
-// The module tree of a line-oriented listing, keyed by path segment. Lines arrive mostly in
-// visit order, so a lookup starts from the module of the previous line: it climbs to the
-// common ancestor and walks down the few segments that differ, instead of hashing every
-// full path (100k-line listings spend most of their time here otherwise).
+// The module tree of a line-oriented listing while it is read. Lines arrive mostly in visit
+// order, so a lookup starts from the module of the previous line: it climbs to the deepest
+// of its ancestors that is also one of the new name's and walks down the few segments that
+// differ, instead of hashing every full path.
+//
+// A module is its creation index. Each ModuleEntry is made when its module is created and is
+// the only object a module costs: the links between modules live in typed arrays, off the
+// garbage-collected heap (100k tree-node objects cost more GC time than the parse itself).
 
-import type { ModuleEntry } from './model.ts';
-import { torchMro } from './torchClasses.ts';
+import type { Span } from '../pyvalue.ts';
+import type { LocalParam, ModuleEntry } from './model.ts';
 
-export interface TreeNode {
-  entry: ModuleEntry;
-  segment: string;
-  parent?: TreeNode;
-  children?: TreeNode[];
-  childIndex?: Map<string, TreeNode>;
-  /** The sibling registered just before this one (context for guessing a class). */
-  previous?: TreeNode;
-  /** Creation order: equal to the visit order exactly when the lines came in visit order. */
-  created: number;
-  /** A module line was written for it (not only created as an ancestor). */
-  declared: boolean;
-  /** The MRO identity of the class a line gave it (see ParsedClass.identity). */
-  classIdentity?: string;
-  classText?: string;
-  sharedWith?: TreeNode;
-  /** Local parameter names, once a module has too many for a linear duplicate check. */
-  names?: Set<string>;
-}
+/** A module of the tree: its creation index. */
+export type ModuleId = number;
+export const ROOT: ModuleId = 0;
+export const NONE = -1;
 
 const INDEX_CHILDREN_FROM = 8;
-// Shared by every module created without a class or attributes: most of a big listing's
-// containers (100k fresh arrays and objects cost more in GC than the whole parse).
-const MODULE_MRO = torchMro('Module');
-Object.freeze(MODULE_MRO.mro);
-Object.freeze(MODULE_MRO.mroQualified);
+const DOT = 46;
 export const NO_ATTRS: Record<string, unknown> = Object.freeze({});
+/** Shared by every module without parameters of its own (most of a big listing's containers). */
+export const NO_PARAMS: LocalParam[] = Object.freeze([]) as unknown as LocalParam[];
+
+/** Makes a module's entry; `span` when the module is created by its own line. */
+export type EntryFactory = (path: string, span: Span | undefined) => ModuleEntry;
 
 export class ModuleTree {
-  readonly root: TreeNode = newNode('', '', undefined, 0);
-  private last: TreeNode = this.root;
-  private count = 1;
+  /** In creation order: `entries[id]`. */
+  readonly entries: ModuleEntry[];
+  /** Creation order is a pre-order of the tree (children in creation order): the visit order. */
+  createdInPreorder = true;
+  private parents: Int32Array = new Int32Array(1024);
+  /** The newest child; older ones follow through `previous`. */
+  private lastChildren: Int32Array = new Int32Array(1024);
+  /** The sibling created just before (context for guessing a class). */
+  private previousSiblings: Int32Array = new Int32Array(1024);
+  private childCounts: Int32Array = new Int32Array(1024);
+  /** Children by name, for modules with many. */
+  private readonly childIndex = new Map<ModuleId, Map<string, ModuleId>>();
+  private last: ModuleId = ROOT;
 
-  /** `created` of the newest module. */
-  get lastCreated(): number {
-    return this.count - 1;
+  constructor(private readonly newEntry: EntryFactory) {
+    this.entries = [newEntry('', undefined)];
+    this.parents[0] = this.lastChildren[0] = this.previousSiblings[0] = NONE;
   }
 
-  /** The module `name.slice(0, end)`, created (with its ancestors) when missing. */
-  ensure(name: string, end: number): TreeNode {
-    const last = this.last;
-    const lastPath = last.entry.path;
-    if (end === lastPath.length && (end === 0 || name.startsWith(lastPath))) return last;
-    const shared = commonAncestorLength(name, end, lastPath);
-    let node = last;
-    while (node.entry.path.length > shared) node = node.parent!;
-    for (let pos = shared === 0 ? 0 : shared + 1; node.entry.path.length < end; ) {
+  parent(node: ModuleId): ModuleId {
+    return this.parents[node];
+  }
+
+  previousSibling(node: ModuleId): ModuleId {
+    return this.previousSiblings[node];
+  }
+
+  /** The module `name.slice(0, end)`, created (with its ancestors) when missing; `span` is its line's. */
+  ensure(name: string, end: number, span: Span | undefined): ModuleId {
+    let node = this.last;
+    while (node !== ROOT && !this.isAncestorOrSelf(node, name, end)) node = this.parents[node];
+    let pos = node === ROOT ? 0 : this.entries[node].path.length + 1;
+    while (this.entries[node].path.length < end) {
       let segEnd = name.indexOf('.', pos);
       if (segEnd < 0 || segEnd > end) segEnd = end;
-      const segment = name.slice(pos, segEnd);
-      node = childOf(node, segment) ?? this.add(node, segment, name.slice(0, segEnd));
+      node = this.childOrNew(node, name, pos, segEnd, segEnd === end ? span : undefined);
       pos = segEnd + 1;
     }
     this.last = node;
     return node;
   }
 
-  find(path: string): TreeNode | undefined {
-    let node: TreeNode | undefined = this.root;
-    for (let pos = 0; node && node.entry.path.length < path.length; ) {
+  find(path: string): ModuleId {
+    let node = ROOT;
+    for (let pos = 0; node !== NONE && this.entries[node].path.length < path.length; ) {
       let segEnd = path.indexOf('.', pos);
       if (segEnd < 0) segEnd = path.length;
-      node = childOf(node, path.slice(pos, segEnd));
+      node = this.childCounts[node] > INDEX_CHILDREN_FROM ? (this.childIndex.get(node)!.get(path.slice(pos, segEnd)) ?? NONE) : this.listedChild(node, path, pos, segEnd);
       pos = segEnd + 1;
     }
     return node;
   }
 
-  /** A child created outside the line order (copies of a shared module's subtree). */
-  addChild(parent: TreeNode, segment: string): TreeNode {
-    return this.add(parent, segment, parent.entry.path ? `${parent.entry.path}.${segment}` : segment);
+  /** Made by a line that was then rejected: the module, if that line created it, gets no span from it. */
+  forgetSpan(node: ModuleId, sizeBefore: number): void {
+    if (node >= sizeBefore) this.entries[node] = this.newEntry(this.entries[node].path, undefined);
   }
 
-  private add(parent: TreeNode, segment: string, path: string): TreeNode {
-    const node = newNode(path, segment, parent, this.count++);
-    const siblings = (parent.children ??= []);
-    node.previous = siblings[siblings.length - 1];
-    siblings.push(node);
-    if (parent.childIndex) parent.childIndex.set(segment, node);
-    else if (siblings.length > INDEX_CHILDREN_FROM) parent.childIndex = new Map(siblings.map((s) => [s.segment, s]));
+  /** A child created outside the line order (copies of a shared module's subtree). */
+  addChild(parent: ModuleId, segment: string, span: Span | undefined): ModuleId {
+    return this.add(parent, parent === ROOT ? segment : `${this.entries[parent].path}.${segment}`, span, segment);
+  }
+
+  /** A module's children, oldest first. */
+  children(node: ModuleId): ModuleId[] {
+    const out: ModuleId[] = [];
+    for (let c = this.lastChildren[node]; c !== NONE; c = this.previousSiblings[c]) out.push(c);
+    return out.reverse();
+  }
+
+  segment(node: ModuleId): string {
+    const parent = this.parents[node];
+    const path = this.entries[node].path;
+    return parent === ROOT ? path : path.slice(this.entries[parent].path.length + 1);
+  }
+
+  /**
+   * Whether `name[0, end)` is this module's path or lies below it. Checked from the last module
+   * upwards for every line, so it rejects by lengths and the path's last char before comparing
+   * whole strings (siblings like `w1`/`w2` or `experts.5`/`experts.6` differ at their end).
+   */
+  private isAncestorOrSelf(node: ModuleId, name: string, end: number): boolean {
+    const path = this.entries[node].path;
+    const length = path.length;
+    if (length > end || (length < end && name.charCodeAt(length) !== DOT)) return false;
+    if (length === 0) return true;
+    if (name.charCodeAt(length - 1) !== path.charCodeAt(length - 1)) return false;
+    return name.slice(0, length) === path;
+  }
+
+  /** The child named `name[pos, segEnd)` (`name[0, pos)` is this module's path and a dot), created when missing. */
+  private childOrNew(node: ModuleId, name: string, pos: number, segEnd: number, span: Span | undefined): ModuleId {
+    if (this.childCounts[node] > INDEX_CHILDREN_FROM) {
+      const segment = name.slice(pos, segEnd);
+      return this.childIndex.get(node)!.get(segment) ?? this.add(node, name.slice(0, segEnd), span, segment);
+    }
+    const child = this.listedChild(node, name, pos, segEnd);
+    return child === NONE ? this.add(node, name.slice(0, segEnd), span, undefined) : child;
+  }
+
+  /** The same, among a module's few children: compares only the segment, from its end. */
+  private listedChild(node: ModuleId, name: string, pos: number, segEnd: number): ModuleId {
+    for (let c = this.lastChildren[node]; c !== NONE; c = this.previousSiblings[c]) {
+      const path = this.entries[c].path;
+      if (path.length !== segEnd) continue;
+      let i = segEnd - 1;
+      while (i >= pos && path.charCodeAt(i) === name.charCodeAt(i)) i--;
+      if (i < pos) return c;
+    }
+    return NONE;
+  }
+
+  /** `segment`: the new module's name under `parent`, when the caller has it already. */
+  private add(parent: ModuleId, path: string, span: Span | undefined, segment: string | undefined): ModuleId {
+    const node = this.entries.length;
+    // Pre-order holds while each new module hangs off the path to the one created before it.
+    if (this.createdInPreorder && !this.isAncestorOf(parent, node - 1)) this.createdInPreorder = false;
+    this.entries.push(this.newEntry(path, span));
+    if (node === this.parents.length) this.grow();
+    this.parents[node] = parent;
+    this.lastChildren[node] = NONE;
+    this.previousSiblings[node] = this.lastChildren[parent];
+    this.lastChildren[parent] = node;
+    const count = ++this.childCounts[parent];
+    if (count > INDEX_CHILDREN_FROM + 1) this.childIndex.get(parent)!.set(segment ?? this.segment(node), node);
+    else if (count > INDEX_CHILDREN_FROM) this.childIndex.set(parent, new Map(this.children(parent).map((c) => [this.segment(c), c])));
     return node;
   }
+
+  private isAncestorOf(ancestor: ModuleId, node: ModuleId): boolean {
+    for (let n = node; n !== NONE; n = this.parents[n]) if (n === ancestor) return true;
+    return false;
+  }
+
+  private grow(): void {
+    const bigger = (a: Int32Array): Int32Array => {
+      const b = new Int32Array(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.parents = bigger(this.parents);
+    this.lastChildren = bigger(this.lastChildren);
+    this.previousSiblings = bigger(this.previousSiblings);
+    this.childCounts = bigger(this.childCounts);
+  }
 }
 
-/** Length of the longest path that is an ancestor-or-self of both `name[0, end)` and `other`. */
-function commonAncestorLength(name: string, end: number, other: string): number {
-  const limit = Math.min(end, other.length);
-  let c = 0;
-  while (c < limit && name.charCodeAt(c) === other.charCodeAt(c)) c++;
-  const atBoundary = (c === end || name.charCodeAt(c) === 46) && (c === other.length || other.charCodeAt(c) === 46);
-  if (atBoundary) return c;
-  const dot = c === 0 ? -1 : name.lastIndexOf('.', c - 1);
-  return dot < 0 ? 0 : dot;
-}
-
-function childOf(node: TreeNode, segment: string): TreeNode | undefined {
-  if (node.childIndex) return node.childIndex.get(segment);
-  const children = node.children;
-  if (children) for (let i = 0; i < children.length; i++) if (children[i].segment === segment) return children[i];
-  return undefined;
-}
-
-function newNode(path: string, segment: string, parent: TreeNode | undefined, created: number): TreeNode {
-  const entry: ModuleEntry = { path, className: 'Module', mroQualified: MODULE_MRO.mroQualified, mro: MODULE_MRO.mro, moduleId: -1, attrs: NO_ATTRS, params: [] };
-  return { entry, segment, parent, children: undefined, childIndex: undefined, previous: undefined, created, declared: false };
-}

@@ -1,5 +1,7 @@
-// Splits .params text into entries, one line at a time, with char-code scanning (no regex
-// on the hot path, no per-line arrays beyond the shape): 100k lines must parse in tens of ms.
+// Splits .params text into entries, one line at a time, with char-code scanning: 100k lines
+// must parse in tens of ms. Per parameter line it allocates only what the listing keeps (the
+// name and the span): the line record is reused, shapes are interned, and a class column
+// equal to the previous one is recognised in place, without cutting it out of the text.
 // The format is documented at the top of paramsReader.ts.
 
 import type { Span } from '../pyvalue.ts';
@@ -7,6 +9,7 @@ import type { ListingProblem } from './model.ts';
 import { parseClassExpr, type ClassParse, type ParsedClass } from './classExpr.ts';
 import { parseDepth } from './paramsDirectives.ts';
 import { report } from './problems.ts';
+import type { ShapeInterner } from './shapes.ts';
 
 export type ParsedLine = { kind: 'directive'; directive: string; args: string; argsStart: number } | ModuleLine | ParamLine;
 
@@ -18,9 +21,11 @@ export interface ModuleLine {
   span: Span;
 }
 
+/** One record per parser, refilled for every parameter line: read it before the next `next()`. */
 export interface ParamLine {
   kind: 'param';
   name: string;
+  /** Interned (shared, frozen). */
   shape: number[];
   requiresGrad: boolean;
   cls?: ParsedClass;
@@ -33,6 +38,9 @@ export interface ParamLine {
 
 const SPACE = 32, TAB = 9, HASH = 35, AT = 64, EQUALS = 61, LBRACKET = 91, RBRACKET = 93, COMMA = 44;
 const isSpace = (c: number): boolean => c === SPACE || c === TAB;
+/** A name with none of the chars that need a closer look; stops at the line end. */
+const PLAIN_NAME = /[^ \t\n\r[\]()<>=,'"]+/y;
+const NO_SPAN: Span = Object.freeze({ file: '', start: 0, end: 0 });
 
 class LineError {
   constructor(readonly message: string, readonly start: number, readonly end: number) {}
@@ -40,9 +48,15 @@ class LineError {
 
 export class ParamsLineParser {
   private pos = 0;
+  private shapeEnd = 0;
   private readonly classes = new Map<string, ClassParse>();
+  /** The last class column that parsed, its parse, and a sticky regex matching exactly it: the lines of a module repeat it. */
+  private lastClassText = '';
+  private lastClass: ParsedClass | undefined;
+  private lastClassPattern: RegExp | undefined;
+  private readonly param: ParamLine = { kind: 'param', name: '', shape: [], requiresGrad: true, cls: undefined, tiedTo: undefined, tieSpan: undefined, dtype: undefined, depth: undefined, span: NO_SPAN };
 
-  constructor(private readonly text: string, private readonly file: string, private readonly problems: ListingProblem[]) {}
+  constructor(private readonly text: string, private readonly file: string, private readonly problems: ListingProblem[], private readonly shapes: ShapeInterner) {}
 
   /** The next entry or directive; unparsable lines are reported and skipped. */
   next(): ParsedLine | undefined {
@@ -70,25 +84,44 @@ export class ParamsLineParser {
     const first = text.charCodeAt(i);
     if (i >= end || first === HASH) return undefined;
     if (first === AT) return this.directive(i, end);
+    const nameEnd = this.nameEnd(i, end);
+    const name = text.slice(i, nameEnd);
+    const k = this.skipSpaces(nameEnd, end);
+    if (text.charCodeAt(k) !== LBRACKET) {
+      const line: ModuleLine = { kind: 'module', name: name === '.' ? '' : name, cls: undefined, tie: undefined, span: { file: this.file, start: i, end } };
+      this.columns(line, k, end);
+      return line;
+    }
+    const shape = this.shape(k, end);
+    if (name === '.') throw new LineError("'.' is the root module; a parameter needs a name.", i, nameEnd);
+    const line = this.param;
+    line.name = name;
+    line.shape = shape;
+    line.requiresGrad = true;
+    line.cls = line.tiedTo = line.tieSpan = line.dtype = line.depth = undefined;
+    line.span = { file: this.file, start: i, end };
+    this.columns(line, this.skipSpaces(this.shapeEnd, end), end);
+    return line;
+  }
+
+  /**
+   * End of the name at `i`. A name is one token without brackets, quotes, `=` or `,` (module
+   * names never hold them). The sticky regex finds the usual name in one native scan, which is
+   * faster here than a char-code loop; anything else takes the careful path, for its message.
+   */
+  private nameEnd(i: number, end: number): number {
+    const text = this.text;
+    PLAIN_NAME.lastIndex = i;
+    if (PLAIN_NAME.test(text)) {
+      const stop = PLAIN_NAME.lastIndex;
+      if (stop === end || isSpace(text.charCodeAt(stop))) return stop;
+    }
     const nameEnd = this.tokenEnd(i, end);
+    const first = text.charCodeAt(i);
     if (first === LBRACKET || first === EQUALS) throw new LineError('Expected a parameter or module name first.', i, nameEnd);
     const bad = this.badNameChar(i, nameEnd);
     if (bad >= 0) throw new LineError(`'${text[bad]}' cannot be part of a name.`, bad, bad + 1);
-    const name = text.slice(i, nameEnd);
-    let k = this.skipSpaces(nameEnd, end);
-    let shape: number[] | undefined;
-    if (text.charCodeAt(k) === LBRACKET) {
-      shape = [];
-      k = this.skipSpaces(this.shape(k, end, shape), end);
-    }
-    // Every field up front: one object shape for every line keeps the hot path monomorphic.
-    const span: Span = { file: this.file, start: i, end };
-    const line: ParamLine | ModuleLine = shape
-      ? { kind: 'param', name, shape, requiresGrad: true, cls: undefined, tiedTo: undefined, tieSpan: undefined, dtype: undefined, depth: undefined, span }
-      : { kind: 'module', name: name === '.' ? '' : name, cls: undefined, tie: undefined, span };
-    if (shape && name === '.') throw new LineError("'.' is the root module; a parameter needs a name.", i, nameEnd);
-    this.columns(line, k, end);
-    return line;
+    return nameEnd;
   }
 
   /** Class, flags and tie: the columns after the name (and shape). */
@@ -96,64 +129,101 @@ export class ParamsLineParser {
     const text = this.text;
     let seenFlag = false;
     while (k < end && text.charCodeAt(k) !== HASH) {
-      const tokEnd = this.tokenEnd(k, end);
-      if (text.charCodeAt(k) === EQUALS) {
-        const targetStart = tokEnd === k + 1 ? this.skipSpaces(tokEnd, end) : k + 1;
-        const targetEnd = this.tokenEnd(targetStart, end);
-        if (targetEnd === targetStart) throw new LineError("Expected a name after '='.", k, tokEnd);
-        const target = text.slice(targetStart, targetEnd);
-        if (line.kind === 'param') {
-          line.tiedTo = target;
-          line.tieSpan = { file: this.file, start: targetStart, end: targetEnd };
-        } else line.tie = target === '.' ? '' : target;
-        const rest = this.skipSpaces(targetEnd, end);
-        if (rest < end && text.charCodeAt(rest) !== HASH) throw new LineError("Nothing but a comment may follow '= name'.", rest, end);
-        return;
+      if (text.charCodeAt(k) === EQUALS) return this.tie(line, k, end);
+      const repeated = seenFlag || line.cls !== undefined ? undefined : this.repeatedClass(k, end);
+      if (repeated) {
+        line.cls = repeated;
+        k = this.skipSpaces(k + this.lastClassText.length, end);
+        continue;
       }
-      const token = text.slice(k, tokEnd);
-      if (!seenFlag && line.cls === undefined && !isFlag(token)) line.cls = this.classOf(token, k);
-      else if (line.kind === 'param') this.flag(line, token, k, tokEnd);
-      else throw new LineError(`A module line (no shape) takes a class and '= path' only, not '${token}'.`, k, tokEnd);
-      seenFlag ||= isFlag(token);
+      const tokEnd = this.tokenEnd(k, end);
+      const flag = isFlag(text, k, tokEnd);
+      if (!seenFlag && line.cls === undefined && !flag) line.cls = this.classOf(k, tokEnd);
+      else if (line.kind === 'param') this.flag(line, k, tokEnd);
+      else throw new LineError(`A module line (no shape) takes a class and '= path' only, not '${text.slice(k, tokEnd)}'.`, k, tokEnd);
+      seenFlag ||= flag;
       k = this.skipSpaces(tokEnd, end);
     }
   }
 
-  private flag(line: ParamLine, token: string, start: number, end: number): void {
-    if (token === 'frozen') line.requiresGrad = false;
-    else if (token === 'trainable') line.requiresGrad = true;
-    else if (token.startsWith('dtype=') && token.length > 6) line.dtype = token.slice(6);
-    else if (token.startsWith('depth=')) {
-      const depth = parseDepth(token.slice(6));
-      if (depth === undefined) throw new LineError(`depth= takes K/N (layer id / number of layers) or none, not '${token.slice(6)}'.`, start, end);
-      line.depth = depth;
-    } else throw new LineError(`Unknown flag '${token}' (flags: frozen, depth=K/N, dtype=...).`, start, end);
+  /** `= other.name`: the rest of the line. */
+  private tie(line: ParamLine | ModuleLine, k: number, end: number): void {
+    const text = this.text;
+    const tokEnd = this.tokenEnd(k, end);
+    const targetStart = tokEnd === k + 1 ? this.skipSpaces(tokEnd, end) : k + 1;
+    const targetEnd = this.tokenEnd(targetStart, end);
+    if (targetEnd === targetStart) throw new LineError("Expected a name after '='.", k, tokEnd);
+    const target = text.slice(targetStart, targetEnd);
+    if (line.kind === 'param') {
+      line.tiedTo = target;
+      line.tieSpan = { file: this.file, start: targetStart, end: targetEnd };
+    } else line.tie = target === '.' ? '' : target;
+    const rest = this.skipSpaces(targetEnd, end);
+    if (rest < end && text.charCodeAt(rest) !== HASH) throw new LineError("Nothing but a comment may follow '= name'.", rest, end);
   }
 
-  private classOf(token: string, start: number): ParsedClass {
+  private flag(line: ParamLine, start: number, end: number): void {
+    const text = this.text;
+    if (isWord(text, start, end, 'frozen')) line.requiresGrad = false;
+    else if (isWord(text, start, end, 'trainable')) line.requiresGrad = true;
+    else if (text.startsWith('dtype=', start) && end - start > 6) line.dtype = text.slice(start + 6, end);
+    else if (text.startsWith('depth=', start) && end - start >= 6) {
+      const value = text.slice(start + 6, end);
+      const depth = parseDepth(value);
+      if (depth === undefined) throw new LineError(`depth= takes K/N (layer id / number of layers) or none, not '${value}'.`, start, end);
+      line.depth = depth;
+    } else throw new LineError(`Unknown flag '${text.slice(start, end)}' (flags: frozen, depth=K/N, dtype=...).`, start, end);
+  }
+
+  /**
+   * The last class when the column at `k` is the same text. A class that parsed is balanced
+   * (brackets, quotes) and has no space outside them, so tokenEnd would stop right after it
+   * exactly when a space or the line end follows: the comparison stands in for the scan.
+   * A sticky regex of the literal text compares fastest (startsWith is several times slower
+   * on this V8, and slice + === goes through the runtime).
+   */
+  private repeatedClass(k: number, end: number): ParsedClass | undefined {
+    const pattern = this.lastClassPattern;
+    const after = k + this.lastClassText.length;
+    if (!pattern || after > end || (after < end && !isSpace(this.text.charCodeAt(after)))) return undefined;
+    pattern.lastIndex = k;
+    return pattern.test(this.text) ? this.lastClass : undefined;
+  }
+
+  private classOf(start: number, end: number): ParsedClass {
+    const token = this.text.slice(start, end);
     let parsed = this.classes.get(token);
     if (!parsed) {
       parsed = parseClassExpr(token);
       this.classes.set(token, parsed);
     }
-    if ('error' in parsed) throw new LineError(`Bad class '${token}': ${parsed.error}.`, start + parsed.offset, start + token.length);
+    if ('error' in parsed) throw new LineError(`Bad class '${token}': ${parsed.error}.`, start + parsed.offset, end);
+    if (parsed.value !== this.lastClass) {
+      this.lastClassText = token;
+      this.lastClass = parsed.value;
+      this.lastClassPattern = new RegExp(token.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'), 'y');
+    }
     return parsed.value;
   }
 
-  private shape(k: number, end: number, out: number[]): number {
+  /** Reads `[d0, d1, ...]` at `k`; `shapeEnd` is left just past the `]`. */
+  private shape(k: number, end: number): number[] {
     const text = this.text;
+    const shapes = this.shapes;
+    shapes.begin();
     let i = this.skipSpaces(k + 1, end);
     while (text.charCodeAt(i) !== RBRACKET) {
       let value = 0;
       const digitsStart = i;
       for (let c = text.charCodeAt(i); i < end && c >= 48 && c <= 57; c = text.charCodeAt(++i)) value = value * 10 + (c - 48);
       if (i === digitsStart) throw new LineError('A shape is [d0, d1, ...] with whole numbers.', Math.min(i, end), Math.min(i + 1, end));
-      out.push(value);
+      shapes.push(value);
       i = this.skipSpaces(i, end);
       if (text.charCodeAt(i) === COMMA) i = this.skipSpaces(i + 1, end);
       else if (text.charCodeAt(i) !== RBRACKET || i >= end) throw new LineError("Expected ',' or ']' in the shape.", Math.min(i, end), Math.min(i + 1, end));
     }
-    return i + 1;
+    this.shapeEnd = i + 1;
+    return shapes.take();
   }
 
   private directive(i: number, end: number): ParsedLine {
@@ -198,9 +268,11 @@ export class ParamsLineParser {
 }
 
 /** `frozen`, `trainable` or `word=value`; a class's `=` only ever comes inside its parentheses. */
-function isFlag(token: string): boolean {
-  if (token === 'frozen' || token === 'trainable') return true;
-  let i = 0;
-  for (let c = token.charCodeAt(0); (c >= 97 && c <= 122) || c === 95; c = token.charCodeAt(++i));
-  return i > 0 && token.charCodeAt(i) === EQUALS;
+function isFlag(text: string, start: number, end: number): boolean {
+  if (isWord(text, start, end, 'frozen') || isWord(text, start, end, 'trainable')) return true;
+  let i = start;
+  for (let c = text.charCodeAt(i); i < end && ((c >= 97 && c <= 122) || c === 95); c = text.charCodeAt(++i));
+  return i > start && i < end && text.charCodeAt(i) === EQUALS;
 }
+
+const isWord = (text: string, start: number, end: number, word: string): boolean => end - start === word.length && text.startsWith(word, start);

@@ -39,20 +39,19 @@
 import type { ListingProblem, ListingResult, ModelListing } from './model.ts';
 import { ListingBuilder } from './listingBuilder.ts';
 import { applyDirective, type ParamsHeader } from './paramsDirectives.ts';
-import { inferModuleKinds } from './inferKinds.ts';
-import { ParamsLineParser, type ParsedLine } from './paramsLine.ts';
+import { ParamsLineParser, type ParamLine } from './paramsLine.ts';
 
 export function readParamsText(text: string, file: string): ListingResult {
   const problems: ListingProblem[] = [];
   const header: ParamsHeader = { hooks: { noWeightDecay: null, groupMatcher: null, pretrainedCfgClassifier: null, getNumLayers: null, getLayerDepth: null } };
   const builder = new ListingBuilder(problems);
-  const lines = new ParamsLineParser(text, file, problems);
+  const lines = new ParamsLineParser(text, file, problems, builder.shapes);
   for (let line = lines.next(); line; line = lines.next()) {
     if (line.kind === 'directive') applyDirective(line.directive, line.args, header, { argsStart: line.argsStart, file, problems });
     else if (line.kind === 'module') builder.declareModule(line.name, line.cls, line.tie, line.span);
     else addParamLine(builder, line, header);
   }
-  const { modules, params } = builder.finish(inferModuleKinds);
+  const { modules, params } = builder.finish();
   const listing: ModelListing = { format: 'params-text', file, modules, params, hooks: header.hooks };
   if (header.modelId !== undefined) listing.modelId = header.modelId;
   if (header.env !== undefined) listing.env = header.env;
@@ -60,7 +59,7 @@ export function readParamsText(text: string, file: string): ListingResult {
   return { listing, problems };
 }
 
-function addParamLine(builder: ListingBuilder, line: ParsedLine & { kind: 'param' }, header: ParamsHeader): void {
+function addParamLine(builder: ListingBuilder, line: ParamLine, header: ParamsHeader): void {
   builder.addParam(line);
   if (line.depth !== undefined) (header.hooks.getLayerDepth ??= {})[line.name] = line.depth as [number, number];
 }

@@ -4,24 +4,27 @@
 
 import type { ListingProblem, ListingResult, ModelListing } from './model.ts';
 import { ListingBuilder } from './listingBuilder.ts';
-import { inferModuleKinds } from './inferKinds.ts';
 import { parsePlainLine, type PlainEntry } from './plainLine.ts';
+import type { ShapeInterner } from './shapes.ts';
 import { isKnownBuffer } from './stateDictNames.ts';
 
 const REPORTED_LINES = 20;
 
 export function readPlainDump(text: string, file: string): ListingResult {
   const problems: ListingProblem[] = [];
-  const builder = new ListingBuilder(problems);
+  const builder = new ListingBuilder(problems, { classless: true });
   let unparsed = 0;
   let buffers = 0;
   let parsed = 0;
+  // Where the next colour code is (-1: none left): searched once per code, not once per line.
+  let escape = text.indexOf('\u001b');
   for (let start = 0; start < text.length; ) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     const next = end + 1;
     if (end > start && text.charCodeAt(end - 1) === 13) end--;
-    const entry = isBlankOrComment(text, start, end) ? undefined : parseLine(text, start, end);
+    if (escape >= 0 && escape < start) escape = text.indexOf('\u001b', start);
+    const entry = isBlankOrComment(text, start, end) ? undefined : parseLine(text, start, end, escape >= 0 && escape < end, builder.shapes);
     if (entry && isKnownBuffer(entry.name)) buffers++;
     else if (entry) {
       parsed++;
@@ -33,17 +36,16 @@ export function readPlainDump(text: string, file: string): ListingResult {
     start = next;
   }
   summarise(problems, file, { unparsed, buffers, parsed });
-  const { modules, params } = builder.finish(inferModuleKinds);
+  const { modules, params } = builder.finish();
   const listing: ModelListing = { format: 'plain-dump', file, modules, params, hooks: {} };
   return { listing, problems };
 }
 
 /** A line, with terminal colour codes (pasted from a coloured log) blanked out in place. */
-function parseLine(text: string, start: number, end: number): PlainEntry | undefined {
-  const esc = text.indexOf('\u001b', start);
-  if (esc < 0 || esc >= end) return parsePlainLine(text, start, end);
+function parseLine(text: string, start: number, end: number, coloured: boolean, shapes: ShapeInterner): PlainEntry | undefined {
+  if (!coloured) return parsePlainLine(text, start, end, shapes);
   const blanked = text.slice(start, end).replace(/\u001b\[[0-9;]*[A-Za-z]/g, (code) => ' '.repeat(code.length));
-  const entry = parsePlainLine(blanked, 0, blanked.length);
+  const entry = parsePlainLine(blanked, 0, blanked.length, shapes);
   return entry && { ...entry, nameStart: entry.nameStart + start, nameEnd: entry.nameEnd + start };
 }
 
@@ -64,5 +66,5 @@ function summarise(problems: ListingProblem[], file: string, counts: { unparsed:
 function isBlankOrComment(text: string, start: number, end: number): boolean {
   let i = start;
   while (i < end && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
-  return i === end || text.charCodeAt(i) === 35 || text.startsWith('//', i);
+  return i === end || text.charCodeAt(i) === 35 || (text.charCodeAt(i) === 47 && text.charCodeAt(i + 1) === 47 && i + 1 < end);
 }

@@ -4,39 +4,45 @@
 //   ('conv1.weight', torch.Size([64, 3, 7, 7]))                      name | [64] | 64 | False
 // A char scanner with a few fixed shape spellings: no backtracking regex, 100k lines stay fast.
 
+import type { ShapeInterner } from './shapes.ts';
+
 export interface PlainEntry {
   name: string;
   nameStart: number;
   nameEnd: number;
+  /** Interned (shared, frozen). */
   shape: number[];
   requiresGrad: boolean;
   dtype?: string;
 }
 
-const isNameChar = (c: number): boolean =>
-  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45;
+// Sticky regexes scan natively: on this V8 they beat a char-code loop over a 40-char name, and
+// String.prototype.startsWith costs several times either.
+const NAME = /[A-Za-z0-9_.-]*/y;
+const TORCH_SIZE = /torch\.Size\(/y;
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 // Spaces, tabs and what people put between a name and its shape: `:` `,` `=` `|` `->` `=>`.
 const isSeparator = (c: number): boolean => c === 32 || c === 9 || c === 58 || c === 44 || c === 61 || c === 124 || c === 45 || c === 62;
 
-export function parsePlainLine(text: string, start: number, end: number): PlainEntry | undefined {
+export function parsePlainLine(text: string, start: number, end: number, shapes: ShapeInterner): PlainEntry | undefined {
   let i = start;
   while (i < end && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9 || text.charCodeAt(i) === 40 /* ( */)) i++;
   const quote = text.charCodeAt(i) === 39 || text.charCodeAt(i) === 34 ? text.charCodeAt(i++) : 0;
   const nameStart = i;
-  while (i < end && isNameChar(text.charCodeAt(i))) i++;
-  const nameEnd = i;
+  NAME.lastIndex = i;
+  NAME.test(text);
+  const nameEnd = (i = Math.min(NAME.lastIndex, end));
   if (nameEnd === nameStart || !hasLetter(text, nameStart, nameEnd)) return undefined;
   if (quote && text.charCodeAt(i++) !== quote) return undefined;
   if (i < end && !isSeparator(text.charCodeAt(i))) return undefined;
   i = skipSeparators(text, i, end);
   i = skipWord(text, i, end, 'shape');
   i = skipWord(text, i, end, 'size');
-  const shape: number[] = [];
-  const afterShape = readShape(text, i, end, shape);
+  shapes.begin();
+  const afterShape = readShape(text, i, end, shapes);
   if (afterShape < 0) return undefined;
-  const entry: PlainEntry = { name: text.slice(nameStart, nameEnd), nameStart, nameEnd, shape, requiresGrad: true };
-  readTrailer(text.slice(afterShape, end), entry);
+  const entry: PlainEntry = { name: text.slice(nameStart, nameEnd), nameStart, nameEnd, shape: shapes.take(), requiresGrad: true };
+  if (afterShape < end) readTrailer(text.slice(afterShape, end), entry);
   return entry;
 }
 
@@ -55,14 +61,15 @@ function skipSeparators(text: string, i: number, end: number): number {
 
 /** `shape=`, `size:` and the like, before the shape itself. */
 function skipWord(text: string, i: number, end: number, word: string): number {
-  if (!text.startsWith(word, i)) return i;
+  if (text.charCodeAt(i) !== word.charCodeAt(0) || !text.startsWith(word, i)) return i;
   const after = i + word.length;
   return after < end && isSeparator(text.charCodeAt(after)) ? skipSeparators(text, after, end) : i;
 }
 
 /** `torch.Size([..])`, `[..]`, `(..)`, `64x3x3x3`, `64`; returns the index after it, or -1. */
-function readShape(text: string, i: number, end: number, out: number[]): number {
-  if (text.startsWith('torch.Size(', i)) {
+function readShape(text: string, i: number, end: number, out: ShapeInterner): number {
+  TORCH_SIZE.lastIndex = i;
+  if (text.charCodeAt(i) === 116 /* t */ && TORCH_SIZE.test(text)) {
     const close = readBracketed(text, i + 11, end, out);
     return close >= 0 && text.charCodeAt(close) === 41 ? close + 1 : -1;
   }
@@ -86,7 +93,7 @@ function readShape(text: string, i: number, end: number, out: number[]): number 
 }
 
 /** `[64, 3]`, `(64,)`, `[]`: whole numbers only. */
-function readBracketed(text: string, i: number, end: number, out: number[]): number {
+function readBracketed(text: string, i: number, end: number, out: ShapeInterner): number {
   const close = text.charCodeAt(i) === 91 ? 93 : 41;
   if (text.charCodeAt(i) !== 91 && text.charCodeAt(i) !== 40) return -1;
   i++;

@@ -4,7 +4,6 @@
 
 import type { ListingProblem, ListingResult, ModelListing } from './model.ts';
 import { ListingBuilder } from './listingBuilder.ts';
-import { inferModuleKinds } from './inferKinds.ts';
 import { emptyListing } from './dumperJson.ts';
 import { jsonErrorInfo } from './jsonErrors.ts';
 import { isKnownBuffer, stripWrapperPrefixes } from './stateDictNames.ts';
@@ -63,7 +62,7 @@ export function readSafetensors(bytes: Uint8Array, file: string): ListingResult 
 
 function fromHeader(header: Record<string, TensorInfo>, text: string, file: string): ListingResult {
   const problems: ListingProblem[] = [];
-  const builder = new ListingBuilder(problems);
+  const builder = new ListingBuilder(problems, { classless: true });
   let buffers = 0;
   let renamed = 0;
   const offsets = keyOffsets(header, text);
@@ -81,7 +80,7 @@ function fromHeader(header: Record<string, TensorInfo>, text: string, file: stri
     if (isKnownBuffer(name)) buffers++;
     else builder.addParam({ name, shape: shape as number[], requiresGrad: true, dtype: typeof info.dtype === 'string' ? info.dtype : undefined, span });
   }
-  const { modules, params } = builder.finish(inferModuleKinds);
+  const { modules, params } = builder.finish();
   const listing: ModelListing = { format: 'safetensors', file, modules, params, hooks: {} };
   if (renamed) problems.push({ severity: 'info', code: 'listing-wrapper-prefix', message: `${renamed} names lost a wrapper prefix (module., _orig_mod., _fsdp_wrapped_module.).` });
   if (buffers) problems.push({ severity: 'info', code: 'listing-buffers-dropped', message: `${buffers} buffers (running_mean, num_batches_tracked, ...) were left out: they are not parameters.` });

@@ -10,8 +10,13 @@ export const KNOWN_BUFFERS: ReadonlySet<string> = new Set([
   'masked_bias', // Hugging Face GPT-2 attention
 ]);
 
+const BUFFER_NAMES = [...KNOWN_BUFFERS];
+
+/** Called for every line of a dump: compares in place rather than cutting out the last segment. */
 export function isKnownBuffer(name: string): boolean {
-  return KNOWN_BUFFERS.has(name.slice(name.lastIndexOf('.') + 1));
+  const length = name.length - name.lastIndexOf('.') - 1;
+  for (const buffer of BUFFER_NAMES) if (buffer.length === length && name.endsWith(buffer)) return true;
+  return false;
 }
 
 const LEADING_WRAPPERS = ['module.', '_orig_mod.'];
