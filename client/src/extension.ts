@@ -10,6 +10,7 @@ import { dumpParams } from './dumpParams.ts';
 import { inProcessExplorerData, listingFromServer, registerExplorer } from './explorer/index.ts';
 import { createLanguageClient } from './languageClient.ts';
 import { PairingStore } from './pairingStore.ts';
+import { registerSmoke } from './smoke/index.ts';
 import { PairingStatusBar } from './statusBar.ts';
 
 let client: LanguageClient | undefined;
@@ -43,7 +44,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(Commands.choosePairing, () => report('choose a listing', () => choosePairing(running(), store))),
     vscode.commands.registerCommand(Commands.dumpParams, () => report('dump model parameters', () => dumpParams(context))),
   );
-  registerExplorer(context, inProcessExplorerData(listingFromServer(running)), (m) => output.warn(m));
+  const listingFor = listingFromServer(running);
+  registerExplorer(context, inProcessExplorerData(listingFor), (m) => output.warn(m));
+  const smoke = registerSmoke(context, { resolveListing: listingFor, log: (m) => output.warn(m) });
+  context.subscriptions.push(smoke.onDidFinish((run) => output.info(`smoke run of ${run.config.fsPath} ended (exit ${run.exit.code ?? run.exit.signal}); report ${run.report.fsPath}`)));
   await report('start the language server', start);
 }
 

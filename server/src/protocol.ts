@@ -108,6 +108,13 @@ export interface Settings {
     /** Python used by "Dump model parameters" (client only). */
     pythonPath: string;
   };
+  /** "Smoke-train this config" (client only); a tasks.json definition sets its own. */
+  smoke: {
+    steps: number;
+    backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+    /** Proxy widths × this, in (0, 1]; null = chosen from the model's size. */
+    widthScale: number | null;
+  };
   trace: {
     /** Read by vscode-languageclient itself. */
     server: 'off' | 'messages' | 'verbose';
@@ -120,6 +127,7 @@ export const DEFAULT_SETTINGS: Settings = {
   severity: {},
   analysis: { debounceMs: 150, maxConfigSizeKB: 1024, maxListingSizeMB: 256 },
   dumper: { pythonPath: 'python' },
+  smoke: { steps: 300, backend: 'auto', widthScale: null },
   trace: { server: 'off' },
 };
 
@@ -312,11 +320,13 @@ export interface SmokeNonFinite {
   step: number;
   /** What went non-finite first: a group's weights after the update of `step`, its gradients, or the loss alone. */
   what: 'weights' | 'gradients' | 'loss';
-  /** Framework param_group index, and its set. */
+  /** Framework param_group index, and its set: the first group whose weights (or gradients) are non-finite; for 'loss', the group of `diverged`. */
   group: number;
   set: number;
   params: string[];
   message: string;
+  /** The first logged step at which a set's update was larger than its weights: where the blow-up started. */
+  diverged?: { set: number; step: number; ratio: number };
 }
 
 export interface SmokeRun {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import type { SmokeReport } from '../../server/src/protocol.ts';
 import { LspClient, ROOT } from '../lsp/lspClient.ts';
 import { caret } from '../lsp/helpers.ts';
 import { ensureCodeServer, installExtension, startCodeServer, writeUserSettings, type RunningCodeServer } from './codeServer.ts';
@@ -58,7 +59,7 @@ describe('VS Code (code-server) with the packaged extension', { skip, timeout: 1
     const extensionsDir = join(scratch, 'extensions');
     const userDataDir = join(scratch, 'user-data');
     installExtension(bin, extensionsDir, vsix);
-    writeUserSettings(userDataDir, { 'paramwise.analysis.debounceMs': 50 });
+    writeUserSettings(userDataDir, { 'paramwise.analysis.debounceMs': 50, 'paramwise.smoke.steps': 60 });
     cpSync(join(ROOT, 'examples'), workspace, { recursive: true });
     server = await startCodeServer(bin, { extensionsDir, userDataDir, workspace });
     browser = await chromium.launch({
@@ -103,7 +104,7 @@ describe('VS Code (code-server) with the packaged extension', { skip, timeout: 1
 
   it('opens the group explorer on the example and sees its groups', async () => {
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: CONFIG }).first().click({ timeout: 60_000 });
-    await runCommand(page, 'Paramwise: Open group explorer');
+    await runCommand(page, 'Paramwise: Open Group Explorer');
     await page.locator('.tab', { hasText: `Groups: ${CONFIG}` }).first().waitFor({ timeout: 120_000 });
     // The page lives in nested webview iframes; poll every frame for the explorer's summary line.
     const summary = await pollFrames(page, async (frame) => {
@@ -112,7 +113,37 @@ describe('VS Code (code-server) with the packaged extension', { skip, timeout: 1
     }, 120_000);
     assert.match(summary, /152 parameters · \d+ settings sets · 152 param_groups/);
   });
+
+  it('runs the smoke task on the example to completion and writes its report', async () => {
+    const reportPath = join(workspace, 'vit_finetune.smoke.json');
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: CONFIG }).first().click({ timeout: 60_000 });
+    await runCommand(page, 'Paramwise: Smoke-train this config');
+    // The task's progress notification, then the report the runner writes beside the config.
+    await page.locator('.notifications-toasts', { hasText: 'Paramwise smoke training' }).first().waitFor({ timeout: 120_000 });
+    const report = await pollFile(page, reportPath, 600_000);
+    assert.equal(report.status, 'completed', `smoke status ${report.status}: ${report.error ?? ''}`);
+    assert.equal(report.steps, 60, 'the paramwise.smoke.steps setting reached the runner');
+    const configured = report.runs[0];
+    assert.equal(configured.label, 'configured');
+    assert.ok(configured.points.length > 1 && configured.points.at(-1)!.loss < configured.points[0].loss, 'the loss fell');
+  });
 });
+
+/** Waits until the runner has written a complete JSON report at `path`. */
+async function pollFile(page: Page, path: string, timeoutMs: number): Promise<SmokeReport> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (existsSync(path)) {
+      try {
+        return JSON.parse(readFileSync(path, 'utf8')) as SmokeReport;
+      } catch {
+        // written in one call, but read it again if caught halfway
+      }
+    }
+    await page.waitForTimeout(500);
+  }
+  throw new Error(`no smoke report at ${path} after ${timeoutMs / 1000} s`);
+}
 
 async function pollFrames(page: Page, probe: (frame: Frame) => Promise<string | undefined>, timeoutMs: number): Promise<string> {
   const deadline = Date.now() + timeoutMs;

@@ -8,6 +8,7 @@ const commands: Record<string, () => Promise<Command>> = {
   resolve: async () => (await import('./commands/resolve.ts')).resolveCommand,
   schedule: async () => (await import('./commands/schedule.ts')).scheduleCommand,
   'optim-check': async () => (await import('./commands/optimCheck.ts')).optimCheckCommand,
+  smoke: async () => (await import('./commands/smoke.ts')).smokeCommand,
 };
 
 const usage = `usage: paramwise <command> [options]

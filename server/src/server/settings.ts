@@ -45,6 +45,7 @@ export function validateSettings(raw: unknown): Settings {
       maxListingSizeMB: nonNegative(analysis.maxListingSizeMB, d.analysis.maxListingSizeMB),
     },
     dumper: { pythonPath: typeof asRecord(r.dumper).pythonPath === 'string' ? String(asRecord(r.dumper).pythonPath) : d.dumper.pythonPath },
+    smoke: d.smoke, // client-only: the server never reads it
     trace: d.trace,
   };
 }
