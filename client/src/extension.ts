@@ -45,9 +45,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(Commands.dumpParams, () => report('dump model parameters', () => dumpParams(context))),
   );
   const listingFor = listingFromServer(running);
-  registerExplorer(context, inProcessExplorerData(listingFor), (m) => output.warn(m));
+  const explorer = registerExplorer(context, inProcessExplorerData(listingFor), (m) => output.warn(m));
   const smoke = registerSmoke(context, { resolveListing: listingFor, log: (m) => output.warn(m) });
-  context.subscriptions.push(smoke.onDidFinish((run) => output.info(`smoke run of ${run.config.fsPath} ended (exit ${run.exit.code ?? run.exit.signal}); report ${run.report.fsPath}`)));
+  context.subscriptions.push(smoke.onDidFinish((run) => {
+    output.info(`smoke run of ${run.config.fsPath} ended (exit ${run.exit.code ?? run.exit.signal}); report ${run.report.fsPath}`);
+    // The explorer charts the report: loss, per-group lr and update ratio.
+    explorer.showSmokeReport(run.config, run.report);
+  }));
   await report('start the language server', start);
 }
 

@@ -28,7 +28,7 @@ export interface Layout {
   unavailable: HTMLElement;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   e.append(...children);
@@ -61,7 +61,7 @@ export function createLayout(root: HTMLElement): Layout {
   return { filter, regex, mode, optimizer, expandAll, collapseAll, summary, problems, tree, detail, layerCanvas: layer.canvas, layerEmpty: layer.empty, scheduleCanvas: schedule.canvas, scheduleEmpty: schedule.empty, scheduleNote, iters, unavailable };
 }
 
-function chartFigure(id: string, title: string, ...controls: Node[]): { figure: HTMLElement; canvas: HTMLCanvasElement; empty: HTMLElement } {
+export function chartFigure(id: string, title: string, ...controls: Node[]): { figure: HTMLElement; canvas: HTMLCanvasElement; empty: HTMLElement } {
   const canvas = el('canvas', { id, role: 'img', 'aria-label': title });
   const empty = el('p', { class: 'empty', hidden: '' });
   const caption = el('figcaption', {}, el('span', { class: 'title' }, title), ...controls);

@@ -1,5 +1,5 @@
 // The group explorer page: receives the payload from the host, draws the tree and the two
-// charts, and keeps the user's view (filter, sort, grouping, selection, scroll) across
+// charts (and, when the host has a smoke report, the smoke run's tab), and keeps the user's view (filter, sort, grouping, selection, scroll) across
 // live updates and reloads.
 
 import { parseHostMessage, type ExplorerPayload, type HostToPage, type ScheduleView } from '../../server/src/protocol.ts';
@@ -10,6 +10,7 @@ import { count } from './format.ts';
 import { createLayout } from './layout.ts';
 import { LayerChart } from './layerChart.ts';
 import { ScheduleChart } from './scheduleChart.ts';
+import { SmokeView } from './smokeView.ts';
 import { loadState, saveState } from './state.ts';
 import { bindToolbar, showFilter, showFilterError, showOptions } from './toolbar.ts';
 import { GroupTree } from './tree.ts';
@@ -23,6 +24,7 @@ const scheduleChart = new ScheduleChart(ui.scheduleCanvas, ui.scheduleEmpty, ui.
 let model: Model | undefined;
 let schedule: ScheduleView | null = null;
 let restoredScroll = false;
+const smoke = new SmokeView(document.body, state, () => saveState(state));
 
 const tree = new GroupTree(ui.tree, state, {
   select(param, reveal) {
@@ -110,6 +112,11 @@ function onMessage(msg: HostToPage): void {
     refreshTree();
     return;
   }
+  if (msg.type === 'smokeReport') {
+    smoke.update(msg);
+    document.body.dataset.smokeRendered = String(Number(document.body.dataset.smokeRendered ?? 0) + 1);
+    return;
+  }
   document.getElementById('explorer')!.hidden = false;
   ui.unavailable.hidden = true;
   state.configUri = msg.configUri;
@@ -136,6 +143,9 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (msg) onMessage(msg);
   else console.warn('paramwise explorer: ignored a message that is not a valid host message', event.data);
 });
-onThemeChange(drawCharts);
+onThemeChange(() => {
+  drawCharts();
+  smoke.redraw();
+});
 showDetail(ui.detail, undefined, undefined);
 post({ type: 'ready', optimizerIndex: state.optimizerIndex, ...(state.itersPerEpoch === null ? {} : { itersPerEpoch: state.itersPerEpoch }) });

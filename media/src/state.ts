@@ -11,6 +11,9 @@ export const COLUMN_IDS: ColumnId[] = ['name', 'group', 'lr', 'wd', 'lrWd', 'lrS
 /** 'sets': identical settings together; 'framework': the framework's own param_groups. */
 export type GroupingMode = 'sets' | 'framework';
 
+/** The page's tabs; 'smoke' shows only while there is a smoke report. */
+export type Tab = 'groups' | 'smoke';
+
 export interface ViewState extends ExplorerPersistedState {
   filter: string;
   regex: boolean;
@@ -23,10 +26,11 @@ export interface ViewState extends ExplorerPersistedState {
   scrollTop: number;
   itersPerEpoch: number | null;
   optimizerIndex: number;
+  tab: Tab;
 }
 
 export function defaultState(): ViewState {
-  return { configUri: '', filter: '', regex: false, sort: null, mode: 'sets', collapsed: { sets: [], framework: [] }, selected: null, scrollTop: 0, itersPerEpoch: null, optimizerIndex: 0 };
+  return { configUri: '', filter: '', regex: false, sort: null, mode: 'sets', collapsed: { sets: [], framework: [] }, selected: null, scrollTop: 0, itersPerEpoch: null, optimizerIndex: 0, tab: 'groups' };
 }
 
 export function loadState(): ViewState {
@@ -38,6 +42,7 @@ export function loadState(): ViewState {
   if (typeof o.filter === 'string') s.filter = o.filter;
   if (typeof o.regex === 'boolean') s.regex = o.regex;
   if (o.mode === 'sets' || o.mode === 'framework') s.mode = o.mode;
+  if (o.tab === 'groups' || o.tab === 'smoke') s.tab = o.tab;
   if (typeof o.selected === 'string') s.selected = o.selected;
   if (typeof o.scrollTop === 'number' && o.scrollTop >= 0) s.scrollTop = o.scrollTop;
   if (typeof o.itersPerEpoch === 'number' && Number.isInteger(o.itersPerEpoch) && o.itersPerEpoch > 0) s.itersPerEpoch = o.itersPerEpoch;

@@ -163,7 +163,23 @@ export type HostToPage =
   /** host → page: nothing to show, and why (no listing paired, unreadable files...). */
   | { type: 'unavailable'; configUri: string; message: string }
   /** host → page: a code lens on a custom_keys key opened the explorer: filter by that key. */
-  | { type: 'filter'; filter: string };
+  | { type: 'filter'; filter: string }
+  /** host → page: the config's smoke report appeared, changed or went away (see SmokeReportMessage). */
+  | SmokeReportMessage;
+
+/**
+ * The smoke report beside the config (`defaultReportPath`, or where a run launched from the
+ * editor wrote it), re-sent whenever that file changes. `report: null` with no `problem`: there
+ * is none (the page hides its smoke tab); with a `problem`: it could not be read or checked.
+ * `reveal`: a run just finished, so the page switches to its smoke tab.
+ */
+export interface SmokeReportMessage {
+  type: 'smokeReport';
+  file: string;
+  report: SmokeReport | null;
+  problem?: string;
+  reveal?: boolean;
+}
 
 export type PageToHost =
   /** page → host: the script runs and listens; send the data (with the options a restored page remembers). */
@@ -214,6 +230,7 @@ export function parseHostMessage(m: unknown): HostToPage | undefined {
   if (m.type === 'schedule' && (m.schedule === null || isScheduleView(m.schedule))) return m as HostToPage;
   if (m.type === 'unavailable' && isStr(m.configUri) && isStr(m.message)) return m as HostToPage;
   if (m.type === 'filter' && isStr(m.filter)) return { type: 'filter', filter: m.filter };
+  if (m.type === 'smokeReport') return parseSmokeReportMessage(m);
   return undefined;
 }
 
@@ -379,4 +396,92 @@ export interface SmokeReport {
   status: 'completed' | 'non-finite' | 'cancelled' | 'error';
   error?: string;
   timings: { firstStepMs: number; totalMs: number };
+}
+
+// ─── The smoke report in the group explorer: where it lies, and its shape checked ──────────────
+// The host reads the file and sends it (SmokeReportMessage); the page checks it again on arrival.
+
+/** Where a run writes its report unless told: `<config without extension>.smoke.json` beside it. Plain string work: the page bundles this module. */
+export function defaultReportPath(config: string): string {
+  const cut = Math.max(config.lastIndexOf('/'), config.lastIndexOf('\\')) + 1;
+  return `${config.slice(0, cut)}${config.slice(cut).replace(/\.[^.]+$/, '')}.smoke.json`;
+}
+
+/** A report file's text as the host's message: bad JSON or a wrong shape becomes a `problem`, never a throw. */
+export function smokeReportMessage(file: string, text: string): SmokeReportMessage {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    return { type: 'smokeReport', file, report: null, problem: `${file} is not valid JSON (${e instanceof Error ? e.message : String(e)}).` };
+  }
+  const problem = smokeReportProblem(parsed);
+  if (problem) return { type: 'smokeReport', file, report: null, problem: `${file} is not a smoke report this Paramwise can chart: ${problem}.` };
+  return { type: 'smokeReport', file, report: parsed as SmokeReport };
+}
+
+function parseSmokeReportMessage(m: Obj): SmokeReportMessage | undefined {
+  if (!isStr(m.file) || (m.problem !== undefined && !isStr(m.problem)) || (m.reveal !== undefined && typeof m.reveal !== 'boolean')) return undefined;
+  if (m.report !== null && smokeReportProblem(m.report) !== undefined) return undefined;
+  const message: SmokeReportMessage = { type: 'smokeReport', file: m.file, report: m.report as SmokeReport | null };
+  if (isStr(m.problem)) message.problem = m.problem;
+  if (m.reveal === true) message.reveal = true;
+  return message;
+}
+
+const RUN_STATUSES: unknown[] = ['completed', 'non-finite', 'cancelled'];
+/** A finite number, or null: how the runner writes a non-finite one. */
+const isNumOrNull = (x: unknown): boolean => x === null || (typeof x === 'number' && Number.isFinite(x));
+const isStrArray = (x: unknown): boolean => Array.isArray(x) && x.every(isStr);
+
+/** Everything the page reads of a report: the first thing wrong, as `where: what`, or undefined. */
+export function smokeReportProblem(r: unknown): string | undefined {
+  if (!isObj(r)) return 'expected a JSON object';
+  if (r.version !== 1) return `version ${JSON.stringify(r.version)}, expected 1`;
+  const checks: [string, boolean][] = [
+    ['status', RUN_STATUSES.includes(r.status) || r.status === 'error'],
+    ['steps', isInt(r.steps)],
+    ['backend', isObj(r.backend) && isStr(r.backend.name) && isStr(r.backend.device)],
+    ['proxy', isObj(r.proxy) && isStr(r.proxy.description)],
+    ['audit', isSmokeAudit(r.audit)],
+    ['ab', r.ab === undefined || isSmokeAb(r.ab)],
+    ['error', r.error === undefined || isStr(r.error)],
+    ['runs', Array.isArray(r.runs)],
+  ];
+  const bad = checks.find(([, ok]) => !ok);
+  if (bad) return `${bad[0]}: missing or malformed`;
+  for (const [i, run] of (r.runs as unknown[]).entries()) {
+    const problem = smokeRunProblem(run);
+    if (problem) return `runs[${i}]${problem}`;
+  }
+  return undefined;
+}
+
+function smokeRunProblem(run: unknown): string | undefined {
+  if (!isObj(run) || (run.label !== 'configured' && run.label !== 'fixed') || !RUN_STATUSES.includes(run.status)) return ': expected a label and a status';
+  if (!Array.isArray(run.sets) || !run.sets.every((s) => isObj(s) && isInt(s.id) && isStr(s.rule) && isNumOrNull(s.lr))) return '.sets: expected { id, rule, lr } per set';
+  const nf = run.nonFinite;
+  if (nf !== undefined && !(isObj(nf) && isInt(nf.step) && isInt(nf.group) && isInt(nf.set) && isStr(nf.what) && isStr(nf.message) && isStrArray(nf.params))) return '.nonFinite: malformed';
+  if (!Array.isArray(run.points)) return '.points: expected an array';
+  const sets = run.sets.length;
+  const k = run.points.findIndex((p) => !isSmokePoint(p, sets));
+  return k < 0 ? undefined : `.points[${k}]: expected a step, losses, accuracies, and ${sets} lr and update-ratio values (one per set)`;
+}
+
+function isSmokePoint(p: unknown, sets: number): boolean {
+  return isObj(p) && isInt(p.step) && [p.loss, p.trainAcc, p.valLoss, p.valAcc].every(isNumOrNull) && isColumn(p.lr, sets, true) && isColumn(p.updateRatio, sets, true);
+}
+
+function isSmokeAudit(a: unknown): boolean {
+  if (!isObj(a) || typeof a.ok !== 'boolean') return false;
+  const list = (x: unknown, entry: (e: Obj) => boolean): boolean => Array.isArray(x) && x.every((e) => isObj(e) && entry(e));
+  return list(a.trainableNotOptimized, (e) => isStr(e.name) && isStr(e.reason))
+    && list(a.inSeveralGroups, (e) => isStr(e.name) && Array.isArray(e.groups))
+    && list(a.frozenInOptimizer, (e) => isStr(e.name) && isInt(e.group))
+    && list(a.tied, (e) => isStrArray(e.names) && Array.isArray(e.groups))
+    && Array.isArray(a.emptyGroups) && a.emptyGroups.every((g) => isInt(g));
+}
+
+function isSmokeAb(ab: unknown): boolean {
+  return isObj(ab) && isStr(ab.summary) && isStr(ab.variant) && isStrArray(ab.reasons) && isObj(ab.finalGap) && isNumOrNull(ab.finalGap.valLoss) && isNumOrNull(ab.finalGap.valAcc);
 }

@@ -100,14 +100,27 @@ export async function openExplorer(browser: Browser, server: PageServer, theme: 
   return { page, errors };
 }
 
-/** What the host would post; resolves once the page has rendered it. */
+/** What the host would post; resolves once the page has rendered it (data and smoke reports count their renders). */
 export async function post(page: Page, message: HostToPage): Promise<void> {
-  const before = await renderCount(page);
+  const counter = message.type === 'data' ? 'rendered' : message.type === 'smokeReport' ? 'smokeRendered' : undefined;
+  const before = counter ? await renderCount(page, counter) : 0;
   await page.evaluate((m) => window.postMessage(m, '*'), message);
-  if (message.type === 'data') await page.waitForFunction((n) => Number(document.body.dataset.rendered ?? 0) > n, before, { timeout: 10_000 });
+  if (counter) await page.waitForFunction(([c, n]) => Number(document.body.dataset[c] ?? 0) > n, [counter, before] as const, { timeout: 10_000 });
 }
 
-export const renderCount = (page: Page): Promise<number> => page.evaluate(() => Number(document.body.dataset.rendered ?? 0));
+export const renderCount = (page: Page, counter: 'rendered' | 'smokeRendered' = 'rendered'): Promise<number> => page.evaluate((c) => Number(document.body.dataset[c] ?? 0), counter);
+
+/** Share of a chart canvas's pixels drawn, once the chart has rendered at least once. */
+export async function inkedShare(page: Page, canvasId: string): Promise<number> {
+  await page.waitForFunction((i) => Number(document.getElementById(i)?.dataset.drawn ?? 0) > 0, canvasId, { timeout: 5000 });
+  return page.evaluate((i) => {
+    const canvas = document.getElementById(i) as HTMLCanvasElement;
+    const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let n = 0;
+    for (let k = 3; k < pixels.length; k += 4) if (pixels[k] > 0) n++;
+    return n / (canvas.width * canvas.height);
+  }, canvasId);
+}
 
 export function posted(page: Page): Promise<{ type: string; [k: string]: unknown }[]> {
   return page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted);

@@ -9,7 +9,16 @@ import type { ExplorerDataSource, ExplorerFocus } from './types.ts';
 export { inProcessExplorerData, listingFromServer } from './inProcess.ts';
 export { ExplorerUnavailable, type ExplorerDataOptions, type ExplorerDataSource, type ExplorerFocus } from './types.ts';
 
-export function registerExplorer(context: vscode.ExtensionContext, getData: ExplorerDataSource, log: (message: string) => void = console.warn): void {
+/** What the rest of the extension may ask of the explorer. */
+export interface ExplorerApi {
+  /**
+   * A smoke run of `configUri` ended: open (or bring up) its panel on the smoke tab, charting
+   * `reportUri` (default `<config>.smoke.json`). The panel re-reads that file whenever it changes.
+   */
+  showSmokeReport(configUri: vscode.Uri, reportUri?: vscode.Uri): void;
+}
+
+export function registerExplorer(context: vscode.ExtensionContext, getData: ExplorerDataSource, log: (message: string) => void = console.warn): ExplorerApi {
   const ctx: PanelContext = { extensionUri: context.extensionUri, getData, log };
   context.subscriptions.push(
     vscode.commands.registerCommand(Commands.openExplorer, (arg?: unknown) => openExplorer(arg, ctx)),
@@ -21,6 +30,7 @@ export function registerExplorer(context: vscode.ExtensionContext, getData: Expl
       },
     }),
   );
+  return { showSmokeReport: (configUri, reportUri) => ExplorerPanel.showSmokeReport(configUri, ctx, reportUri) };
 }
 
 /**

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { EXPLORER_VIEW_TYPE, parsePageMessage, type ExplorerPayload, type HostToPage, type PageToHost } from '../../../server/src/protocol.ts';
 import { explorerHtml, makeNonce } from './html.ts';
 import { revealParam } from './reveal.ts';
+import { SmokeReportFeed } from './smokeReport.ts';
 import { ExplorerUnavailable, type ExplorerDataOptions, type ExplorerDataSource, type ExplorerFocus } from './types.ts';
 
 /** Quiet time after the last edit before the explorer recomputes (typing stays smooth). */
@@ -32,6 +33,7 @@ export class ExplorerPanel {
   private generation = 0;
   /** Applied with the next data sent, then forgotten. */
   private focus?: ExplorerFocus;
+  private readonly smoke: SmokeReportFeed;
 
   static show(configUri: vscode.Uri, ctx: PanelContext, focus?: ExplorerFocus): void {
     const existing = ExplorerPanel.open.get(configUri.toString());
@@ -47,6 +49,17 @@ export class ExplorerPanel {
     new ExplorerPanel(panel, configUri, ctx).focus = focus;
   }
 
+  /** A smoke run of the config finished: open (or bring up) its panel on the smoke tab. */
+  static showSmokeReport(configUri: vscode.Uri, ctx: PanelContext, reportUri?: vscode.Uri): void {
+    const existing = ExplorerPanel.open.get(configUri.toString());
+    if (!existing) ExplorerPanel.show(configUri, ctx);
+    else existing.panel.reveal(undefined, true);
+    const panel = ExplorerPanel.open.get(configUri.toString());
+    panel?.smoke.reveal(reportUri);
+    // A new page asks with 'ready'; an existing one is sent the report now.
+    if (existing) void existing.sendSmokeReport();
+  }
+
   /** Restores a panel VS Code kept across a reload (its serializer calls this). */
   static restore(panel: vscode.WebviewPanel, configUri: vscode.Uri, ctx: PanelContext): void {
     ExplorerPanel.open.get(configUri.toString())?.panel.dispose();
@@ -58,7 +71,9 @@ export class ExplorerPanel {
     ExplorerPanel.open.set(configUri.toString(), this);
     panel.title = title(configUri);
     panel.webview.html = html(panel.webview, ctx.extensionUri);
+    this.smoke = new SmokeReportFeed(configUri, { post: (m) => panel.webview.postMessage(m), visible: () => panel.visible, log: ctx.log });
     this.disposables.push(
+      this.smoke,
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       vscode.workspace.onDidChangeTextDocument((e) => this.changed(e.document.uri)),
@@ -74,6 +89,7 @@ export class ExplorerPanel {
       if (msg.itersPerEpoch !== undefined) this.options.itersPerEpoch = msg.itersPerEpoch;
       if (msg.optimizerIndex !== undefined) this.options.optimizerIndex = msg.optimizerIndex;
       void this.refresh('data');
+      void this.sendSmokeReport();
     } else if (msg.type === 'options') {
       const scheduleOnly = msg.optimizerIndex === (this.options.optimizerIndex ?? 0);
       Object.assign(this.options, { itersPerEpoch: msg.itersPerEpoch, optimizerIndex: msg.optimizerIndex });
@@ -82,6 +98,10 @@ export class ExplorerPanel {
       // Checked against the name: a reveal sent just before an update must not show another parameter.
       revealParam(this.payload, msg.param, msg.name).catch((e: unknown) => this.ctx.log(`explorer: cannot reveal ${msg.name}: ${String(e)}`));
     }
+  }
+
+  private sendSmokeReport(): Promise<void> {
+    return this.smoke.send().catch((e: unknown) => this.ctx.log(`explorer: smoke report: ${e instanceof Error ? e.message : String(e)}`));
   }
 
   private nameOf(param: number): string | undefined {

@@ -5,7 +5,7 @@
 
 import * as vscode from 'vscode';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import { SMOKE_TASK_TYPE, type SmokeTaskDefinition } from '../../../server/src/protocol.ts';
+import { defaultReportPath, SMOKE_TASK_TYPE, type SmokeTaskDefinition } from '../../../server/src/protocol.ts';
 import { findListingDirective } from './listing.ts';
 import { smokeArgs, startSmokeProcess, type SmokeExit, type SmokeProgress } from './runnerProcess.ts';
 import { SmokeTerminal } from './terminal.ts';
@@ -24,11 +24,6 @@ export interface SmokeTaskContext {
 
 export function isSmokeDefinition(definition: vscode.TaskDefinition): definition is SmokeTaskDefinition & vscode.TaskDefinition {
   return definition.type === SMOKE_TASK_TYPE && definition.task === 'smoke' && typeof definition.config === 'string';
-}
-
-/** Where the report goes when the definition does not say: beside the config. */
-export function defaultReportPath(config: string): string {
-  return join(dirname(config), `${basename(config).replace(/\.[^.]+$/, '')}.smoke.json`);
 }
 
 export function createSmokeTask(definition: SmokeTaskDefinition, scope: vscode.WorkspaceFolder | vscode.TaskScope, context: SmokeTaskContext, events: SmokeRunEvents = {}): vscode.Task {
