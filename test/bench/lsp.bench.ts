@@ -3,7 +3,8 @@
 //   * the server's resident memory with the 100k listing loaded and analysed.
 // Debounce is set to 0 so the figures are the server's own work; the editor adds
 // `paramwise.analysis.debounceMs` (150 ms by default) on top while the user types.
-// PARAMWISE_BENCH_NODE_ARGS passes flags to the server process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p".
+// PARAMWISE_BENCH_NODE_ARGS passes flags to the server process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p";
+// PARAMWISE_SERVER runs another build of the server (e.g. a before/after pair built elsewhere).
 
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-export const SERVER = resolve(import.meta.dirname, '../../dist/server.js');
+// PARAMWISE_SERVER points at another build of the server (benchmarks of a private build).
+export const SERVER = process.env.PARAMWISE_SERVER ?? resolve(import.meta.dirname, '../../dist/server.js');
 export const ROOT = resolve(import.meta.dirname, '../..');
 
 interface Pending {

@@ -5,6 +5,7 @@
 
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { loadConfig } from '../core/config/index.ts';
+import type { LineIndex } from '../core/positions.ts';
 import type { Settings } from '../protocol.ts';
 import { looksLikeDumperJson } from '../core/listing/dumperJson.ts';
 import { looksBinary, uriToPath, type FileSource } from './files.ts';
@@ -23,10 +24,18 @@ interface RecordBase {
   diagnostics: ServiceDiagnostic[];
   /** file → the text its spans were computed from */
   texts: Map<string, string>;
+  /** Line indexes of files whose text is not kept (a listing read from disk), same version as the spans. */
+  lines?: Map<string, LineIndex>;
 }
 export interface ConfigRecord extends RecordBase {
   kind: 'config';
+  /**
+   * Absent after a guarded or failed run, and while a newer run of the same document is in
+   * flight (requests wait for that run, so the old result is let go early).
+   */
   analysis?: ConfigAnalysis;
+  /** The config and its `_base_` chain, the config first (kept when `analysis` is let go). */
+  chain: string[];
   pairing: Pairing;
   /** Every file this result depends on: the `_base_` chain and the listing. */
   deps: Set<string>;
@@ -72,7 +81,7 @@ export async function analyzeDocument(doc: TextDocument, deps: AnalyzerDeps, tok
   const guarded = guardDiagnostic(path, text, kind, settings);
   if (guarded) {
     const diagnostics = applySeverities([guarded], settings.severity);
-    return kind === 'listing' ? { ...base, kind, diagnostics } : { ...base, kind: 'config', diagnostics, pairing: { source: 'none', detail: guarded.message }, deps: new Set([path]) };
+    return kind === 'listing' ? { ...base, kind, diagnostics } : { ...base, kind: 'config', diagnostics, chain: [path], pairing: { source: 'none', detail: guarded.message }, deps: new Set([path]) };
   }
   if (kind === 'other') return undefined;
   if (kind === 'listing') return listingRecord(base, deps, settings);
@@ -85,7 +94,7 @@ function listingRecord(base: Omit<ListingRecord, 'kind' | 'diagnostics'>, deps: 
   return { ...base, kind: 'listing', diagnostics: applySeverities(found, settings.severity) };
 }
 
-async function configRecord(base: Omit<ConfigRecord, 'kind' | 'diagnostics' | 'pairing' | 'deps'>, text: string, deps: AnalyzerDeps, settings: Settings, token: RunToken): Promise<ConfigRecord | undefined> {
+async function configRecord(base: Omit<ConfigRecord, 'kind' | 'diagnostics' | 'chain' | 'pairing' | 'deps'>, text: string, deps: AnalyzerDeps, settings: Settings, token: RunToken): Promise<ConfigRecord | undefined> {
   const { path, texts } = base;
   const pairing = resolvePairing({ configPath: path, configText: text, settings, folders: deps.foldersFor(path), override: deps.overrideFor(path), discovery: deps.discovery });
   const listing = pairing.listingPath ? deps.listings.load(pairing.listingPath, settings.analysis.maxListingSizeMB * 2 ** 20) : undefined;
@@ -104,7 +113,7 @@ async function configRecord(base: Omit<ConfigRecord, 'kind' | 'diagnostics' | 'p
   const config = loadConfig(path, host, text);
   await yieldToEvents();
   if (token.cancelled) return undefined;
-  if (listing?.ok) texts.set(listing.path, listing.text);
+  if (listing?.ok && listing.text !== undefined) texts.set(listing.path, listing.text);
   const sources = (file: string): string | undefined => texts.get(file) ?? host.readFile(file);
   const analysis = analyzeConfig({ file: path, config, listing: listing?.ok ? listing.result : undefined, sources });
   const own: ServiceDiagnostic[] = [];
@@ -112,7 +121,8 @@ async function configRecord(base: Omit<ConfigRecord, 'kind' | 'diagnostics' | 'p
   if (listing && !listing.ok) own.push(loadProblem(listing, path));
   const diagnostics = applySeverities([...analysis.diagnostics, ...own], settings.severity);
   const dependsOn = new Set([...config.files, ...(pairing.listingPath ? [pairing.listingPath] : []), ...(pairing.missing ? [pairing.missing.path] : [])]);
-  return { ...base, kind: 'config', analysis, diagnostics, pairing, deps: dependsOn };
+  const lines = listing?.ok ? new Map([[listing.path, listing.lines]]) : undefined;
+  return { ...base, lines, kind: 'config', analysis, diagnostics, chain: config.files, pairing, deps: dependsOn };
 }
 
 /** Huge configs and listings get one diagnostic and no analysis; binary files are said to be binary. */
@@ -147,5 +157,5 @@ export function failedRecord(doc: TextDocument, error: unknown): DocRecord | und
   if (!path) return undefined;
   const message = `Internal error in the Paramwise server while analysing this file: ${error instanceof Error ? error.message : String(error)}. Other files are unaffected; the details are in the Paramwise output.`;
   const diagnostics: ServiceDiagnostic[] = [{ code: 'paramwise-internal-error', severity: 'warning', span: { file: path, start: 0, end: 0 }, message }];
-  return { kind: 'config', uri: doc.uri, path, version: doc.version, texts: new Map([[path, doc.getText()]]), diagnostics, pairing: { source: 'none', detail: 'analysis failed' }, deps: new Set([path]) };
+  return { kind: 'config', uri: doc.uri, path, version: doc.version, texts: new Map([[path, doc.getText()]]), diagnostics, chain: [path], pairing: { source: 'none', detail: 'analysis failed' }, deps: new Set([path]) };
 }

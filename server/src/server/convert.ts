@@ -11,13 +11,17 @@ import type { Span } from '../core/pyvalue.ts';
 import type { CompletionInfo, DefinitionInfo, HoverInfo, LensInfo, ServiceDiagnostic, Severity, TextEdit } from './service.ts';
 
 export class Converter {
-  private readonly indexes = new Map<string, LineIndex>();
+  private readonly indexes: Map<string, LineIndex>;
 
   constructor(
     /** The text the spans of `file` refer to (the analysis' snapshot, else the current text). */
     private readonly textOf: (file: string) => string | undefined,
     private readonly uriOf: (file: string) => string,
-  ) {}
+    /** Line indexes already at hand (a listing's, kept instead of its text). */
+    known?: Map<string, LineIndex>,
+  ) {
+    this.indexes = new Map(known);
+  }
 
   uri(file: string): string {
     return this.uriOf(file);

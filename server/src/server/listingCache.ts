@@ -1,13 +1,16 @@
 // Parsed listings, kept while a config uses them: a 100k-parameter listing takes a while to
 // parse, and a config edit must not pay for it again. Keyed by the file's stamp (open buffer
-// version, or size + mtime on disk) so any change re-reads it.
+// version, or size + mtime on disk) so any change re-reads it. A listing read from disk keeps
+// its line index, not a second copy of its text (megabytes for 100k parameters); an open
+// one's text is the editor buffer's own string and costs nothing to keep.
 
 import type { ListingResult } from '../core/listing/model.ts';
+import { LineIndex } from '../core/positions.ts';
 import { FileSource } from './files.ts';
 import { readListing } from './service.ts';
 
 export type LoadedListing =
-  | { ok: true; path: string; result: ListingResult; text: string }
+  | { ok: true; path: string; result: ListingResult; lines: LineIndex; text?: string }
   | { ok: false; path: string; code: 'paramwise-listing-missing' | 'paramwise-file-too-large'; message: string };
 
 export class ListingCache {
@@ -36,9 +39,9 @@ export class ListingCache {
       const mb = (read.size / 2 ** 20).toFixed(1);
       return { ok: false, path, code: 'paramwise-file-too-large', message: `The parameter listing ${path} is ${mb} MB, over paramwise.analysis.maxListingSizeMB; it is not read, so checks that need the model are skipped.` };
     }
-    const input = read.kind === 'text' ? read.text : read.bytes;
+    if (read.kind === 'text') return { ok: true, path, result: readListing(read.text, path), lines: new LineIndex(read.text), text: read.text };
     // Safetensors headers are binary; their spans (if any) are not shown as text positions.
-    const text = read.kind === 'text' ? read.text : path.endsWith('.safetensors') ? '' : new TextDecoder().decode(read.bytes);
-    return { ok: true, path, result: readListing(input, path), text };
+    const lines = new LineIndex(path.endsWith('.safetensors') ? '' : new TextDecoder().decode(read.bytes));
+    return { ok: true, path, result: readListing(read.bytes, path), lines };
   }
 }

@@ -63,7 +63,7 @@ export class Session {
     this.lastPairing.delete(uri);
     this.publisher.clear(uri);
     // Files this config covered are analysed on their own again.
-    if (record?.kind === 'config') for (const file of record.analysis?.config.files.slice(1) ?? []) this.scheduleOpen(file);
+    if (record?.kind === 'config') for (const file of record.chain.slice(1)) this.scheduleOpen(file);
     const path = uriToPath(uri);
     // A closed listing's text reverts to the disk's: its configs read the disk now.
     if (path) for (const r of this.dependents(path)) this.schedule(r.uri);
@@ -126,7 +126,7 @@ export class Session {
         const read = this.files.readText(file, DEFAULT_SETTINGS.analysis.maxListingSizeMB * 2 ** 20);
         return read.kind === 'text' ? read.text : undefined;
       };
-      conv = new Converter(textOf, (file) => this.files.uriOf(file));
+      conv = new Converter(textOf, (file) => this.files.uriOf(file), record.lines);
       this.converters.set(record, conv);
     }
     return conv;
@@ -157,6 +157,7 @@ export class Session {
   private async run(uri: string, token: RunToken): Promise<void> {
     const doc = this.documents.get(uri);
     if (!doc) return;
+    this.releaseAnalysis(uri);
     let record: DocRecord | undefined;
     try {
       record = await analyzeDocument(doc, {
@@ -174,6 +175,16 @@ export class Session {
     }
     if (token.cancelled || !this.documents.get(uri)) return;
     this.commit(uri, record);
+  }
+
+  /**
+   * A run replaces the document's analysis, and every request waits for pending runs before
+   * reading one, so the old analysis need not stay alive meanwhile: with a 100k-parameter
+   * listing it is tens of MB, and two at once is what the server's peak memory would be.
+   */
+  private releaseAnalysis(uri: string): void {
+    const old = this.records.get(uri);
+    if (old?.kind === 'config' && old.analysis) this.records.set(uri, { ...old, analysis: undefined });
   }
 
   private async settingsFor(uri: string): Promise<import('../protocol.ts').Settings> {
@@ -200,8 +211,8 @@ export class Session {
 
   /** Another open config includes this one through `_base_` (and not the other way round). */
   private coveredBy(record: ConfigRecord): ConfigRecord | undefined {
-    const ownChain = new Set(record.analysis?.config.files ?? []);
-    return this.configRecords().find((r) => r.uri !== record.uri && !ownChain.has(r.path) && (r.analysis?.config.files.slice(1) ?? []).includes(record.path));
+    const ownChain = new Set(record.chain);
+    return this.configRecords().find((r) => r.uri !== record.uri && !ownChain.has(r.path) && r.chain.slice(1).includes(record.path));
   }
 
   private dropCovered(record: ConfigRecord): void {

@@ -2,7 +2,7 @@
 // order, whatever layout the framework chose (one group per parameter, or merged groups).
 
 import { PyList, pyRepr, toNumber, type PyValue } from '../pyvalue.ts';
-import type { Entry, ResolvedOptimizer } from '../resolve/types.ts';
+import type { Entry, FinalGroup, ResolvedOptimizer } from '../resolve/types.ts';
 
 /** Bookkeeping keys that name a parameter or group rather than set anything. */
 const NOT_SETTINGS = new Set(['param_name', 'param_names', 'group_name', 'layer_id']);
@@ -22,32 +22,46 @@ export interface SettingsGroup {
 
 export function aggregate(opt: ResolvedOptimizer, numelOf: (name: string) => number = () => 0): SettingsGroup[] {
   const bySignature = new Map<string, SettingsGroup>();
-  const firstParamOfGroup: number[] = [];
-  opt.params.forEach((p, i) => {
-    if (firstParamOfGroup[p.group] === undefined) firstParamOfGroup[p.group] = i;
-  });
-  // Groups with identical settings usually share one entries array: sign each array once.
-  const signatures = new Map<Entry[], string>();
-  opt.groups.forEach((g, gi) => {
-    let signature = signatures.get(g.entries);
-    if (signature === undefined) {
-      signature = settingsOf(g).map(([k, v]) => `${k}=${signatureOf(v)}`).join('|');
-      signatures.set(g.entries, signature);
-    }
-    let agg = bySignature.get(signature);
-    if (!agg) {
-      const map = new Map(g.entries);
-      agg = { settings: settingsOf(g), lr: num(map.get('lr')), weightDecay: num(map.get('weight_decay')), lrScale: toNumber(map.get('lr_scale')), params: [], groups: [], numel: 0 };
-      bySignature.set(signature, agg);
+  const groups = opt.groups;
+  const firstParamOfGroup = new Int32Array(groups.length).fill(-1);
+  const params = opt.params;
+  for (let i = 0; i < params.length; i++) {
+    const g = params[i].group;
+    if (firstParamOfGroup[g] === -1) firstParamOfGroup[g] = i;
+  }
+  // Groups with identical settings usually share one entries array (and come in runs of it,
+  // one group per parameter): sign each array once.
+  const byEntries = new Map<Entry[], SettingsGroup>();
+  let lastEntries: Entry[] | undefined;
+  let agg: SettingsGroup | undefined;
+  for (let gi = 0; gi < groups.length; gi++) {
+    const g = groups[gi];
+    if (g.entries !== lastEntries || !agg) {
+      agg = byEntries.get(g.entries) ?? settingsGroup(g, bySignature);
+      byEntries.set(g.entries, agg);
+      lastEntries = g.entries;
     }
     agg.groups.push(gi);
-    const start = firstParamOfGroup[gi] ?? 0;
+    const first = firstParamOfGroup[gi];
+    const start = first === -1 ? 0 : first;
     for (let i = 0; i < g.params.length; i++) {
       agg.params.push(start + i);
       agg.numel += numelOf(g.params[i]);
     }
-  });
+  }
   return [...bySignature.values()];
+}
+
+/** The group for these settings, made on first sight. */
+function settingsGroup(g: FinalGroup, bySignature: Map<string, SettingsGroup>): SettingsGroup {
+  const signature = settingsOf(g).map(([k, v]) => `${k}=${signatureOf(v)}`).join('|');
+  let agg = bySignature.get(signature);
+  if (!agg) {
+    const map = new Map(g.entries);
+    agg = { settings: settingsOf(g), lr: num(map.get('lr')), weightDecay: num(map.get('weight_decay')), lrScale: toNumber(map.get('lr_scale')), params: [], groups: [], numel: 0 };
+    bySignature.set(signature, agg);
+  }
+  return agg;
 }
 
 function settingsOf(g: { entries: Entry[]; explicit: number }): Entry[] {

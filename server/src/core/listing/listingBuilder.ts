@@ -14,6 +14,7 @@ import { ModuleTree, NONE, NO_ATTRS, ROOT, type ModuleId } from './moduleTree.ts
 import { KindInferrer, type InferredClass } from './inferKinds.ts';
 import { MODULE_MRO, appended, entry, flatParam, guessedEntry, localParam, namedParameters } from './listingParts.ts';
 import { ShapeInterner } from './shapes.ts';
+import { LocalNames } from './localNames.ts';
 import { report } from './problems.ts';
 
 export interface ParamInput {
@@ -29,6 +30,11 @@ export interface ParamInput {
   tieSpan?: Span;
   /** The identity a listing already gives it (JSON); otherwise the next free id. */
   tensorId?: number;
+  // What a reader that scanned its own text knows already, so the builder need not read the name again.
+  /** Index of the name's last dot, -1 for none. */
+  dot?: number;
+  /** `name.slice(dot + 1)`, as a string shared with earlier parameters. */
+  local?: string;
 }
 
 export interface BuilderOptions {
@@ -37,15 +43,12 @@ export interface BuilderOptions {
 }
 
 const LINEAR_SCAN_LIMIT = 16;
-const RECENT_LOCAL_NAMES = 8;
 
 export class ListingBuilder {
   private readonly tree: ModuleTree;
   /** Readers may intern shapes as they read them, with the same table. */
   readonly shapes = new ShapeInterner();
-  /** Local names seen lately (`weight`, `bias`): one string each, not one per parameter. */
-  private readonly localNames: string[] = [];
-  private nextLocalName = 0;
+  private readonly localNames = new LocalNames();
   /** Local parameter names of modules with too many for a linear duplicate check. */
   private readonly names = new Map<ModuleId, Set<string>>();
   private readonly declared = new Set<ModuleId>();
@@ -91,11 +94,11 @@ export class ListingBuilder {
   addParam(p: ParamInput): void {
     const tree = this.tree;
     const name = p.name;
-    const dot = name.lastIndexOf('.');
+    const dot = p.dot ?? name.lastIndexOf('.');
     const created = tree.entries.length;
     const node = tree.ensure(name, dot < 0 ? 0 : dot, p.span);
     if (dot === name.length - 1) return this.rejectLine(node, created, 'listing-bad-name', `'${name}' is not a parameter name.`, p.span);
-    const local = this.localName(name, dot + 1);
+    const local = p.local ?? this.localNames.ofName(name, dot + 1);
     if (this.hasLocal(node, local)) return this.problem('error', 'listing-duplicate-name', `Parameter '${name}' is listed twice.`, p.span && { ...p.span, end: p.span.start + name.length });
     const shape = this.shapes.intern(p.shape, p.shape.length);
     const tensorId = p.tiedTo === undefined ? (p.tensorId ?? this.nextTensorId++) : this.tieTarget(p, shape);
@@ -124,10 +127,11 @@ export class ListingBuilder {
     const order = this.visitOrder();
     const modules: ModuleEntry[] = order ? [] : tree.entries;
     let nextModuleId = 0;
+    const shared = this.sharedWith.size > 0;
     for (let i = 0; i < (order ? order.length : modules.length); i++) {
       const node = order ? order[i] : i;
       let e = tree.entries[node];
-      if (!this.sharedWith.has(node)) {
+      if (!shared || !this.sharedWith.has(node)) {
         e.moduleId = nextModuleId++;
         if (e.mro === MODULE_MRO.mro) {
           const previous = tree.previousSibling(node);
@@ -218,20 +222,6 @@ export class ListingBuilder {
     const node = this.tree.find(dot < 0 ? '' : name.slice(0, dot));
     const local = name.slice(dot + 1);
     return node === NONE ? undefined : this.tree.entries[node].params.find((q) => q.name === local);
-  }
-
-  /** `name.slice(start)`, as the string kept for an earlier parameter when one matches. */
-  private localName(name: string, start: number): string {
-    const recent = this.localNames;
-    const length = name.length - start;
-    for (let i = 0; i < recent.length; i++) {
-      const known = recent[i];
-      if (known.length === length && name.endsWith(known)) return known;
-    }
-    const local = name.slice(start);
-    recent[this.nextLocalName] = local;
-    this.nextLocalName = (this.nextLocalName + 1) % RECENT_LOCAL_NAMES;
-    return local;
   }
 
   private hasLocal(node: ModuleId, local: string): boolean {

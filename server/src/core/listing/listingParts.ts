@@ -6,6 +6,7 @@ import type { Span } from '../pyvalue.ts';
 import type { FlatParam, LocalParam, ModuleEntry } from './model.ts';
 import { NO_ATTRS, NO_PARAMS } from './moduleTree.ts';
 import { torchMro } from './torchClasses.ts';
+import { TensorIdSet } from '../torch/tensorIds.ts';
 
 /** The class of modules nobody gave one yet: shared, and its identity marks them unclassified. */
 export const MODULE_MRO = torchMro('Module');
@@ -41,8 +42,8 @@ export function appended(params: LocalParam[], param: LocalParam): LocalParam[] 
 
 /** named_parameters(): modules de-duplicated, then Parameters by identity; first name wins. */
 export function namedParameters(modules: ModuleEntry[]): FlatParam[] {
-  const seenModules = new IdSet();
-  const seenTensors = new IdSet();
+  const seenModules = new TensorIdSet();
+  const seenTensors = new TensorIdSet();
   const out: FlatParam[] = [];
   for (const m of modules) {
     if (!seenModules.add(m.moduleId)) continue;
@@ -63,30 +64,4 @@ export function flatParam(name: string, p: LocalParam, span: Span | undefined): 
   const { shape, requiresGrad, tensorId, dtype } = p;
   if (dtype) return span ? { name, shape, requiresGrad, tensorId, dtype, span } : { name, shape, requiresGrad, tensorId, dtype };
   return span ? { name, shape, requiresGrad, tensorId, span } : { name, shape, requiresGrad, tensorId };
-}
-
-/** A set of ids: a byte map while they are small non-negative ints (what the readers assign). */
-class IdSet {
-  private bytes = new Uint8Array(1024);
-  private other?: Set<number>;
-
-  /** Adds an id; false when it was already there. */
-  add(id: number): boolean {
-    if (id >= 0 && id < 1 << 26 && Number.isInteger(id)) {
-      if (id >= this.bytes.length) this.grow(id);
-      if (this.bytes[id]) return false;
-      this.bytes[id] = 1;
-      return true;
-    }
-    const other = (this.other ??= new Set());
-    if (other.has(id)) return false;
-    other.add(id);
-    return true;
-  }
-
-  private grow(id: number): void {
-    const bigger = new Uint8Array(Math.max(id + 1, this.bytes.length * 2));
-    bigger.set(this.bytes);
-    this.bytes = bigger;
-  }
 }

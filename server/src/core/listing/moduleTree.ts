@@ -35,6 +35,8 @@ export class ModuleTree {
   /** The sibling created just before (context for guessing a class). */
   private previousSiblings: Int32Array = new Int32Array(1024);
   private childCounts: Int32Array = new Int32Array(1024);
+  /** `entries[id].path.length`, read without touching the entry or its string. */
+  private pathLengths: Int32Array = new Int32Array(1024);
   /** Children by name, for modules with many. */
   private readonly childIndex = new Map<ModuleId, Map<string, ModuleId>>();
   private last: ModuleId = ROOT;
@@ -56,8 +58,8 @@ export class ModuleTree {
   ensure(name: string, end: number, span: Span | undefined): ModuleId {
     let node = this.last;
     while (node !== ROOT && !this.isAncestorOrSelf(node, name, end)) node = this.parents[node];
-    let pos = node === ROOT ? 0 : this.entries[node].path.length + 1;
-    while (this.entries[node].path.length < end) {
+    let pos = node === ROOT ? 0 : this.pathLengths[node] + 1;
+    while (this.pathLengths[node] < end) {
       let segEnd = name.indexOf('.', pos);
       if (segEnd < 0 || segEnd > end) segEnd = end;
       node = this.childOrNew(node, name, pos, segEnd, segEnd === end ? span : undefined);
@@ -107,10 +109,10 @@ export class ModuleTree {
    * whole strings (siblings like `w1`/`w2` or `experts.5`/`experts.6` differ at their end).
    */
   private isAncestorOrSelf(node: ModuleId, name: string, end: number): boolean {
-    const path = this.entries[node].path;
-    const length = path.length;
+    const length = this.pathLengths[node];
     if (length > end || (length < end && name.charCodeAt(length) !== DOT)) return false;
     if (length === 0) return true;
+    const path = this.entries[node].path;
     if (name.charCodeAt(length - 1) !== path.charCodeAt(length - 1)) return false;
     return name.slice(0, length) === path;
   }
@@ -128,8 +130,8 @@ export class ModuleTree {
   /** The same, among a module's few children: compares only the segment, from its end. */
   private listedChild(node: ModuleId, name: string, pos: number, segEnd: number): ModuleId {
     for (let c = this.lastChildren[node]; c !== NONE; c = this.previousSiblings[c]) {
+      if (this.pathLengths[c] !== segEnd) continue;
       const path = this.entries[c].path;
-      if (path.length !== segEnd) continue;
       let i = segEnd - 1;
       while (i >= pos && path.charCodeAt(i) === name.charCodeAt(i)) i--;
       if (i < pos) return c;
@@ -145,6 +147,7 @@ export class ModuleTree {
     this.entries.push(this.newEntry(path, span));
     if (node === this.parents.length) this.grow();
     this.parents[node] = parent;
+    this.pathLengths[node] = path.length;
     this.lastChildren[node] = NONE;
     this.previousSiblings[node] = this.lastChildren[parent];
     this.lastChildren[parent] = node;
@@ -169,6 +172,7 @@ export class ModuleTree {
     this.lastChildren = bigger(this.lastChildren);
     this.previousSiblings = bigger(this.previousSiblings);
     this.childCounts = bigger(this.childCounts);
+    this.pathLengths = bigger(this.pathLengths);
   }
 }
 

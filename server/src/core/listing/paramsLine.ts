@@ -10,6 +10,7 @@ import { parseClassExpr, type ClassParse, type ParsedClass } from './classExpr.t
 import { parseDepth } from './paramsDirectives.ts';
 import { report } from './problems.ts';
 import type { ShapeInterner } from './shapes.ts';
+import { LocalNames } from './localNames.ts';
 
 export type ParsedLine = { kind: 'directive'; directive: string; args: string; argsStart: number } | ModuleLine | ParamLine;
 
@@ -34,9 +35,12 @@ export interface ParamLine {
   dtype?: string;
   depth?: [number, number] | null;
   span: Span;
+  /** Index of the name's last dot (-1 for none) and its local name (shared). */
+  dot: number;
+  local: string;
 }
 
-const SPACE = 32, TAB = 9, HASH = 35, AT = 64, EQUALS = 61, LBRACKET = 91, RBRACKET = 93, COMMA = 44;
+const SPACE = 32, TAB = 9, DOT = 46, HASH = 35, AT = 64, EQUALS = 61, LBRACKET = 91, RBRACKET = 93, COMMA = 44;
 const isSpace = (c: number): boolean => c === SPACE || c === TAB;
 /** A name with none of the chars that need a closer look; stops at the line end. */
 const PLAIN_NAME = /[^ \t\n\r[\]()<>=,'"]+/y;
@@ -54,7 +58,8 @@ export class ParamsLineParser {
   private lastClassText = '';
   private lastClass: ParsedClass | undefined;
   private lastClassPattern: RegExp | undefined;
-  private readonly param: ParamLine = { kind: 'param', name: '', shape: [], requiresGrad: true, cls: undefined, tiedTo: undefined, tieSpan: undefined, dtype: undefined, depth: undefined, span: NO_SPAN };
+  private readonly param: ParamLine = { kind: 'param', name: '', shape: [], requiresGrad: true, cls: undefined, tiedTo: undefined, tieSpan: undefined, dtype: undefined, depth: undefined, span: NO_SPAN, dot: -1, local: '' };
+  private readonly locals = new LocalNames();
 
   constructor(private readonly text: string, private readonly file: string, private readonly problems: ListingProblem[], private readonly shapes: ShapeInterner) {}
 
@@ -100,8 +105,21 @@ export class ParamsLineParser {
     line.requiresGrad = true;
     line.cls = line.tiedTo = line.tieSpan = line.dtype = line.depth = undefined;
     line.span = { file: this.file, start: i, end };
+    this.describeName(line, i, nameEnd);
     this.columns(line, this.skipSpaces(this.shapeEnd, end), end);
     return line;
+  }
+
+  /**
+   * The name's last dot and local name, read here off the text: the builder would otherwise
+   * read the name string again, through lastIndexOf and endsWith, which are slower.
+   */
+  private describeName(line: ParamLine, start: number, end: number): void {
+    const text = this.text;
+    let dot = end - 1;
+    while (dot >= start && text.charCodeAt(dot) !== DOT) dot--;
+    line.dot = dot < start ? -1 : dot - start;
+    line.local = this.locals.ofText(text, dot < start ? start : dot + 1, end);
   }
 
   /**

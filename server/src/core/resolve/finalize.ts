@@ -2,16 +2,16 @@
 // which fills its defaults into each group and raises where torch would.
 
 import { PyDict, PyError, toNumber, type PyValue } from '../pyvalue.ts';
-import { addParamGroups, buildDefaults, optimizerSpec, REQUIRED } from '../torch/optimizers.ts';
+import { addParamGroups, addSingleParamGroups, buildDefaults, optimizerSpec, REQUIRED } from '../torch/optimizers.ts';
 import { dictEntries, requireResolved, typeName } from './cfg.ts';
-import type { Entry, FinalGroup, ParamOutcome, RawGroup, ResolvedOptimizer, ResolveDiagnostic, SchemeId } from './types.ts';
+import type { Entry, FinalGroup, ParamOutcome, RawGroup, ResolvedOptimizer, ResolveDiagnostic, RuleTrace, SchemeId, SingleParamGroups } from './types.ts';
 
 export interface FinalizeInput {
   name: string;
   scheme: SchemeId;
   optimizerType: string;
   kwargs: Entry[];
-  groups: RawGroup[];
+  groups: RawGroup[] | SingleParamGroups;
   nameResolution: ResolvedOptimizer['nameResolution'];
   lrScaleDeferred?: boolean;
   excluded?: ResolvedOptimizer['excluded'];
@@ -32,10 +32,17 @@ export function finalize(input: FinalizeInput, diagnostics: ResolveDiagnostic[])
     if (!known) {
       diagnostics.push({ severity: 'info', code: 'unknown-optimizer', message: `Optimizer type '${input.optimizerType}' is not a torch.optim class: its own defaults are not filled into the groups.` });
     }
-    const finalEntries = addParamGroups(defaults, input.groups);
-    base.defaults = defaults.filter(([, v]) => v !== REQUIRED) as Entry[];
-    base.groups = finalEntries.map((entries, i): FinalGroup => ({ entries, explicit: input.groups[i].entries.length, params: input.groups[i].params.map((p) => p.name) }));
-    base.params = outcomes(input.groups, finalEntries);
+    const groups = input.groups;
+    if (Array.isArray(groups)) {
+      const finalEntries = addParamGroups(defaults, groups);
+      base.defaults = withoutRequired(defaults);
+      base.groups = finalEntries.map((entries, i): FinalGroup => ({ entries, explicit: groups[i].entries.length, params: groups[i].params.map((p) => p.name) }));
+      base.params = outcomes(groups, finalEntries);
+    } else {
+      const finalEntries = addSingleParamGroups(defaults, groups.entries, groups.tensorIds);
+      base.defaults = withoutRequired(defaults);
+      finishSingles(base, groups, finalEntries);
+    }
   } catch (e) {
     if (!(e instanceof PyError)) throw e;
     base.error = { type: e.pyType, message: e.pyMessage, span: e.span };
@@ -50,19 +57,57 @@ export function emptyResult(input: Pick<FinalizeInput, 'name' | 'scheme' | 'opti
   };
 }
 
+const withoutRequired = (defaults: [string, PyValue | typeof REQUIRED][]): Entry[] => defaults.filter(([, v]) => v !== REQUIRED) as Entry[];
+
+interface Summary {
+  lr: number | null;
+  weightDecay: number | null;
+  lrScale?: number;
+}
+
+function summaryOf(entries: Entry[]): Summary {
+  const map = new Map<string, PyValue>(entries);
+  return { lr: numOrNull(map.get('lr')), weightDecay: numOrNull(map.get('weight_decay')), lrScale: toNumber(map.get('lr_scale')) };
+}
+
+/** Groups and outcomes of one-parameter groups, each made in one literal and nothing else per row. */
+function finishSingles(base: ResolvedOptimizer, groups: SingleParamGroups, finalEntries: Entry[][]): void {
+  const { entries, names, traces } = groups;
+  const n = names.length;
+  const finalGroups: FinalGroup[] = [];
+  const params: ParamOutcome[] = [];
+  const summaries = new Map<Entry[], Summary>();
+  let lastEntries: Entry[] | undefined;
+  let summary: Summary = { lr: null, weightDecay: null };
+  for (let i = 0; i < n; i++) {
+    const final = finalEntries[i];
+    if (final !== lastEntries) {
+      let known = summaries.get(final);
+      if (!known) summaries.set(final, (known = summaryOf(final)));
+      summary = known;
+      lastEntries = final;
+    }
+    const name = names[i];
+    const trace: RuleTrace = traces[i];
+    finalGroups.push({ entries: final, explicit: entries[i].length, params: [name] });
+    params.push({ name, group: i, lr: summary.lr, weightDecay: summary.weightDecay, lrScale: summary.lrScale ?? trace.lrScale, layerId: trace.layerId, trace });
+  }
+  base.groups = finalGroups;
+  base.params = params;
+}
+
 function outcomes(groups: RawGroup[], finalEntries: Entry[][]): ParamOutcome[] {
   const out: ParamOutcome[] = [];
-  const summaries = new Map<Entry[], { lr: number | null; weightDecay: number | null; lrScale?: number }>();
+  const summaries = new Map<Entry[], Summary>();
   groups.forEach((g, gi) => {
     let summary = summaries.get(finalEntries[gi]);
     if (!summary) {
-      const entries = new Map<string, PyValue>(finalEntries[gi]);
-      summary = { lr: numOrNull(entries.get('lr')), weightDecay: numOrNull(entries.get('weight_decay')), lrScale: toNumber(entries.get('lr_scale')) };
+      summary = summaryOf(finalEntries[gi]);
       summaries.set(finalEntries[gi], summary);
     }
     const { lr, weightDecay, lrScale } = summary;
     g.params.forEach((p, pi) => {
-      const trace = g.traces?.[pi] ?? g.trace!;
+      const trace = g.traces[pi];
       out.push({ name: p.name, group: gi, lr, weightDecay, lrScale: lrScale ?? trace.lrScale, layerId: trace.layerId, trace });
     });
   });

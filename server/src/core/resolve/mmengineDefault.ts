@@ -8,9 +8,11 @@ import { get, getDict, getSet, spanOf } from './cfg.ts';
 import { finalize, optimizerKwargs } from './finalize.ts';
 import { isDcn, isDepthwiseConv, isNorm, parentPath } from './moduleKinds.ts';
 import { sortedCustomKeys } from './customKeys.ts';
-import { KeyMatcher } from './keyMatcher.ts';
+import { KeyMatcher, ModulePrefixes } from './keyMatcher.ts';
 import { plainParamsGroup } from './plainGroup.ts';
-import { SHARED_TRACE, type Entry, type RawGroup, type ResolvedOptimizer, type ResolveDiagnostic, type RuleTrace } from './types.ts';
+import { VisitNames } from './listingViews.ts';
+import { TensorIdSet } from '../torch/tensorIds.ts';
+import type { Entry, ResolvedOptimizer, ResolveDiagnostic, RuleTrace, SingleParamGroups } from './types.ts';
 
 export interface MMEngineContext {
   optimWrapper: PyDict;
@@ -63,7 +65,7 @@ export function resolveMMEngineDefault(ctx: MMEngineContext): ResolvedOptimizer 
     return finalize({ name, scheme: 'mmengine.default', optimizerType: type, kwargs, groups: [plainParamsGroup(ctx.listing)].filter((g) => g.params.length), nameResolution: 'named_parameters_order' }, ctx.diagnostics);
   }
   const excluded: ResolvedOptimizer['excluded'] = [];
-  let groups: RawGroup[];
+  let groups: SingleParamGroups;
   try {
     groups = addParams(ctx.listing, paramwise, validated.baseLr, validated.baseWd, excluded);
   } catch (e) {
@@ -91,29 +93,46 @@ interface Rules {
   /** Which of the six multipliers are set (read once, not per parameter). */
   has: Record<string, boolean>;
   /** Parameters that hit the same rules get the same group settings and trace objects. */
-  memo: Map<number | string, Map<number, { entries: Entry[]; trace: RuleTrace }>>;
+  memo: Map<number | string, Map<number, Outcome>>;
+  lastKeysHit: number | string;
+  lastFlags: number;
+  lastOutcome: Outcome | undefined;
   matcher: KeyMatcher;
 }
 
-function addParams(listing: ModelListing, paramwise: PyDict, baseLr: PyValue | undefined, baseWd: PyValue | undefined, excluded: ResolvedOptimizer['excluded']): RawGroup[] {
+interface Outcome {
+  entries: Entry[];
+  trace: RuleTrace;
+}
+
+function addParams(listing: ModelListing, paramwise: PyDict, baseLr: PyValue | undefined, baseWd: PyValue | undefined, excluded: ResolvedOptimizer['excluded']): SingleParamGroups {
   const customKeys = getDict(paramwise, 'custom_keys');
   const sortedKeys = sortedCustomKeys(customKeys);
   const rules: Rules = {
     paramwise, customKeys, sortedKeys, baseLr, baseWd, matcher: new KeyMatcher(sortedKeys),
     mult: (key) => getSet(paramwise, key), bypassDuplicate: pyTruthy(get(paramwise, 'bypass_duplicate')), memo: new Map(),
+    lastKeysHit: 0, lastFlags: 0, lastOutcome: undefined,
     has: Object.fromEntries([...LR_RULES, ...WD_RULES].map((k) => [k, getSet(paramwise, k) !== undefined])),
   };
-  const dcnParents = new Set(listing.modules.filter(isDcn).map((m) => m.path));
-  const groups: RawGroup[] = [];
-  const placed = new Set<number>();
-  for (const module of listing.modules) {
-    if (!module.params.length) continue;
-    const isDcnModule = dcnParents.size > 0 && dcnParents.has(parentPath(module.path) ?? '\0');
+  const modules = listing.modules;
+  const dcnParents = new Set<string>();
+  for (const m of modules) if (isDcn(m)) dcnParents.add(m.path);
+  const groups: SingleParamGroups = { kind: 'single-param', entries: [], names: [], tensorIds: [], traces: [] };
+  const placed = new TensorIdSet();
+  const prefixes = new ModulePrefixes(rules.matcher);
+  const names = new VisitNames(listing);
+  for (const module of modules) {
+    const path = module.path;
+    // Every name matched is `${path}.${p.name}`: the scan over the path is shared (with the
+    // module's descendants too, so modules without parameters are scanned as well).
+    const prefix = prefixes.of(path);
+    const params = module.params;
+    if (!params.length) continue;
+    const isDcnModule = dcnParents.size > 0 && dcnParents.has(parentPath(path) ?? '\0');
     const norm = isNorm(module);
     const dw = isDepthwiseConv(module);
-    for (const p of module.params) {
-      const matchName = `${module.path}.${p.name}`;
-      const fullName = module.path ? matchName : p.name;
+    for (const p of params) {
+      const fullName = names.next(path, p);
       if (rules.bypassDuplicate && placed.has(p.tensorId)) {
         excluded.push({ name: fullName, reason: 'bypass_duplicate: already in an earlier group under another name' });
         continue;
@@ -123,16 +142,21 @@ function addParams(listing: ModelListing, paramwise: PyDict, baseLr: PyValue | u
         continue;
       }
       if (rules.bypassDuplicate) placed.add(p.tensorId);
-      const { entries, trace } = paramGroupFor(norm, dw, p.name === 'bias', p.shape.length, module.path, matchName, isDcnModule, rules);
-      groups.push({ entries, params: [{ name: fullName, tensorId: p.tensorId }], traces: SHARED_TRACE, trace });
+      const keysHit = rules.matcher.matchIdAfter(prefix, p.name);
+      const { entries, trace } = paramGroupFor(norm, dw, p.name === 'bias', p.shape.length, path, keysHit, isDcnModule, rules);
+      groups.entries.push(entries);
+      groups.names.push(fullName);
+      groups.tensorIds.push(p.tensorId);
+      groups.traces.push(trace);
     }
   }
   return groups;
 }
 
-function paramGroupFor(norm: boolean, dw: boolean, bias: boolean, ndim: number, prefix: string, matchName: string, isDcnModule: boolean, r: Rules): { entries: Entry[]; trace: RuleTrace } {
-  const keysHit = r.matcher.matchId(matchName);
+function paramGroupFor(norm: boolean, dw: boolean, bias: boolean, ndim: number, prefix: string, keysHit: number | string, isDcnModule: boolean, r: Rules): Outcome {
   const flags = ruleFlags(norm, dw, bias, ndim, prefix, isDcnModule, r);
+  // Neighbours often hit the same rules: check the last outcome before the two lookups.
+  if (r.lastOutcome && r.lastKeysHit === keysHit && r.lastFlags === flags) return r.lastOutcome;
   let byFlags = r.memo.get(keysHit);
   if (!byFlags) {
     byFlags = new Map();
@@ -145,6 +169,9 @@ function paramGroupFor(norm: boolean, dw: boolean, bias: boolean, ndim: number, 
     outcome = matching.length ? customGroup(matching, candidates, r) : ruleGroup(candidates, ndim, r);
     byFlags.set(flags, outcome);
   }
+  r.lastKeysHit = keysHit;
+  r.lastFlags = flags;
+  r.lastOutcome = outcome;
   return outcome;
 }
 

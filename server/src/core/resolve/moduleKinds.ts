@@ -22,28 +22,57 @@ const DCN_QUALIFIED = new Set([
   'mmcv.ops.modulated_deform_conv.ModulatedDeformConv2d',
 ]);
 
-// Large models repeat a few classes many times: answer each (question, class) once.
-const answers = new Map<Set<string>, Map<string, boolean>>();
+// Large models repeat a few classes many times: answer each (question, class) once. Modules
+// of one class share its MRO array, so an answer is first looked up by that array's identity,
+// before any string is hashed.
+class Question {
+  private readonly answers = new Map<string, boolean>();
+  private readonly byMro = new Map<readonly string[], boolean>();
+  /** The last MRO asked about and its answer (neighbouring modules mostly share a class). */
+  private lastMro: readonly string[] | undefined;
+  private lastAnswer = false;
 
-function hasBase(m: ModuleEntry, qualified: Set<string>, plain: Set<string>): boolean {
-  let perClass = answers.get(qualified);
-  if (!perClass) answers.set(qualified, (perClass = new Map()));
-  const classKey = m.mroQualified.length ? m.mroQualified[0] : m.mro.length ? m.mro.join(',') : m.className;
-  let answer = perClass.get(classKey);
-  if (answer === undefined) {
-    answer = m.mroQualified.length ? m.mroQualified.some((q) => qualified.has(q)) : m.mro.some((c) => plain.has(c)) || plain.has(m.className);
-    perClass.set(classKey, answer);
+  constructor(private readonly qualified: Set<string>, private readonly plain: Set<string>) {}
+
+  ask(m: ModuleEntry): boolean {
+    const mroQualified = m.mroQualified;
+    // A qualified MRO alone decides the answer; without one, the plain names and className do.
+    if (mroQualified.length) {
+      if (mroQualified === this.lastMro) return this.lastAnswer;
+      const known = this.byMro.get(mroQualified);
+      if (known !== undefined) return this.remember(mroQualified, known);
+    }
+    const classKey = mroQualified.length ? mroQualified[0] : m.mro.length ? m.mro.join(',') : m.className;
+    let answer = this.answers.get(classKey);
+    if (answer === undefined) {
+      answer = mroQualified.length ? mroQualified.some((c) => this.qualified.has(c)) : m.mro.some((c) => this.plain.has(c)) || this.plain.has(m.className);
+      this.answers.set(classKey, answer);
+    }
+    if (mroQualified.length && this.byMro.size < MAX_MROS) this.byMro.set(mroQualified, answer);
+    return mroQualified.length ? this.remember(mroQualified, answer) : answer;
   }
-  return answer;
+
+  private remember(mro: readonly string[], answer: boolean): boolean {
+    this.lastMro = mro;
+    this.lastAnswer = answer;
+    return answer;
+  }
 }
+
+/** Listings read from JSON have an MRO array per module: past this many, identity stops helping. */
+const MAX_MROS = 4096;
+
+const IS_NORM = new Question(NORM_BASES_QUALIFIED, NORM_BASES_PLAIN);
+const IS_CONV2D = new Question(CONV2D_QUALIFIED, CONV2D_PLAIN);
+const IS_DCN = new Question(DCN_QUALIFIED, DCN_PLAIN);
 
 /** MMEngine/mmpretrain `is_norm`: torch _BatchNorm, _InstanceNorm, GroupNorm, LayerNorm or a subclass. */
 export function isNorm(m: ModuleEntry | undefined): boolean {
-  return !!m && hasBase(m, NORM_BASES_QUALIFIED, NORM_BASES_PLAIN);
+  return !!m && IS_NORM.ask(m);
 }
 
 export function isConv2d(m: ModuleEntry | undefined): boolean {
-  return !!m && hasBase(m, CONV2D_QUALIFIED, CONV2D_PLAIN);
+  return !!m && IS_CONV2D.ask(m);
 }
 
 /** `isinstance(module, nn.Conv2d) and module.in_channels == module.groups`. */
@@ -59,7 +88,7 @@ export function isDepthwiseConv(m: ModuleEntry | undefined): boolean {
 
 /** mmcv's DeformConv2d / ModulatedDeformConv2d (their `conv_offset` children get dcn_offset_lr_mult). */
 export function isDcn(m: ModuleEntry | undefined): boolean {
-  return !!m && hasBase(m, DCN_QUALIFIED, DCN_PLAIN);
+  return !!m && IS_DCN.ask(m);
 }
 
 /** Parent path of a dotted module path ('' for top-level children, undefined for the root). */

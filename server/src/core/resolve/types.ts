@@ -38,13 +38,22 @@ export interface RuleTrace {
 export interface RawGroup {
   entries: Entry[];
   params: ParamRef[];
-  /** One trace per parameter; or empty, with `trace` shared by all (saves an array per group). */
+  /** One trace per parameter. */
   traces: RuleTrace[];
-  trace?: RuleTrace;
 }
 
-/** The `traces` of groups that use the shared `trace` instead. Never pushed to. */
-export const SHARED_TRACE: RuleTrace[] = Object.freeze([]) as unknown as RuleTrace[];
+/**
+ * Groups of one parameter each (MMEngine's add_params), as columns: index i is group i.
+ * 100k parameters would otherwise cost a RawGroup, a params array and a ParamRef apiece
+ * before finalize makes the groups it returns. Rows with identical settings share `entries`.
+ */
+export interface SingleParamGroups {
+  kind: 'single-param';
+  entries: Entry[][];
+  names: string[];
+  tensorIds: number[];
+  traces: RuleTrace[];
+}
 
 export interface FinalGroup {
   /** Every key of the group except params, torch defaults included, in the group's own order. */

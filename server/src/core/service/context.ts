@@ -5,6 +5,7 @@
 import type { PyDict, Span } from '../pyvalue.ts';
 import type { LocalParam, ModelListing, ModuleEntry } from '../listing/model.ts';
 import type { ParamOutcome, ResolvedOptimizer, ResolveResult } from '../resolve/types.ts';
+import { hasListingSpans, modulesByPath, visitNames } from './listingFacts.ts';
 import { findSites, type OptimSite } from './sites.ts';
 import type { ConfigAnalysis, SourceLookup } from './types.ts';
 
@@ -55,17 +56,12 @@ export class ServiceContext {
 
   /**
    * What the listing says about one parameter (its first visit). Looked up through a
-   * module-path index, so a 100k-parameter listing costs one map of existing strings, not
-   * 100k new name strings.
+   * module-path index built once per listing (no new name strings, no per-analysis map).
    */
   param(name: string): ParamInfo | undefined {
-    const modules = this.memo('modulesByPath', () => {
-      const map = new Map<string, ModuleEntry>();
-      for (const m of this.listing?.modules ?? []) if (!map.has(m.path)) map.set(m.path, m);
-      return map;
-    });
+    if (!this.listing) return undefined;
     const dot = name.lastIndexOf('.');
-    const m = modules.get(dot < 0 ? '' : name.slice(0, dot));
+    const m = modulesByPath(this.listing).get(dot < 0 ? '' : name.slice(0, dot));
     const local = name.slice(dot + 1);
     const p = m?.params.find((x) => x.name === local);
     return m && p ? { name, local, module: m, shape: p.shape, requiresGrad: p.requiresGrad, tensorId: p.tensorId, span: p.span ?? m.span } : undefined;
@@ -73,7 +69,7 @@ export class ServiceContext {
 
   /** Whether listing entries carry source positions (text listings do, JSON dumps do not). */
   hasListingSpans(): boolean {
-    return this.memo('hasSpans', () => !!this.listing?.modules.some((m) => m.params.some((p) => p.span)));
+    return !!this.listing && hasListingSpans(this.listing);
   }
 
   /** Outcome of each parameter name in one optimizer (names are the resolver's own strings). */
@@ -88,18 +84,28 @@ export class ServiceContext {
   }
 
   /**
-   * Calls `fn` for each outcome with the module and listing entry it came from. Outcomes
+   * Calls `fn` for each outcome with the module and listing entry it came from, and the
+   * entry's visit index (its place in the module walk; -1 when joined by name). Outcomes
    * usually follow the listing's visit order, so this is a merge walk without a name map;
    * whatever is out of order is joined by name afterwards.
    */
-  forEachOutcome(opt: ResolvedOptimizer, fn: (module: ModuleEntry, param: LocalParam, outcome: ParamOutcome) => void): void {
+  forEachOutcome(opt: ResolvedOptimizer, fn: (module: ModuleEntry, param: LocalParam, outcome: ParamOutcome, visit: number) => void): void {
     const outs = opt.params;
+    const modules = this.listing?.modules ?? [];
+    // Resolvers name outcomes with the listing's own name strings: comparing those is a pointer check.
+    const names = this.listing && visitNames(this.listing);
     const done = new Uint8Array(outs.length);
     let i = 0;
-    for (const m of this.listing?.modules ?? []) {
-      for (const lp of m.params) {
-        if (i < outs.length && sameName(outs[i].name, m.path, lp.name)) {
-          fn(m, lp, outs[i]);
+    let visit = 0;
+    // Index loops: this runs over every parameter on every analysis, and array iterators
+    // here are not always optimised away (100k iterator results per pass).
+    for (let mi = 0; mi < modules.length; mi++) {
+      const m = modules[mi];
+      const params = m.params;
+      for (let pi = 0; pi < params.length; pi++, visit++) {
+        const lp = params[pi];
+        if (i < outs.length && (names ? outs[i].name === names[visit].name : sameName(outs[i].name, m.path, lp.name))) {
+          fn(m, lp, outs[i], visit);
           done[i++] = 1;
         }
       }
@@ -109,7 +115,7 @@ export class ServiceContext {
       if (done[k]) continue;
       const info = this.param(outs[k].name);
       const lp = info?.module?.params.find((x) => x.name === info.local);
-      if (info?.module && lp) fn(info.module, lp, outs[k]);
+      if (info?.module && lp) fn(info.module, lp, outs[k], -1);
     }
   }
 

@@ -8,6 +8,7 @@ import { sortedCustomKeys } from '../resolve/customKeys.ts';
 import { KeyMatcher } from '../resolve/keyMatcher.ts';
 import type { ModelListing, ModuleEntry } from '../listing/model.ts';
 import type { ServiceContext } from './context.ts';
+import { perListingVariant } from './listingFacts.ts';
 import { DEFAULT_CONSTRUCTOR, MMCV_CONSTRUCTOR, MMPRETRAIN_LAYER_DECAY, type OptimSite } from './sites.ts';
 
 const MAX_NAMES = 20;
@@ -54,14 +55,22 @@ function build(listing: ModelListing | undefined, site: OptimSite): KeyIndex | u
   const mode = matchModeOf(site);
   if (!listing || !customKeys || !mode) return undefined;
   const sorted = sortedCustomKeys(customKeys);
-  const stats = sorted.map((key): KeyStats => ({
-    key, keySpan: customKeys.keySpans.get(key), cfg: customKeys.get(key), matched: 0, frozen: 0, won: 0, examples: [], wonExamples: [], lostTo: new Map(), partial: new Map(),
-  }));
+  // What a key hits depends only on the listing, the match mode, the prefix and the key set:
+  // edits elsewhere in the config (an lr, a scheduler) reuse the counts of the last key sets.
+  const variant = JSON.stringify([mode, site.prefix ?? null, sorted]);
+  const counts = perListingVariant(listing, 'customKeyCounts', variant, 4, () => count(listing, sorted, mode, site.prefix));
+  const stats = sorted.map((key, i): KeyStats => ({ ...counts[i], key, keySpan: customKeys.keySpans.get(key), cfg: customKeys.get(key) }));
+  return { site, keys: stats, byKey: new Map(stats.map((s) => [s.key, s])) };
+}
+
+/** The listing-only part of each key's stats (shared between analyses: read-only). */
+function count(listing: ModelListing, sorted: string[], mode: MatchMode, prefix: string | undefined): KeyStats[] {
+  const stats = sorted.map((key): KeyStats => ({ key, cfg: undefined, matched: 0, frozen: 0, won: 0, examples: [], wonExamples: [], lostTo: new Map(), partial: new Map() }));
   // One automaton pass per name finds every key it contains (the resolver matches the same way).
   const matcher = new KeyMatcher(sorted);
   const setsById = new Map<number | string, KeyStats[]>();
   for (const m of listing.modules) {
-    const rel = relativePath(m, site.prefix);
+    const rel = relativePath(m, prefix);
     if (rel === undefined) continue;
     for (const p of m.params) {
       const matchName = mode === 'dotted' ? `${rel}.${p.name}` : rel ? `${rel}.${p.name}` : p.name;
@@ -72,7 +81,7 @@ function build(listing: ModelListing | undefined, site: OptimSite): KeyIndex | u
       visit(hits, matchName, m.path, p.name, p.requiresGrad);
     }
   }
-  return { site, keys: stats, byKey: new Map(stats.map((s) => [s.key, s])) };
+  return stats;
 }
 
 /**

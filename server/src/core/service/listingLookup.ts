@@ -1,33 +1,46 @@
 // Which parameter a position in the listing file falls on: the listing's lines sorted once
-// per analysis, then a binary search per request (hover, references).
+// per listing, then a binary search per request (hover, references). The sorted lines are
+// index columns, not 100k objects and names: they live as long as the listing.
 
+import type { ModelListing } from '../listing/model.ts';
 import type { Span } from '../pyvalue.ts';
 import { contains, type ServiceContext } from './context.ts';
+import { perListing } from './listingFacts.ts';
 
 interface Line {
   span: Span;
   name: string;
 }
 
-function sortedLines(ctx: ServiceContext): Line[] {
-  return ctx.memo('listingLines', () => {
-    const out: Line[] = [];
-    for (const m of ctx.listing?.modules ?? []) {
-      for (const p of m.params) if (p.span) out.push({ span: p.span, name: m.path ? `${m.path}.${p.name}` : p.name });
-    }
-    return out.sort((a, b) => a.span.start - b.span.start);
+/** Parameter visits with a span, by span start: module index and param index per row. */
+interface Lines {
+  starts: Int32Array;
+  modules: Int32Array;
+  params: Int32Array;
+}
+
+function sortedLines(listing: ModelListing): Lines {
+  return perListing(listing, 'listingLines', (l) => {
+    const rows: [number, number, number][] = [];
+    l.modules.forEach((m, mi) => m.params.forEach((p, pi) => p.span && rows.push([p.span.start, mi, pi])));
+    // Stable: equal starts keep visit order (as the object list did).
+    rows.sort((a, b) => a[0] - b[0]);
+    return { starts: Int32Array.from(rows, (r) => r[0]), modules: Int32Array.from(rows, (r) => r[1]), params: Int32Array.from(rows, (r) => r[2]) };
   });
 }
 
 export function paramAt(ctx: ServiceContext, file: string, offset: number): Line | undefined {
-  const lines = sortedLines(ctx);
+  if (!ctx.listing) return undefined;
+  const lines = sortedLines(ctx.listing);
   let lo = 0;
-  let hi = lines.length - 1;
+  let hi = lines.starts.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (lines[mid].span.start <= offset) lo = mid;
+    if (lines.starts[mid] <= offset) lo = mid;
     else hi = mid - 1;
   }
-  const hit = lines[lo];
-  return hit && contains(hit.span, file, offset) ? hit : undefined;
+  if (hi < 0) return undefined;
+  const m = ctx.listing.modules[lines.modules[lo]];
+  const p = m.params[lines.params[lo]];
+  return contains(p.span, file, offset) ? { span: p.span, name: m.path ? `${m.path}.${p.name}` : p.name } : undefined;
 }

@@ -3,10 +3,11 @@
 // scales and shifts, biases, other 1-D tensors. Judged from names, shapes and module classes,
 // more broadly than MMEngine's own norm test (an RMSNorm is a norm to the user).
 
-import type { ModuleEntry } from '../listing/model.ts';
+import type { ModelListing, ModuleEntry } from '../listing/model.ts';
 import { plainMro } from '../listing/model.ts';
 import { isNorm } from '../resolve/moduleKinds.ts';
 import type { ParamInfo } from './context.ts';
+import { perListing } from './listingFacts.ts';
 
 export type NoDecayKind = 'token' | 'pos-embed' | 'embedding' | 'norm' | 'bias' | '1d';
 
@@ -23,6 +24,23 @@ export function noDecayKind(p: Pick<ParamInfo, 'local' | 'module' | 'shape'>): N
   if (local === 'bias') return 'bias';
   if (p.shape.length <= 1) return '1d';
   return undefined;
+}
+
+const KIND_CODES: (NoDecayKind | undefined)[] = [undefined, 'token', 'pos-embed', 'embedding', 'norm', 'bias', '1d'];
+
+/** noDecayKind of every parameter visit, in module-walk order, as codes (once per listing). */
+function visitKinds(listing: ModelListing): Uint8Array {
+  return perListing(listing, 'noDecayKinds', (l) => {
+    const out = new Uint8Array(l.modules.reduce((n, m) => n + m.params.length, 0));
+    let v = 0;
+    for (const m of l.modules) for (const p of m.params) out[v++] = KIND_CODES.indexOf(noDecayKind({ local: p.name, module: m, shape: p.shape }));
+    return out;
+  });
+}
+
+/** noDecayKind of the parameter at visit index `visit` of the listing (-1: judge it here). */
+export function noDecayKindAt(listing: ModelListing | undefined, visit: number, p: Pick<ParamInfo, 'local' | 'module' | 'shape'>): NoDecayKind | undefined {
+  return listing && visit >= 0 ? KIND_CODES[visitKinds(listing)[visit]] : noDecayKind(p);
 }
 
 function positionalPath(path: string): boolean {

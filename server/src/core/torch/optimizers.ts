@@ -4,6 +4,7 @@
 // The table was read off a real torch 1.13 install, not from documentation.
 
 import { PyError, PyList, pyFloatRepr, toNumber, type PyValue } from '../pyvalue.ts';
+import { TensorIdSet } from './tensorIds.ts';
 
 /** torch.optim.optimizer.required: a default that every group must supply. */
 export const REQUIRED = Symbol('required');
@@ -110,22 +111,51 @@ export interface GroupIn {
  * rejects a missing required lr, an empty parameter list and a tensor in two groups.
  */
 export function addParamGroups(defaults: [string, Default][], groups: GroupIn[]): [string, PyValue][][] {
-  if (groups.length === 0) throw new PyError('ValueError', 'optimizer got an empty parameter list');
-  const seen = new Set<number>();
-  // Schemes share one entries array between groups with identical settings; so do we.
-  const filled = new Map<[string, PyValue][], [string, PyValue][]>();
+  if (groups.length === 0) throw emptyParameterList();
+  const fill = filler(defaults);
+  const seen = new TensorIdSet();
   return groups.map((g) => {
-    let out = filled.get(g.entries);
-    if (!out) {
-      out = fillDefaults(defaults, g.entries);
-      filled.set(g.entries, out);
-    }
+    const out = fill(g.entries);
     for (const p of g.params) {
-      if (seen.has(p.tensorId)) throw new PyError('ValueError', 'some parameters appear in more than one parameter group');
+      if (seen.has(p.tensorId)) throw inTwoGroups();
     }
     for (const p of g.params) seen.add(p.tensorId);
     return out;
   });
+}
+
+/** The same for groups of one parameter each, given as columns (`entries[i]`, `tensorIds[i]`). */
+export function addSingleParamGroups(defaults: [string, Default][], entries: [string, PyValue][][], tensorIds: number[]): [string, PyValue][][] {
+  if (entries.length === 0) throw emptyParameterList();
+  const fill = filler(defaults);
+  const seen = new TensorIdSet();
+  const out: [string, PyValue][][] = [];
+  for (let i = 0; i < entries.length; i++) {
+    out.push(fill(entries[i]));
+    if (!seen.add(tensorIds[i])) throw inTwoGroups();
+  }
+  return out;
+}
+
+const emptyParameterList = (): PyError => new PyError('ValueError', 'optimizer got an empty parameter list');
+const inTwoGroups = (): PyError => new PyError('ValueError', 'some parameters appear in more than one parameter group');
+
+/** fillDefaults, once per entries array: schemes share one between groups with identical settings. */
+function filler(defaults: [string, Default][]): (entries: [string, PyValue][]) => [string, PyValue][] {
+  const filled = new Map<[string, PyValue][], [string, PyValue][]>();
+  let lastIn: [string, PyValue][] | undefined;
+  let lastOut: [string, PyValue][] = [];
+  return (entries) => {
+    if (entries === lastIn) return lastOut;
+    let out = filled.get(entries);
+    if (!out) {
+      out = fillDefaults(defaults, entries);
+      filled.set(entries, out);
+    }
+    lastIn = entries;
+    lastOut = out;
+    return out;
+  };
 }
 
 function fillDefaults(defaults: [string, Default][], entries: [string, PyValue][]): [string, PyValue][] {

@@ -7,6 +7,7 @@ import { getDict } from '../../resolve/cfg.ts';
 import { Code } from '../codes.ts';
 import type { ServiceContext } from '../context.ts';
 import { customKeyIndex, type KeyStats } from '../customKeyIndex.ts';
+import { perListing } from '../listingFacts.ts';
 import type { OptimSite } from '../sites.ts';
 import { closest } from '../suggest.ts';
 import type { ServiceDiagnostic } from '../types.ts';
@@ -46,9 +47,10 @@ function unmatched(ctx: ServiceContext, site: OptimSite, s: KeyStats): ServiceDi
 
 /** Distinct name segments of the model (module and parameter names), to suggest a key from. */
 function nameWords(ctx: ServiceContext): Set<string> {
-  return ctx.memo('nameWords', () => {
+  if (!ctx.listing) return new Set();
+  return perListing(ctx.listing, 'nameWords', (listing) => {
     const words = new Set<string>();
-    for (const m of ctx.listing?.modules ?? []) {
+    for (const m of listing.modules) {
       if (words.size > 5000) break;
       for (const w of m.path.split('.')) if (w && !/^\d+$/.test(w)) words.add(w);
       for (const p of m.params) words.add(p.name);

@@ -10,7 +10,7 @@ import { Code, type CodeId } from '../codes.ts';
 import type { ServiceContext } from '../context.ts';
 import { setInConfig } from '../configEdits.ts';
 import { dictText, insertEntry } from '../edits.ts';
-import { KIND_TEXT, noDecayKind, type NoDecayKind } from '../paramKinds.ts';
+import { KIND_TEXT, noDecayKindAt, type NoDecayKind } from '../paramKinds.ts';
 import type { OptimSite } from '../sites.ts';
 import type { ServiceDiagnostic, TextEdit } from '../types.ts';
 import { examples, listingLines, makeDiag, num, plural, type DiagExtras } from './make.ts';
@@ -53,9 +53,9 @@ export function checkDecayOnNoDecayParams(ctx: ServiceContext): ServiceDiagnosti
 /** Joins outcomes with their listing entries (module facts are judged once per class). */
 function bucketize(ctx: ServiceContext, opt: ResolvedOptimizer): Map<NoDecayKind, Bucket> {
   const buckets = new Map<NoDecayKind, Bucket>();
-  ctx.forEachOutcome(opt, (module, lp, p) => {
+  ctx.forEachOutcome(opt, (module, lp, p, visit) => {
     if (!(p.weightDecay !== null && p.weightDecay > 0)) return;
-    const kind = noDecayKind({ local: lp.name, module, shape: lp.shape });
+    const kind = noDecayKindAt(ctx.listing, visit, { local: lp.name, module, shape: lp.shape });
     // A custom key that switched off a type rule is reported by pw-custom-key-shadows-rules.
     if (!kind || (p.trace.rule === 'custom_keys' && p.trace.shadowed.some((s) => s.startsWith('paramwise_cfg.')))) return;
     let b = buckets.get(kind);

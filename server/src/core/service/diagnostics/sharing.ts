@@ -3,9 +3,10 @@
 // until it crashes (open-mmlab/mmengine #1136) or a resume fails (pysot #92).
 
 import { pyTruthy } from '../../pyvalue.ts';
-import type { LocalParam } from '../../listing/model.ts';
+import type { LocalParam, ModelListing } from '../../listing/model.ts';
 import { Code } from '../codes.ts';
 import type { ServiceContext } from '../context.ts';
+import { perListingVariant } from '../listingFacts.ts';
 import { isDefaultLike, MMPRETRAIN_LAYER_DECAY, siteSpan, type OptimSite } from '../sites.ts';
 import type { ServiceDiagnostic } from '../types.ts';
 import { examples, listingLines, makeDiag, plural, MAX_RELATED } from './make.ts';
@@ -24,39 +25,58 @@ export function checkSharing(ctx: ServiceContext): ServiceDiagnostic[] {
   return out;
 }
 
-/** Calls `fn` for every parameter visit the constructor makes for this site, in order. */
-function forEachVisit(ctx: ServiceContext, site: OptimSite, fn: (path: string, p: LocalParam) => void): void {
-  const prefix = site.prefix;
-  for (const m of ctx.listing?.modules ?? []) {
+/** Calls `fn` for every parameter visit the constructor makes under `prefix`, in order. */
+function forEachVisit(listing: ModelListing, prefix: string | undefined, fn: (path: string, p: LocalParam) => void): void {
+  for (const m of listing.modules) {
     if (prefix !== undefined && m.path !== prefix && !m.path.startsWith(prefix + '.')) continue;
     for (const p of m.params) fn(m.path, p);
   }
 }
 
 const fullName = (path: string, local: string): string => (path ? `${path}.${local}` : local);
+const variantOf = (prefix: string | undefined): string => (prefix === undefined ? '' : `.${prefix}`);
+
+/** Trainable visits of a tensor already visited (once per listing and prefix): how many, and the first pairs. */
+function tiedVisits(listing: ModelListing, prefix: string | undefined): { count: number; pairs: [string, string][] } {
+  return perListingVariant(listing, 'tiedVisits', variantOf(prefix), 4, () => {
+    // Names are kept only for tensors seen twice; the first pass just counts by tensor id.
+    const seen = new Set<number>();
+    const repeated = new Set<number>();
+    forEachVisit(listing, prefix, (_, p) => {
+      if (!p.requiresGrad) return;
+      if (seen.has(p.tensorId)) repeated.add(p.tensorId);
+      else seen.add(p.tensorId);
+    });
+    const first = new Map<number, string>();
+    const pairs: [string, string][] = [];
+    let count = 0;
+    if (repeated.size) {
+      forEachVisit(listing, prefix, (path, p) => {
+        if (!p.requiresGrad || !repeated.has(p.tensorId)) return;
+        const earlier = first.get(p.tensorId);
+        if (earlier === undefined) first.set(p.tensorId, fullName(path, p.name));
+        else if (count++ < MAX_RELATED) pairs.push([fullName(path, p.name), earlier]);
+      });
+    }
+    return { count, pairs };
+  });
+}
+
+/** Full names of the frozen visits under `prefix` (once per listing and prefix). */
+function frozenVisits(listing: ModelListing, prefix: string | undefined): string[] {
+  return perListingVariant(listing, 'frozenVisits', variantOf(prefix), 4, () => {
+    const frozen: string[] = [];
+    forEachVisit(listing, prefix, (path, p) => {
+      if (!p.requiresGrad) frozen.push(fullName(path, p.name));
+    });
+    return frozen;
+  });
+}
 
 function tiedWithoutBypass(ctx: ServiceContext, site: OptimSite): ServiceDiagnostic | undefined {
   const walks = isDefaultLike(site) || site.constructorName === MMPRETRAIN_LAYER_DECAY;
   if (!ctx.listing || !walks || !pyTruthy(site.paramwise) || pyTruthy(site.paramwise?.get('bypass_duplicate'))) return undefined;
-  // Names are kept only for tensors seen twice; the first pass just counts by tensor id.
-  const seen = new Set<number>();
-  const repeated = new Set<number>();
-  forEachVisit(ctx, site, (_, p) => {
-    if (!p.requiresGrad) return;
-    if (seen.has(p.tensorId)) repeated.add(p.tensorId);
-    else seen.add(p.tensorId);
-  });
-  const first = new Map<number, string>();
-  const pairs: [string, string][] = [];
-  let count = 0;
-  if (repeated.size) {
-    forEachVisit(ctx, site, (path, p) => {
-      if (!p.requiresGrad || !repeated.has(p.tensorId)) return;
-      const earlier = first.get(p.tensorId);
-      if (earlier === undefined) first.set(p.tensorId, fullName(path, p.name));
-      else if (count++ < MAX_RELATED) pairs.push([fullName(path, p.name), earlier]);
-    });
-  }
+  const { count, pairs } = tiedVisits(ctx.listing, site.prefix);
   if (!count) return undefined;
   ctx.claimedErrors.add(DUPLICATE_ERROR);
   const canBypass = isDefaultLike(site);
@@ -76,10 +96,7 @@ function tiedWithoutBypass(ctx: ServiceContext, site: OptimSite): ServiceDiagnos
 function frozenParams(ctx: ServiceContext, site: OptimSite): ServiceDiagnostic | undefined {
   const opt = ctx.optimizerOf(site);
   if (!ctx.listing || !opt || opt.error) return undefined;
-  const frozen: string[] = [];
-  forEachVisit(ctx, site, (path, p) => {
-    if (!p.requiresGrad) frozen.push(fullName(path, p.name));
-  });
+  const frozen = frozenVisits(ctx.listing, site.prefix);
   if (!frozen.length) return undefined;
   const skipped = opt.excluded.some((e) => e.reason.includes('requires_grad'));
   const inOptimizer = !skipped && opt.params.some((p) => p.name === frozen[0]);
