@@ -45,7 +45,10 @@ export function dumperJson(m: SyntheticModel): string {
     let mod = modules.get(path);
     if (!mod) {
       const isNorm = /norm\d?$/.test(path);
-      mod = { path, class: isNorm ? 'LayerNorm' : 'Linear', mro_qualified: isNorm ? ['torch.nn.modules.normalization.LayerNorm', 'torch.nn.modules.module.Module'] : ['torch.nn.modules.linear.Linear', 'torch.nn.modules.module.Module'], params: [] };
+      // MROs as the dumper writes them (through builtins.object), so the .params text spells
+      // the classes `Linear` / `LayerNorm` as a real dump does; the root is the model's own class.
+      const own = path === '' ? 'moe.model.MoEModel' : isNorm ? 'torch.nn.modules.normalization.LayerNorm' : 'torch.nn.modules.linear.Linear';
+      mod = { path, class: own.slice(own.lastIndexOf('.') + 1), mro_qualified: [own, 'torch.nn.modules.module.Module', 'builtins.object'], params: [] };
       modules.set(path, mod);
     }
     return mod;

@@ -96,4 +96,14 @@ describe('scheduler', () => {
     assert.deepEqual(seen.sort(), [false, true]);
     assert.deepEqual(errors, []);
   });
+
+  it('says busy when work is scheduled and idle once the last run is done (the idle heap collection hangs off this)', async () => {
+    const events: string[] = [];
+    const s = new Scheduler(() => {}, { busy: () => events.push('busy'), idle: () => events.push('idle') });
+    s.schedule('a', 0, async () => void events.push('run a'));
+    s.schedule('b', 0, async () => void events.push('run b'));
+    await s.flushAll();
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(events, ['busy', 'busy', 'run a', 'run b', 'idle']);
+  });
 });

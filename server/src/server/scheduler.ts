@@ -8,6 +8,14 @@ export interface RunToken {
 
 type Run = (token: RunToken) => Promise<void>;
 
+/** Told when runs start being scheduled and when the last one is done. */
+export interface Activity {
+  busy(): void;
+  idle(): void;
+}
+
+const NO_ACTIVITY: Activity = { busy: () => {}, idle: () => {} };
+
 interface Slot {
   token: { cancelled: boolean };
   timer?: ReturnType<typeof setTimeout>;
@@ -18,12 +26,13 @@ interface Slot {
 export class Scheduler {
   private readonly slots = new Map<string, Slot>();
 
-  constructor(private readonly onError: (key: string, e: unknown) => void) {}
+  constructor(private readonly onError: (key: string, e: unknown) => void, private readonly activity: Activity = NO_ACTIVITY) {}
 
   /** Run `run` for `key` after `delayMs` of quiet, replacing whatever was pending. */
   schedule(key: string, delayMs: number, run: Run): void {
     const previous = this.slots.get(key);
     if (previous) this.stop(previous);
+    this.activity.busy();
     const slot: Slot = { token: { cancelled: false }, run };
     slot.timer = setTimeout(() => void this.start(key, slot), delayMs);
     this.slots.set(key, slot);
@@ -62,6 +71,7 @@ export class Scheduler {
       .catch((e: unknown) => this.onError(key, e))
       .finally(() => {
         if (this.slots.get(key) === slot) this.slots.delete(key);
+        if (!this.slots.size) this.activity.idle();
       });
     return slot.inFlight;
   }

@@ -15,6 +15,7 @@ import { Publisher } from './publisher.ts';
 import { Scheduler, type RunToken } from './scheduler.ts';
 import type { SettingsSource } from './settings.ts';
 import { FolderWatcher, type ChangeKind } from './watch.ts';
+import { IdleHeap } from './idleHeap.ts';
 
 export class Session {
   readonly files: FileSource;
@@ -41,7 +42,7 @@ export class Session {
     this.files = new FileSource(documents);
     this.listings = new ListingCache(this.files);
     this.publisher = new Publisher(connection);
-    this.scheduler = new Scheduler((key, e) => log.error(`paramwise: analysing ${key} failed`, e));
+    this.scheduler = new Scheduler((key, e) => log.error(`paramwise: analysing ${key} failed`, e), new IdleHeap());
   }
 
   /** Clients without file events: watch the dependencies' folders from here. */
