@@ -14,6 +14,7 @@ import { selectBackend, type BackendPreference } from './backend.ts';
 import { disposeDataset, makeDataset } from './data.ts';
 import type { TrainPlan } from './groups.ts';
 import type { OptimWrapperOptions } from './optim/wrapper.ts';
+import { independentSamples } from './proxy/forward.ts';
 import type { ProxySpec } from './proxy/types.ts';
 import { TrainSession } from './session.ts';
 import { trainLoop } from './train.ts';
@@ -37,7 +38,7 @@ export interface ArmHooks {
 }
 
 export async function runArm(spec: ArmSpec, hooks: ArmHooks): Promise<SmokeRun> {
-  const data = makeDataset(spec.proxy.input, spec.proxy.outputs, spec.batch, spec.seed);
+  const data = makeDataset(spec.proxy.input, spec.proxy.outputs, spec.batch, spec.seed, independentSamples(spec.proxy.program));
   const session = new TrainSession(spec.proxy, spec.plan, spec.wrapper, spec.steps, spec.seed);
   try {
     const lr = { at: (iter: number) => spec.lrRows[Math.min(iter, spec.lrRows.length - 1)], source: '', mapping: '', diagnostics: [] };

@@ -14,6 +14,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { installWasmKernels } from './wasmKernels.ts';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export const backendPreferences: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -86,6 +87,7 @@ async function tryWasm(): Promise<BackendInfo | { skipped: string }> {
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     wasm.setWasmPaths(folder);
+    installWasmKernels();
     if (!(await tf.setBackend('wasm'))) return { skipped: `wasm: failed to start from ${folder}` };
   } catch (error) {
     return { skipped: `wasm: ${firstLine(error)}` };

@@ -21,6 +21,7 @@ export interface Batch { x: tf.Tensor; y: tf.Tensor }
 
 export interface Dataset {
   train: Batch[];
+  /** The held-out split: VAL_BATCHES batches, or all of them in one (see makeDataset). */
   val: Batch[];
   /** Classes the teacher uses; 1 means a binary task on a single logit. */
   classes: number;
@@ -29,12 +30,25 @@ export interface Dataset {
   valSize: number;
 }
 
-export function makeDataset(input: InputSpec, outputs: number, batch: number, seed: number): Dataset {
+/**
+ * `oneValBatch`: the held-out batches joined into one (the same samples), for a model whose
+ * samples do not see each other (no batch norm): its mean loss and accuracy are then the same
+ * numbers, from one forward pass instead of VAL_BATCHES, each a few hundred small kernels.
+ */
+export function makeDataset(input: InputSpec, outputs: number, batch: number, seed: number, oneValBatch = false): Dataset {
   const classes = outputs === 1 ? 1 : Math.min(outputs, MAX_CLASSES);
   const random = seededRandom(deriveSeed(seed, 'data'));
   const teacher = makeTeacher(featureCount(input), classes, deriveSeed(seed, 'teacher'));
   const draw = (count: number): Batch[] => Array.from({ length: count }, () => drawBatch(input, outputs, batch, random, teacher));
-  return { train: draw(TRAIN_BATCHES), val: draw(VAL_BATCHES), classes, batch, trainSize: TRAIN_BATCHES * batch, valSize: VAL_BATCHES * batch };
+  const train = draw(TRAIN_BATCHES);
+  const val = draw(VAL_BATCHES);
+  return { train, val: oneValBatch ? [joined(val)] : val, classes, batch, trainSize: TRAIN_BATCHES * batch, valSize: VAL_BATCHES * batch };
+}
+
+function joined(batches: Batch[]): Batch {
+  const one = { x: tf.concat(batches.map((b) => b.x)), y: tf.concat(batches.map((b) => b.y)) };
+  batches.forEach((b) => tf.dispose([b.x, b.y]));
+  return one;
 }
 
 export function disposeDataset(data: Dataset): void {
@@ -67,8 +81,8 @@ function drawValues(input: InputSpec, batch: number, random: () => number): Floa
   const values = normalArray(random, batch * size, NOISE);
   for (let i = 0; i < batch; i++) {
     const latent = normalArray(random, width);
-    const sample = values.subarray(i * size, (i + 1) * size);
-    sample.forEach((v, j) => { sample[j] = v + latent[j % width]; });
+    // Plain loops here and in pooled(): a closure per element is slow over millions of them.
+    for (let j = 0, at = i * size; j < size; j++, at++) values[at] += latent[j % width];
   }
   return values;
 }
@@ -121,10 +135,7 @@ function pooled(input: InputSpec, x: Float32Array): Float32Array {
     x.forEach((id) => { out[id] += 1 / input.length; });
     return out.map((v) => v - 1 / input.vocab);
   }
-  if (input.kind === 'tokens') {
-    x.forEach((v, j) => { out[j % input.features] += v; });
-    return out;
-  }
-  x.forEach((v, j) => { out[j % input.channels] += v; });
+  const width = input.kind === 'tokens' ? input.features : input.channels;
+  for (let j = 0; j < x.length; j++) out[j % width] += x[j];
   return out;
 }

@@ -3,10 +3,18 @@
 // the others use the hand-written gradients of wasmConv.ts; elsewhere tfjs's fused ops.
 
 import * as tf from '@tensorflow/tfjs-core';
-import { matMulPlain } from './ops.ts';
+import { matMulData, matMulPlain } from './dense.ts';
 import { conv2dValid, depthwiseValid } from './wasmConv.ts';
 
-export interface ConvArgs { stride: [number, number]; pad: [number, number] | 'same'; depthwise: boolean; groups: number; relu: boolean }
+export interface ConvArgs {
+  stride: [number, number];
+  pad: [number, number] | 'same';
+  depthwise: boolean;
+  groups: number;
+  relu: boolean;
+  /** The input is the data batch: no gradient is computed for it where that saves work. */
+  xIsData?: boolean;
+}
 
 const dim = (t: tf.Tensor, axis: number): number => t.shape[axis] as number;
 
@@ -16,7 +24,7 @@ export function conv2d(x: tf.Tensor4D, weight: tf.Tensor, bias: tf.Tensor | unde
   if (args.depthwise) return depthwise(x, weight, bias, args, [out, kh, kw]);
   const filter = tf.transpose(weight, [2, 3, 1, 0]) as tf.Tensor4D; // [kh, kw, in/g, out]
   const patchify = args.groups === 1 && args.pad !== 'same' && args.pad[0] === 0 && args.pad[1] === 0 && kh === args.stride[0] && kw === args.stride[1];
-  if (patchify) return finish(patchMatMul(x, filter), bias, args.relu);
+  if (patchify) return finish(patchMatMul(x, filter, !!args.xIsData), bias, args.relu);
   if (tf.getBackend() !== 'wasm') return groupwise(x, filter, bias, args, (xi, fi, bi) => tf.fused.conv2d({ x: xi, filter: fi, strides: args.stride, pad: explicitPad(args.pad), bias: bi, activation: args.relu ? 'relu' : 'linear' }));
   const y = groupwise(padInput(x, [kh, kw], args), filter, undefined, args, (xi, fi) => conv2dValid(xi, fi, args.stride));
   return finish(y, bias, args.relu);
@@ -44,7 +52,7 @@ function groupwise(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor | undefi
 }
 
 /** kernel = stride, no padding: non-overlapping patches, so the convolution is one matMul. */
-function patchMatMul(x: tf.Tensor4D, filter: tf.Tensor4D): tf.Tensor4D {
+function patchMatMul(x: tf.Tensor4D, filter: tf.Tensor4D, xIsData: boolean): tf.Tensor4D {
   const [batch, height, width, channels] = x.shape;
   const [kh, kw, , out] = filter.shape;
   const [ho, wo] = [Math.floor(height / kh), Math.floor(width / kw)];
@@ -52,7 +60,8 @@ function patchMatMul(x: tf.Tensor4D, filter: tf.Tensor4D): tf.Tensor4D {
   // Rank-4 transposes only: wasm's transpose of rank 5 and 6 is slow.
   const rows = tf.transpose(tf.reshape(cropped, [batch * ho, kh, wo, kw * channels]), [0, 2, 1, 3]);
   const patches = tf.reshape(rows, [batch * ho * wo, kh * kw * channels]);
-  return tf.reshape(matMulPlain(patches, tf.reshape(filter, [kh * kw * channels, out])), [batch, ho, wo, out]);
+  const product = xIsData ? matMulData : matMulPlain;
+  return tf.reshape(product(patches, tf.reshape(filter, [kh * kw * channels, out])), [batch, ho, wo, out]);
 }
 
 /** torch [C·m, 1, kh, kw] → tfjs [kh, kw, C, m]: output channel c·m + k reads input channel c in both. */

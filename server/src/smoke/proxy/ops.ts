@@ -1,8 +1,9 @@
 // The tfjs arithmetic of each proxy layer, in PyTorch's conventions (weights stored in torch's
-// layout, so names and shapes match the listing; activations NHWC). Fused kernels where tfjs
-// has them: matMul/conv with bias and ReLU are one kernel on wasm and tensorflow.
+// layout, so names and shapes match the listing; activations NHWC). Matrix products and Linear
+// layers are in dense.ts, convolutions in convOps.ts.
 
 import * as tf from '@tensorflow/tfjs-core';
+import { matMulData, matMulPlain } from './dense.ts';
 import type { NormKind } from './types.ts';
 
 export type Vars = ReadonlyMap<string, tf.Variable>;
@@ -11,59 +12,6 @@ export function variable(vars: Vars, name: string): tf.Variable {
   const v = vars.get(name);
   if (!v) throw new Error(`proxy parameter '${name}' has no variable`);
   return v;
-}
-
-/**
- * a @ b, with the gradient written as matMuls of explicitly transposed operands. wasm's fast
- * (XNNPACK) matMul only takes untransposed operands: a transposeA/transposeB matMul, which is
- * what tfjs's own gradient uses, runs about ten times slower there, and dominated a step.
- */
-export const matMulPlain = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
-  save([a, b]);
-  return {
-    value: tf.matMul(a, b),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.matMul(dy, swapLast(saved[1])), tf.matMul(swapLast(saved[0]), dy)],
-  };
-}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
-
-/** The last two axes swapped. */
-export function swapLast(x: tf.Tensor): tf.Tensor {
-  const perm = Array.from({ length: x.rank }, (_, i) => i);
-  [perm[x.rank - 2], perm[x.rank - 1]] = [x.rank - 1, x.rank - 2];
-  return tf.transpose(x, perm);
-}
-
-/** torch Linear on the last axis: x @ W^T + b (then ReLU when asked), any leading shape. */
-export function linear(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor | undefined, relu: boolean): tf.Tensor {
-  const inF = x.shape[x.shape.length - 1] as number;
-  const flat = x.rank === 2 ? x : tf.reshape(x, [-1, inF]);
-  const y = bias ? denseBias(relu)(flat, weight, bias) : denseBias(relu)(flat, weight, tf.zeros([weight.shape[0] as number]));
-  return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), weight.shape[0] as number]);
-}
-
-const dense = new Map<boolean, (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.Tensor>();
-
-/**
- * One fused matMul + bias (+ ReLU) forward, and a gradient of plain matMuls: dX = g·W and
- * dW = gᵀ·x need no transposed-operand matMul, and the whole layer is ~6 kernels instead of
- * the ~12 that autodiff records (per-kernel overhead, not arithmetic, bounds a smoke step).
- */
-function denseBias(relu: boolean): (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.Tensor {
-  const cached = dense.get(relu);
-  if (cached) return cached;
-  const op = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
-    const y = tf.fused.matMul({ a: x, b: tf.transpose(w), bias: b, activation: relu ? 'relu' : 'linear' });
-    save([x, w, y]);
-    return {
-      value: y,
-      gradFunc: (dy: tf.Tensor2D, [xs, ws, ys]: tf.Tensor[]) => {
-        const g = relu ? tf.mul(dy, tf.step(ys)) : dy;
-        return [tf.matMul(g, ws), tf.matMul(tf.transpose(g), xs), tf.sum(g, 0)];
-      },
-    };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.Tensor;
-  dense.set(relu, op);
-  return op;
 }
 
 export function normalize(x: tf.Tensor, kind: NormKind, groups: number, eps: number): tf.Tensor {
@@ -103,7 +51,7 @@ export function attend(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, heads: number, 
 }
 
 /** A [rows, heads] table read at (i·T + j) mod rows: a learned bias per head and token pair. */
-function relativeBias(table: tf.Tensor, tokens: number): tf.Tensor {
+export function relativeBias(table: tf.Tensor, tokens: number): tf.Tensor {
   return tf.transpose(tf.reshape(leadingRows(table, tokens * tokens), [tokens, tokens, -1]), [2, 0, 1]);
 }
 
@@ -116,7 +64,7 @@ export function lookup(table: tf.Tensor, ids: tf.Tensor): tf.Tensor {
   const [rows, width] = table.shape as [number, number];
   // wasm's OneHot writes int32 bits whatever dtype is asked for: ask for int32 and cast.
   const hot = tf.cast(tf.oneHot(tf.reshape(ids, [-1]) as tf.Tensor1D, rows), 'float32');
-  return tf.reshape(matMulPlain(hot, table), [...ids.shape, width]);
+  return tf.reshape(matMulData(hot, table), [...ids.shape, width]);
 }
 
 /** Rows 0..count-1 of a table, wrapping around when it is shorter. */
