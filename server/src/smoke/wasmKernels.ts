@@ -3,9 +3,11 @@
 // (about a thousand a step for a ViT proxy), the training loop snapshots weights with it, and
 // tf.variableGrads clones too. No tfjs kernel writes into its inputs, so a clone can share the
 // input's buffer and count one more reference, as the CPU backend's Identity and wasm's own
-// Reshape already do.
+// Reshape already do. The proxy's host-loop norm and attention (proxy/hostOps.ts) are
+// registered here too, so every wasm kernel of the runner is installed in this one place.
 
 import * as tf from '@tensorflow/tfjs-core';
+import { registerHostOps } from './proxy/hostOps.ts';
 
 /** What the wasm backend exposes for buffer sharing (the same methods Reshape uses). */
 interface RefCounting { incRef(dataId: tf.DataId): void }
@@ -25,4 +27,5 @@ export function installWasmKernels(): void {
       return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
     },
   });
+  registerHostOps();
 }

@@ -13,24 +13,49 @@ type GradBody = { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]
 
 const lastDim = (t: { shape: number[] }) => t.shape[t.shape.length - 1];
 
-registerHostKernel({
-  name: 'ParamwiseNorm',
-  outputShapes: ({ x }) => [x?.shape ?? [], x?.shape ?? [], [(x ? x.shape.slice(0, -1) : []).reduce((a, b) => a * b, 1)]],
-  compute: ({ x, weight, bias }, [y, xhat, rstd], attrs, shapes) =>
-    normForward(x as Float32Array, lastDim(shapes.x as tf.TensorInfo), attrs.eps as number, attrs.rms as boolean, weight, bias, { y, xhat, rstd }),
-});
-
-registerHostKernel({
-  name: 'ParamwiseNormGrad',
-  outputShapes: ({ dy }) => [dy?.shape ?? [], [lastDim(dy as tf.TensorInfo)], [lastDim(dy as tf.TensorInfo)]],
-  compute: ({ dy, xhat, rstd, weight }, [dx, dw, db], attrs, shapes) =>
-    normBackward(dy as Float32Array, xhat as Float32Array, rstd as Float32Array, lastDim(shapes.dy as tf.TensorInfo), attrs.rms as boolean, weight, { dx, dw, db }),
-});
-
 /** Variadic custom gradient over `inputs`; `body` gets the save function. */
 function custom(inputs: tf.Tensor[], body: (save: tf.GradSaveFunc) => GradBody): tf.Tensor {
   const op = tf.customGrad(((...args: unknown[]) => body(args[inputs.length] as tf.GradSaveFunc)) as unknown as Custom);
   return (op as unknown as (...xs: tf.Tensor[]) => tf.Tensor)(...inputs);
+}
+
+/** Registers the kernels behind hostNorm and hostAttention (with the wasm backend's other kernels, in wasmKernels.ts). */
+export function registerHostOps(): void {
+  registerHostKernel({
+    name: 'ParamwiseNorm',
+    outputShapes: ({ x }) => [x?.shape ?? [], x?.shape ?? [], [(x ? x.shape.slice(0, -1) : []).reduce((a, b) => a * b, 1)]],
+    compute: ({ x, weight, bias }, [y, xhat, rstd], attrs, shapes) =>
+      normForward(x as Float32Array, lastDim(shapes.x as tf.TensorInfo), attrs.eps as number, attrs.rms as boolean, weight, bias, { y, xhat, rstd }),
+  });
+  registerHostKernel({
+    name: 'ParamwiseNormGrad',
+    outputShapes: ({ dy }) => [dy?.shape ?? [], [lastDim(dy as tf.TensorInfo)], [lastDim(dy as tf.TensorInfo)]],
+    compute: ({ dy, xhat, rstd, weight }, [dx, dw, db], attrs, shapes) =>
+      normBackward(dy as Float32Array, xhat as Float32Array, rstd as Float32Array, lastDim(shapes.dy as tf.TensorInfo), attrs.rms as boolean, weight, { dx, dw, db }),
+  });
+  registerHostKernel({
+    name: 'ParamwiseAttention',
+    outputShapes: (inputs, attrs) => {
+      const { batch, tokens, heads, headDim } = attentionDims(inputs, attrs.heads as number);
+      return [[batch, tokens, heads * headDim], [batch, heads, tokens, tokens]];
+    },
+    compute: (values, [out, probs], attrs, shapes) => {
+      const dims = attentionDims(shapes, attrs.heads as number);
+      attentionForward(...strided(values, dims), dims, values.bias, out, probs);
+    },
+  });
+  registerHostKernel({
+    name: 'ParamwiseAttentionGrad',
+    // One gradient per q/k/v input (one for a fused qkv), then the bias's when there is one.
+    outputShapes: (inputs) => [...(inputs.qkv ? [inputs.qkv.shape] : QKV.map((n) => (inputs[n] as tf.TensorInfo).shape)), ...(inputs.bias ? [inputs.bias.shape] : [])],
+    compute: (values, outputs, attrs, shapes) => {
+      const dims = attentionDims(shapes, attrs.heads as number);
+      const fusedGrads = shapes.qkv ? { qkv: outputs[0] } : { q: outputs[0], k: outputs[1], v: outputs[2] };
+      const [dq, dk, dv] = strided(fusedGrads, dims);
+      const dBias = values.bias ? outputs[outputs.length - 1] : undefined;
+      attentionBackward(values.dy as Float32Array, ...strided(values, dims), values.probs as Float32Array, dims, { dq, dk, dv }, dBias);
+    },
+  });
 }
 
 /** Layer and RMS norms over the last axis, with a weight and bias of one value a channel. */
@@ -72,31 +97,6 @@ function strided(values: Readonly<Record<string, Float32Array | undefined>>, dim
   if (fused) return [0, 1, 2].map((i) => ({ data: fused, offset: i * width, stride: 3 * width })) as [Strided, Strided, Strided];
   return QKV.map((name) => ({ data: values[name] as Float32Array, offset: 0, stride: width })) as [Strided, Strided, Strided];
 }
-
-registerHostKernel({
-  name: 'ParamwiseAttention',
-  outputShapes: (inputs, attrs) => {
-    const { batch, tokens, heads, headDim } = attentionDims(inputs, attrs.heads as number);
-    return [[batch, tokens, heads * headDim], [batch, heads, tokens, tokens]];
-  },
-  compute: (values, [out, probs], attrs, shapes) => {
-    const dims = attentionDims(shapes, attrs.heads as number);
-    attentionForward(...strided(values, dims), dims, values.bias, out, probs);
-  },
-});
-
-registerHostKernel({
-  name: 'ParamwiseAttentionGrad',
-  // One gradient per q/k/v input (one for a fused qkv), then the bias's when there is one.
-  outputShapes: (inputs) => [...(inputs.qkv ? [inputs.qkv.shape] : QKV.map((n) => (inputs[n] as tf.TensorInfo).shape)), ...(inputs.bias ? [inputs.bias.shape] : [])],
-  compute: (values, outputs, attrs, shapes) => {
-    const dims = attentionDims(shapes, attrs.heads as number);
-    const fusedGrads = shapes.qkv ? { qkv: outputs[0] } : { q: outputs[0], k: outputs[1], v: outputs[2] };
-    const [dq, dk, dv] = strided(fusedGrads, dims);
-    const dBias = values.bias ? outputs[outputs.length - 1] : undefined;
-    attentionBackward(values.dy as Float32Array, ...strided(values, dims), values.probs as Float32Array, dims, { dq, dk, dv }, dBias);
-  },
-});
 
 /**
  * Up to this many tokens the loops beat tfjs's batched matMuls on wasm (measured: 2-3× faster
