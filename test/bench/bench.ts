@@ -24,12 +24,17 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-/** parse + resolve + aggregate of an n-parameter MoE listing with 30 custom_keys. */
-function coreRun(text: string, root: ReturnType<typeof loadConfig>['root']): number {
+/**
+ * parse + resolve + aggregate of an n-parameter MoE listing with 30 custom_keys. With
+ * `objects`, every module, parameter, group and outcome object is read too (the listing and
+ * the result build them on first read; a hover table over every parameter needs them).
+ */
+function coreRun(text: string, root: ReturnType<typeof loadConfig>['root'], objects = false): number {
   const t0 = performance.now();
   const listing = readListing(text, 'synthetic.params');
   const result = resolveConfig(root, listing.listing);
   aggregate(result.optimizers[0]);
+  if (objects) void [listing.listing.modules.length, result.optimizers[0].params.length, result.optimizers[0].groups.length];
   return performance.now() - t0;
 }
 
@@ -47,6 +52,9 @@ function benchCore(): void {
     }
   }
   report('growth 10k→100k: ms per 1k params at 100k / at 10k', perK[perK.length - 1] / perK[0], '×');
+  const text = paramsText(moeModel(100_000));
+  for (let i = 0; i < 2; i++) coreRun(text, cfg.root, true);
+  report('100k params, .params, and every object read as well', median(Array.from({ length: 5 }, () => coreRun(text, cfg.root, true))), 'ms');
 }
 
 async function optional(file: string, fn: string, title: string): Promise<void> {

@@ -3,6 +3,7 @@
 
 import { PyList, pyRepr, toNumber, type PyValue } from '../pyvalue.ts';
 import type { Entry, FinalGroup, ResolvedOptimizer } from '../resolve/types.ts';
+import { singleParamRowsOf, type SingleParamRows } from '../resolve/singleParamRows.ts';
 
 /** Bookkeeping keys that name a parameter or group rather than set anything. */
 const NOT_SETTINGS = new Set(['param_name', 'param_names', 'group_name', 'layer_id']);
@@ -20,7 +21,45 @@ export interface SettingsGroup {
   numel: number;
 }
 
-export function aggregate(opt: ResolvedOptimizer, numelOf: (name: string) => number = () => 0): SettingsGroup[] {
+export function aggregate(opt: ResolvedOptimizer, numelOf?: (name: string) => number): SettingsGroup[] {
+  const rows = singleParamRowsOf(opt);
+  return rows ? aggregateRows(rows, numelOf) : aggregateGroups(opt, numelOf ?? (() => 0));
+}
+
+/** One-parameter groups read as rows: group i holds parameter i. */
+function aggregateRows(rows: SingleParamRows, numelOf: ((name: string) => number) | undefined): SettingsGroup[] {
+  const bySignature = new Map<string, SettingsGroup>();
+  // Outcomes are few: find each one's group once, count its rows, then fill arrays made at size.
+  const aggOf = rows.finalEntries.map((entries, o) => (entries ? settingsGroup({ entries, explicit: rows.explicit[o] }, bySignature) : undefined));
+  const sizes = new Map<SettingsGroup, number>();
+  const { outcomeOf, count } = rows;
+  const perOutcome = new Int32Array(aggOf.length);
+  for (let i = 0; i < count; i++) perOutcome[outcomeOf[i]]++;
+  aggOf.forEach((agg, o) => agg && sizes.set(agg, (sizes.get(agg) ?? 0) + perOutcome[o]));
+  for (const [agg, size] of sizes) agg.params = agg.groups = new Array<number>(size);
+  const filled = new Map<SettingsGroup, number>();
+  for (const agg of sizes.keys()) filled.set(agg, 0);
+  let last = -1;
+  let agg: SettingsGroup | undefined;
+  let next = 0;
+  for (let i = 0; i < count; i++) {
+    const o = outcomeOf[i];
+    if (o !== last) {
+      if (agg) filled.set(agg, next);
+      agg = aggOf[o]!;
+      next = filled.get(agg)!;
+      last = o;
+    }
+    agg!.params[next++] = i;
+    if (numelOf) agg!.numel += numelOf(rows.nameOf(i));
+  }
+  if (agg) filled.set(agg, next);
+  // Group i holds parameter i: the two index lists are equal, and each group gets its own copy.
+  for (const g of sizes.keys()) g.groups = g.params.slice();
+  return [...bySignature.values()];
+}
+
+function aggregateGroups(opt: ResolvedOptimizer, numelOf: (name: string) => number): SettingsGroup[] {
   const bySignature = new Map<string, SettingsGroup>();
   const groups = opt.groups;
   const firstParamOfGroup = new Int32Array(groups.length).fill(-1);
@@ -53,7 +92,7 @@ export function aggregate(opt: ResolvedOptimizer, numelOf: (name: string) => num
 }
 
 /** The group for these settings, made on first sight. */
-function settingsGroup(g: FinalGroup, bySignature: Map<string, SettingsGroup>): SettingsGroup {
+function settingsGroup(g: Pick<FinalGroup, 'entries' | 'explicit'>, bySignature: Map<string, SettingsGroup>): SettingsGroup {
   const signature = settingsOf(g).map(([k, v]) => `${k}=${signatureOf(v)}`).join('|');
   let agg = bySignature.get(signature);
   if (!agg) {

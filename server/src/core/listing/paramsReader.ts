@@ -40,10 +40,29 @@ import type { ListingProblem, ListingResult, ModelListing } from './model.ts';
 import { ListingBuilder } from './listingBuilder.ts';
 import { applyDirective, type ParamsHeader } from './paramsDirectives.ts';
 import { ParamsLineParser, type ParamLine } from './paramsLine.ts';
+import { readParamsColumns } from './paramsColumns.ts';
+import { withColumns } from './columns.ts';
 
 export function readParamsText(text: string, file: string): ListingResult {
+  return readAsColumns(text, file) ?? readAsObjects(text, file);
+}
+
+/** Most listings read as columns (paramsColumns.ts); their objects are made when first asked for. */
+function readAsColumns(text: string, file: string): ListingResult | undefined {
   const problems: ListingProblem[] = [];
-  const header: ParamsHeader = { hooks: { noWeightDecay: null, groupMatcher: null, pretrainedCfgClassifier: null, getNumLayers: null, getLayerDepth: null } };
+  const header = emptyHeader();
+  const columns = readParamsColumns(text, file, header, problems);
+  if (!columns) return undefined;
+  const listing = withColumns(listingOf(file, header, [], []), columns, () => readAsObjects(text, file).listing);
+  return { listing, problems };
+}
+
+const emptyHeader = (): ParamsHeader => ({ hooks: { noWeightDecay: null, groupMatcher: null, pretrainedCfgClassifier: null, getNumLayers: null, getLayerDepth: null } });
+
+/** The general reader: every rule and message of the format (tests check the columns reader against it). */
+export function readAsObjects(text: string, file: string): ListingResult {
+  const problems: ListingProblem[] = [];
+  const header = emptyHeader();
   const builder = new ListingBuilder(problems);
   const lines = new ParamsLineParser(text, file, problems, builder.shapes);
   for (let line = lines.next(); line; line = lines.next()) {
@@ -52,11 +71,15 @@ export function readParamsText(text: string, file: string): ListingResult {
     else addParamLine(builder, line, header);
   }
   const { modules, params } = builder.finish();
+  return { listing: listingOf(file, header, modules, params), problems };
+}
+
+function listingOf(file: string, header: ParamsHeader, modules: ModelListing['modules'], params: ModelListing['params']): ModelListing {
   const listing: ModelListing = { format: 'params-text', file, modules, params, hooks: header.hooks };
   if (header.modelId !== undefined) listing.modelId = header.modelId;
   if (header.env !== undefined) listing.env = header.env;
   if (header.backbone) listing.backbone = header.backbone;
-  return { listing, problems };
+  return listing;
 }
 
 function addParamLine(builder: ListingBuilder, line: ParamLine, header: ParamsHeader): void {

@@ -1,10 +1,11 @@
 // The last step every scheme shares: hand the prepared groups to the torch optimizer class,
 // which fills its defaults into each group and raises where torch would.
 
-import { PyDict, PyError, toNumber, type PyValue } from '../pyvalue.ts';
+import { PyDict, PyError, type PyValue } from '../pyvalue.ts';
+import { setSingleParamRows, summaryOf, type Summary } from './singleParamRows.ts';
 import { addParamGroups, addSingleParamGroups, buildDefaults, optimizerSpec, REQUIRED } from '../torch/optimizers.ts';
 import { dictEntries, requireResolved, typeName } from './cfg.ts';
-import type { Entry, FinalGroup, ParamOutcome, RawGroup, ResolvedOptimizer, ResolveDiagnostic, RuleTrace, SchemeId, SingleParamGroups } from './types.ts';
+import type { Entry, FinalGroup, ParamOutcome, RawGroup, ResolvedOptimizer, ResolveDiagnostic, SchemeId, SingleParamGroups } from './types.ts';
 
 export interface FinalizeInput {
   name: string;
@@ -39,9 +40,9 @@ export function finalize(input: FinalizeInput, diagnostics: ResolveDiagnostic[])
       base.groups = finalEntries.map((entries, i): FinalGroup => ({ entries, explicit: groups[i].entries.length, params: groups[i].params.map((p) => p.name) }));
       base.params = outcomes(groups, finalEntries);
     } else {
-      const finalEntries = addSingleParamGroups(defaults, groups.entries, groups.tensorIds);
+      const finalEntries = addSingleParamGroups(defaults, groups.outcomes, groups.outcomeOf, groups.tensorIds, groups.count);
       base.defaults = withoutRequired(defaults);
-      finishSingles(base, groups, finalEntries);
+      setSingleParamRows(base, groups, finalEntries);
     }
   } catch (e) {
     if (!(e instanceof PyError)) throw e;
@@ -58,43 +59,6 @@ export function emptyResult(input: Pick<FinalizeInput, 'name' | 'scheme' | 'opti
 }
 
 const withoutRequired = (defaults: [string, PyValue | typeof REQUIRED][]): Entry[] => defaults.filter(([, v]) => v !== REQUIRED) as Entry[];
-
-interface Summary {
-  lr: number | null;
-  weightDecay: number | null;
-  lrScale?: number;
-}
-
-function summaryOf(entries: Entry[]): Summary {
-  const map = new Map<string, PyValue>(entries);
-  return { lr: numOrNull(map.get('lr')), weightDecay: numOrNull(map.get('weight_decay')), lrScale: toNumber(map.get('lr_scale')) };
-}
-
-/** Groups and outcomes of one-parameter groups, each made in one literal and nothing else per row. */
-function finishSingles(base: ResolvedOptimizer, groups: SingleParamGroups, finalEntries: Entry[][]): void {
-  const { entries, names, traces } = groups;
-  const n = names.length;
-  const finalGroups: FinalGroup[] = [];
-  const params: ParamOutcome[] = [];
-  const summaries = new Map<Entry[], Summary>();
-  let lastEntries: Entry[] | undefined;
-  let summary: Summary = { lr: null, weightDecay: null };
-  for (let i = 0; i < n; i++) {
-    const final = finalEntries[i];
-    if (final !== lastEntries) {
-      let known = summaries.get(final);
-      if (!known) summaries.set(final, (known = summaryOf(final)));
-      summary = known;
-      lastEntries = final;
-    }
-    const name = names[i];
-    const trace: RuleTrace = traces[i];
-    finalGroups.push({ entries: final, explicit: entries[i].length, params: [name] });
-    params.push({ name, group: i, lr: summary.lr, weightDecay: summary.weightDecay, lrScale: summary.lrScale ?? trace.lrScale, layerId: trace.layerId, trace });
-  }
-  base.groups = finalGroups;
-  base.params = params;
-}
 
 function outcomes(groups: RawGroup[], finalEntries: Entry[][]): ParamOutcome[] {
   const out: ParamOutcome[] = [];
@@ -113,8 +77,6 @@ function outcomes(groups: RawGroup[], finalEntries: Entry[][]): ParamOutcome[] {
   });
   return out;
 }
-
-const numOrNull = (v: PyValue | undefined): number | null => toNumber(v) ?? null;
 
 export function frameworkError(e: unknown): { type: string; message: string; span?: PyError['span'] } {
   if (e instanceof PyError) return { type: e.pyType, message: e.pyMessage, span: e.span };

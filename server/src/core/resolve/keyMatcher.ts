@@ -111,16 +111,21 @@ export class KeyMatcher {
     return into;
   }
 
-  /** `from` continued over `text.slice(start)` and a dot, written into `into`. */
-  extend(from: MatchPrefix, text: string, start: number, into: MatchPrefix): void {
+  /** Every key fits the bitset: match ids are numbers and prefixes never carry `extra`. */
+  get bitsOnly(): boolean {
+    return this.keys.length <= 30;
+  }
+
+  /** `from` continued over `text.slice(start, end)` and a dot, written into `into`. */
+  extend(from: MatchPrefix, text: string, start: number, into: MatchPrefix, end = text.length): void {
     const delta = this.delta;
     const symbol = this.symbol;
     const outBits = this.outBits;
     let row = from.row;
     let found = from.found;
     let extra = from.extra;
-    for (let i = start; i <= text.length; i++) {
-      row = delta[row + symbol[i < text.length ? text.charCodeAt(i) : DOT]];
+    for (let i = start; i <= end; i++) {
+      row = delta[row + symbol[i < end ? text.charCodeAt(i) : DOT]];
       const bits = outBits[row];
       found |= bits;
       if (bits & EXTRA) extra = this.withExtra(extra, row);

@@ -2,6 +2,7 @@
 
 import type { FlatParam, LocalParam, ModelListing } from '../listing/model.ts';
 import type { ParamRef } from './types.ts';
+import { columnsOf } from '../listing/columns.ts';
 
 /**
  * `if hasattr(model, 'module'): model = model.module` — meant for DDP, but any model with a
@@ -13,6 +14,11 @@ export function unwrapModule(listing: ModelListing): { listing: ModelListing; un
 }
 
 function hasModuleNamedModule(listing: ModelListing): boolean {
+  const c = columnsOf(listing);
+  if (c) {
+    for (let m = 1; m < c.moduleCount; m++) if (c.parent[m] === 0 && c.pathEnd[m] - c.pathStart[m] === 6 && c.text.startsWith('module', c.pathStart[m])) return true;
+    return false;
+  }
   const modules = listing.modules;
   for (let i = 0; i < modules.length; i++) if (modules[i].path === 'module') return true;
   return false;

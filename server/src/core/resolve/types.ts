@@ -43,16 +43,19 @@ export interface RawGroup {
 }
 
 /**
- * Groups of one parameter each (MMEngine's add_params), as columns: index i is group i.
+ * Groups of one parameter each (MMEngine's add_params), as columns: row i is group i.
  * 100k parameters would otherwise cost a RawGroup, a params array and a ParamRef apiece
- * before finalize makes the groups it returns. Rows with identical settings share `entries`.
+ * before finalize makes the groups it returns. Rows with identical settings share an outcome:
+ * row i's group entries and trace are `outcomes[outcomeOf[i]]`.
  */
 export interface SingleParamGroups {
   kind: 'single-param';
-  entries: Entry[][];
-  names: string[];
-  tensorIds: number[];
-  traces: RuleTrace[];
+  count: number;
+  outcomes: { entries: Entry[]; trace: RuleTrace }[];
+  outcomeOf: ArrayLike<number>;
+  /** Row i's full name; a listing read as columns cuts it from its text only when asked. */
+  nameOf: (i: number) => string;
+  tensorIds: ArrayLike<number>;
 }
 
 export interface FinalGroup {

@@ -124,17 +124,22 @@ export function addParamGroups(defaults: [string, Default][], groups: GroupIn[])
   });
 }
 
-/** The same for groups of one parameter each, given as columns (`entries[i]`, `tensorIds[i]`). */
-export function addSingleParamGroups(defaults: [string, Default][], entries: [string, PyValue][][], tensorIds: number[]): [string, PyValue][][] {
-  if (entries.length === 0) throw emptyParameterList();
+/**
+ * The same for groups of one parameter each, as columns: row i is `outcomes[outcomeOf[i]]`
+ * with tensor `tensorIds[i]`. Returns the filled entries by outcome; each is filled when a row
+ * first uses it, so errors come in the order torch would meet them.
+ */
+export function addSingleParamGroups(defaults: [string, Default][], outcomes: { entries: [string, PyValue][] }[], outcomeOf: ArrayLike<number>, tensorIds: ArrayLike<number>, count: number): [string, PyValue][][] {
+  if (count === 0) throw emptyParameterList();
   const fill = filler(defaults);
   const seen = new TensorIdSet();
-  const out: [string, PyValue][][] = [];
-  for (let i = 0; i < entries.length; i++) {
-    out.push(fill(entries[i]));
+  const filled: [string, PyValue][][] = new Array(outcomes.length);
+  for (let i = 0; i < count; i++) {
+    const o = outcomeOf[i];
+    if (filled[o] === undefined) filled[o] = fill(outcomes[o].entries);
     if (!seen.add(tensorIds[i])) throw inTwoGroups();
   }
-  return out;
+  return filled;
 }
 
 const emptyParameterList = (): PyError => new PyError('ValueError', 'optimizer got an empty parameter list');
