@@ -8,8 +8,6 @@
 // which at 100k modules was a quarter of the whole read.
 
 const NONE = -1;
-/** `lastChild` holds row + 1, so that fresh (zeroed, untouched) memory means none. */
-const NO_CHILD = 0;
 const SCAN_LIMIT = 16;
 /** Numbers of more digits than this are compared as text. */
 const MAX_DIGITS = 9;
@@ -22,6 +20,7 @@ export interface SegmentColumns {
 }
 
 export class ChildTable {
+  /** Row + 1 of the newest child (and of the sibling before): 0 is none, so fresh (zeroed, untouched) memory needs no fill. */
   private lastChild: Int32Array;
   private previousSibling: Int32Array;
   private childCount: Int32Array;

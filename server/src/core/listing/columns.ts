@@ -21,11 +21,11 @@ export interface ListingColumns {
   /** `classTable[classId[m]]` is the class the listing gives module m (-1: none, only for modules without parameters). */
   classId: Int32Array;
   classTable: ParsedClass[];
-  /** Module m's own parameters are rows firstParam[m] .. firstParam[m] + paramCount[m] - 1. */
+  /** Module m's own parameters are rows firstParam[m] .. firstParam[m] + ownParamCount[m] - 1. */
   firstParam: Int32Array;
-  paramCount: Int32Array;
+  ownParamCount: Int32Array;
 
-  paramCount_: number;
+  paramCount: number;
   /** `text.slice(nameStart[p], nameEnd[p])` is parameter p's full name. */
   nameStart: Int32Array;
   nameEnd: Int32Array;

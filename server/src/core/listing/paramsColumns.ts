@@ -10,15 +10,13 @@
 import type { ListingProblem } from './model.ts';
 import type { ListingColumns } from './columns.ts';
 import { parseClassExpr, type ClassParse, type ParsedClass } from './classExpr.ts';
+import { PLAIN_NAME, isFlag, isSpace, isWord, literalPattern, skipSpaces, tokenEnd } from './paramsTokens.ts';
 import { applyDirective, type ParamsHeader } from './paramsDirectives.ts';
 import { ShapeInterner } from './shapes.ts';
 import { MODULE_MRO } from './listingParts.ts';
 import { ChildTable, type SegmentColumns } from './childTable.ts';
 
-const SPACE = 32, TAB = 9, DOT = 46, HASH = 35, AT = 64, EQUALS = 61, LBRACKET = 91, RBRACKET = 93, COMMA = 44;
-const isSpace = (c: number): boolean => c === SPACE || c === TAB;
-/** The general reader's name token (paramsLine.ts): a name without chars that need a closer look. */
-const PLAIN_NAME = /[^ \t\n\r[\]()<>=,'"]+/y;
+const DOT = 46, HASH = 35, AT = 64, EQUALS = 61, LBRACKET = 91, RBRACKET = 93, COMMA = 44;
 /** Past this many parameters in one module, its local names go into a set for the duplicate check. */
 const LINEAR_SCAN_LIMIT = 16;
 const RECENT_LOCALS = 8;
@@ -46,7 +44,7 @@ class ColumnReader {
   private segStart: Int32Array;
   private parent: Int32Array;
   private firstParam: Int32Array;
-  private paramCount: Int32Array;
+  private ownParamCount: Int32Array;
   private classId: Int32Array;
   private readonly classTable: ParsedClass[] = [];
   private readonly classIds = new Map<ParsedClass, number>();
@@ -88,7 +86,7 @@ class ColumnReader {
     this.segStart = new Int32Array(modules);
     this.parent = new Int32Array(modules);
     this.firstParam = new Int32Array(modules);
-    this.paramCount = new Int32Array(modules);
+    this.ownParamCount = new Int32Array(modules);
     this.classId = new Int32Array(modules);
     this.children = new ChildTable(modules);
     this.localId = new Int32Array(guess);
@@ -110,17 +108,17 @@ class ColumnReader {
       if (end > start && text.charCodeAt(end - 1) === 13) end--;
       this.line(start, end);
     }
-    for (let m = 0; m < this.modules; m++) if (this.paramCount[m] && this.classId[m] < 0) giveUp();
+    for (let m = 0; m < this.modules; m++) if (this.ownParamCount[m] && this.classId[m] < 0) giveUp();
     return {
       text, moduleCount: this.modules, pathStart: this.pathStart, pathEnd: this.pathEnd, parent: this.parent, classId: this.classId, classTable: this.classTable,
-      firstParam: this.firstParam, paramCount: this.paramCount, paramCount_: this.params, nameStart: this.nameStart, nameEnd: this.nameEnd,
+      firstParam: this.firstParam, ownParamCount: this.ownParamCount, paramCount: this.params, nameStart: this.nameStart, nameEnd: this.nameEnd,
       localId: this.localId, localTable: this.locals.values, shapeId: this.shapeId, shapeTable: this.shapes.values, requiresGrad: this.requiresGrad,
     };
   }
 
   private line(start: number, end: number): void {
     const text = this.text;
-    const i = this.skipSpaces(start, end);
+    const i = skipSpaces(this.text, start, end);
     const first = text.charCodeAt(i);
     if (i >= end || first === HASH) return;
     if (first === AT) return this.directive(i, end);
@@ -128,7 +126,7 @@ class ColumnReader {
     if (!PLAIN_NAME.test(text)) giveUp();
     const nameEnd = PLAIN_NAME.lastIndex;
     if (nameEnd !== end && !isSpace(text.charCodeAt(nameEnd))) giveUp();
-    const k = this.skipSpaces(nameEnd, end);
+    const k = skipSpaces(this.text, nameEnd, end);
     if (text.charCodeAt(k) !== LBRACKET) return this.moduleLine(i, nameEnd, k, end);
     this.paramLine(i, nameEnd, k, end);
   }
@@ -140,9 +138,9 @@ class ColumnReader {
     if (this.declared.has(m) || (root && (this.modules > 1 || this.params > 0))) giveUp();
     this.declared.add(m);
     if (k >= end || this.text.charCodeAt(k) === HASH) return;
-    if (isFlag(this.text, k, this.tokenEnd(k, end))) giveUp(); // flags belong to parameter lines
+    if (isFlag(this.text, k, tokenEnd(this.text, k, end))) giveUp(); // flags belong to parameter lines
     const cls = this.classAt(k, end);
-    const rest = this.skipSpaces(k + this.lastClassText.length, end);
+    const rest = skipSpaces(this.text, k + this.lastClassText.length, end);
     if (rest < end && this.text.charCodeAt(rest) !== HASH) giveUp();
     this.applyClass(m, cls);
   }
@@ -160,7 +158,7 @@ class ColumnReader {
     this.addToModule(m, p, local);
     this.nameStart[p] = i;
     this.nameEnd[p] = nameEnd;
-    this.requiresGrad[p] = this.columns(m, this.skipSpaces(this.shapeEnd, end), end);
+    this.requiresGrad[p] = this.columns(m, skipSpaces(this.text, this.shapeEnd, end), end);
     this.localId[p] = local;
     this.shapeId[p] = this.shapes.idOf(shape);
     this.params = p + 1;
@@ -174,18 +172,18 @@ class ColumnReader {
     let cls: ParsedClass | undefined;
     while (k < end && text.charCodeAt(k) !== HASH) {
       if (text.charCodeAt(k) === EQUALS) giveUp(); // a tie
-      const tokEnd = this.tokenEnd(k, end);
+      const tokEnd = tokenEnd(this.text, k, end);
       const flag = isFlag(text, k, tokEnd);
       if (!seenFlag && cls === undefined && !flag) {
         cls = this.classAt(k, end);
-        k = this.skipSpaces(k + this.lastClassText.length, end);
+        k = skipSpaces(this.text, k + this.lastClassText.length, end);
         continue;
       }
       if (isWord(text, k, tokEnd, 'frozen')) requiresGrad = 0;
       else if (isWord(text, k, tokEnd, 'trainable')) requiresGrad = 1;
       else if (!(text.startsWith('dtype=', k) && tokEnd - k > 6)) giveUp(); // depth= and unknown flags
       seenFlag = true;
-      k = this.skipSpaces(tokEnd, end);
+      k = skipSpaces(this.text, tokEnd, end);
     }
     if (cls) this.applyClass(m, cls);
     return requiresGrad;
@@ -241,7 +239,7 @@ class ColumnReader {
   }
 
   private addToModule(m: number, p: number, local: number): void {
-    const count = this.paramCount[m];
+    const count = this.ownParamCount[m];
     if (count === 0) this.firstParam[m] = p;
     else if (this.firstParam[m] + count !== p) giveUp();
     const first = this.firstParam[m];
@@ -255,7 +253,7 @@ class ColumnReader {
       if (this.bigModuleNames!.has(local)) giveUp();
       this.bigModuleNames!.add(local);
     }
-    this.paramCount[m] = count + 1;
+    this.ownParamCount[m] = count + 1;
   }
 
   /**
@@ -293,7 +291,7 @@ class ColumnReader {
     this.pathEnd[m] = end;
     this.segStart[m] = segStart;
     this.parent[m] = parent;
-    this.paramCount[m] = 0;
+    this.ownParamCount[m] = 0;
     this.classId[m] = -1;
     if (parent >= 0) this.children.add(parent, m, this.segments);
     return m;
@@ -315,15 +313,15 @@ class ColumnReader {
     const text = this.text;
     const shapes = this.shapeTable;
     shapes.begin();
-    let i = this.skipSpaces(k + 1, end);
+    let i = skipSpaces(this.text, k + 1, end);
     while (text.charCodeAt(i) !== RBRACKET) {
       let value = 0;
       const digitsStart = i;
       for (let c = text.charCodeAt(i); i < end && c >= 48 && c <= 57; c = text.charCodeAt(++i)) value = value * 10 + (c - 48);
       if (i === digitsStart) giveUp();
       shapes.push(value);
-      i = this.skipSpaces(i, end);
-      if (text.charCodeAt(i) === COMMA) i = this.skipSpaces(i + 1, end);
+      i = skipSpaces(this.text, i, end);
+      if (text.charCodeAt(i) === COMMA) i = skipSpaces(this.text, i + 1, end);
       else if (text.charCodeAt(i) !== RBRACKET || i >= end) giveUp();
     }
     if (i >= end) giveUp();
@@ -343,14 +341,14 @@ class ColumnReader {
       pattern.lastIndex = k;
       if (pattern.test(text)) return this.lastClass!;
     }
-    const token = text.slice(k, this.tokenEnd(k, end));
+    const token = text.slice(k, tokenEnd(this.text, k, end));
     let parsed = this.classCache.get(token);
     if (!parsed) this.classCache.set(token, (parsed = parseClassExpr(token)));
     if ('error' in parsed) giveUp();
     const value = (parsed as { value: ParsedClass }).value;
     this.lastClassText = token;
     this.lastClass = value;
-    this.lastClassPattern = new RegExp(token.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'), 'y');
+    this.lastClassPattern = literalPattern(token);
     return value;
   }
 
@@ -358,7 +356,7 @@ class ColumnReader {
     const text = this.text;
     let nameEnd = i + 1;
     while (nameEnd < end && !isSpace(text.charCodeAt(nameEnd))) nameEnd++;
-    const argsStart = this.skipSpaces(nameEnd, end);
+    const argsStart = skipSpaces(this.text, nameEnd, end);
     let argsEnd = end;
     while (argsEnd > argsStart && isSpace(text.charCodeAt(argsEnd - 1))) argsEnd--;
     const name = text.slice(i + 1, nameEnd);
@@ -367,28 +365,7 @@ class ColumnReader {
     applyDirective(name, text.slice(argsStart, argsEnd), this.header, { argsStart, file: this.file, problems: this.problems });
   }
 
-  /** End of a whitespace-delimited token; spaces inside <>, (), [] and quotes belong to it. */
-  private tokenEnd(k: number, end: number): number {
-    const text = this.text;
-    let depth = 0;
-    let quote = 0;
-    for (let i = k; i < end; i++) {
-      const c = text.charCodeAt(i);
-      if (quote) {
-        if (c === 92 /* \ */) i++;
-        else if (c === quote) quote = 0;
-      } else if (c === 39 || c === 34) quote = c;
-      else if (c === 40 || c === 60 || c === LBRACKET) depth++;
-      else if (c === 41 || c === 62 || c === RBRACKET) depth--;
-      else if (depth <= 0 && isSpace(c)) return i;
-    }
-    return end;
-  }
 
-  private skipSpaces(i: number, end: number): number {
-    while (i < end && isSpace(this.text.charCodeAt(i))) i++;
-    return i;
-  }
 
   private growModules(): void {
     this.pathStart = grown(this.pathStart);
@@ -396,7 +373,7 @@ class ColumnReader {
     this.segStart = this.segments.segStart = grown(this.segStart);
     this.parent = grown(this.parent);
     this.firstParam = grown(this.firstParam);
-    this.paramCount = grown(this.paramCount);
+    this.ownParamCount = grown(this.ownParamCount);
     this.classId = grown(this.classId);
   }
 
@@ -429,15 +406,7 @@ function grown(a: Int32Array): Int32Array {
   return b;
 }
 
-/** `frozen`, `trainable` or `word=value`, as the general reader tells flags from classes. */
-function isFlag(text: string, start: number, end: number): boolean {
-  if (isWord(text, start, end, 'frozen') || isWord(text, start, end, 'trainable')) return true;
-  let i = start;
-  for (let c = text.charCodeAt(i); i < end && ((c >= 97 && c <= 122) || c === 95); c = text.charCodeAt(++i));
-  return i > start && i < end && text.charCodeAt(i) === EQUALS;
-}
 
-const isWord = (text: string, start: number, end: number, word: string): boolean => end - start === word.length && text.startsWith(word, start);
 
 /** Distinct values and their ids, the last one looked up checked first (lines repeat it). */
 class IdTable<T> {

@@ -7,6 +7,7 @@
 import type { Span } from '../pyvalue.ts';
 import type { ListingProblem } from './model.ts';
 import { parseClassExpr, type ClassParse, type ParsedClass } from './classExpr.ts';
+import { PLAIN_NAME, isFlag, isSpace, isWord, literalPattern, skipSpaces, tokenEnd } from './paramsTokens.ts';
 import { parseDepth } from './paramsDirectives.ts';
 import { report } from './problems.ts';
 import type { ShapeInterner } from './shapes.ts';
@@ -40,10 +41,7 @@ export interface ParamLine {
   local: string;
 }
 
-const SPACE = 32, TAB = 9, DOT = 46, HASH = 35, AT = 64, EQUALS = 61, LBRACKET = 91, RBRACKET = 93, COMMA = 44;
-const isSpace = (c: number): boolean => c === SPACE || c === TAB;
-/** A name with none of the chars that need a closer look; stops at the line end. */
-const PLAIN_NAME = /[^ \t\n\r[\]()<>=,'"]+/y;
+const DOT = 46, HASH = 35, AT = 64, EQUALS = 61, LBRACKET = 91, RBRACKET = 93, COMMA = 44;
 const NO_SPAN: Span = Object.freeze({ file: '', start: 0, end: 0 });
 
 class LineError {
@@ -85,13 +83,13 @@ export class ParamsLineParser {
 
   private parseLine(start: number, end: number): ParsedLine | undefined {
     const text = this.text;
-    const i = this.skipSpaces(start, end);
+    const i = skipSpaces(this.text, start, end);
     const first = text.charCodeAt(i);
     if (i >= end || first === HASH) return undefined;
     if (first === AT) return this.directive(i, end);
     const nameEnd = this.nameEnd(i, end);
     const name = text.slice(i, nameEnd);
-    const k = this.skipSpaces(nameEnd, end);
+    const k = skipSpaces(this.text, nameEnd, end);
     if (text.charCodeAt(k) !== LBRACKET) {
       const line: ModuleLine = { kind: 'module', name: name === '.' ? '' : name, cls: undefined, tie: undefined, span: { file: this.file, start: i, end } };
       this.columns(line, k, end);
@@ -106,7 +104,7 @@ export class ParamsLineParser {
     line.cls = line.tiedTo = line.tieSpan = line.dtype = line.depth = undefined;
     line.span = { file: this.file, start: i, end };
     this.describeName(line, i, nameEnd);
-    this.columns(line, this.skipSpaces(this.shapeEnd, end), end);
+    this.columns(line, skipSpaces(this.text, this.shapeEnd, end), end);
     return line;
   }
 
@@ -134,7 +132,7 @@ export class ParamsLineParser {
       const stop = PLAIN_NAME.lastIndex;
       if (stop === end || isSpace(text.charCodeAt(stop))) return stop;
     }
-    const nameEnd = this.tokenEnd(i, end);
+    const nameEnd = tokenEnd(this.text, i, end);
     const first = text.charCodeAt(i);
     if (first === LBRACKET || first === EQUALS) throw new LineError('Expected a parameter or module name first.', i, nameEnd);
     const bad = this.badNameChar(i, nameEnd);
@@ -151,32 +149,32 @@ export class ParamsLineParser {
       const repeated = seenFlag || line.cls !== undefined ? undefined : this.repeatedClass(k, end);
       if (repeated) {
         line.cls = repeated;
-        k = this.skipSpaces(k + this.lastClassText.length, end);
+        k = skipSpaces(this.text, k + this.lastClassText.length, end);
         continue;
       }
-      const tokEnd = this.tokenEnd(k, end);
+      const tokEnd = tokenEnd(this.text, k, end);
       const flag = isFlag(text, k, tokEnd);
       if (!seenFlag && line.cls === undefined && !flag) line.cls = this.classOf(k, tokEnd);
       else if (line.kind === 'param') this.flag(line, k, tokEnd);
       else throw new LineError(`A module line (no shape) takes a class and '= path' only, not '${text.slice(k, tokEnd)}'.`, k, tokEnd);
       seenFlag ||= flag;
-      k = this.skipSpaces(tokEnd, end);
+      k = skipSpaces(this.text, tokEnd, end);
     }
   }
 
   /** `= other.name`: the rest of the line. */
   private tie(line: ParamLine | ModuleLine, k: number, end: number): void {
     const text = this.text;
-    const tokEnd = this.tokenEnd(k, end);
-    const targetStart = tokEnd === k + 1 ? this.skipSpaces(tokEnd, end) : k + 1;
-    const targetEnd = this.tokenEnd(targetStart, end);
+    const tokEnd = tokenEnd(this.text, k, end);
+    const targetStart = tokEnd === k + 1 ? skipSpaces(this.text, tokEnd, end) : k + 1;
+    const targetEnd = tokenEnd(this.text, targetStart, end);
     if (targetEnd === targetStart) throw new LineError("Expected a name after '='.", k, tokEnd);
     const target = text.slice(targetStart, targetEnd);
     if (line.kind === 'param') {
       line.tiedTo = target;
       line.tieSpan = { file: this.file, start: targetStart, end: targetEnd };
     } else line.tie = target === '.' ? '' : target;
-    const rest = this.skipSpaces(targetEnd, end);
+    const rest = skipSpaces(this.text, targetEnd, end);
     if (rest < end && text.charCodeAt(rest) !== HASH) throw new LineError("Nothing but a comment may follow '= name'.", rest, end);
   }
 
@@ -219,7 +217,7 @@ export class ParamsLineParser {
     if (parsed.value !== this.lastClass) {
       this.lastClassText = token;
       this.lastClass = parsed.value;
-      this.lastClassPattern = new RegExp(token.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'), 'y');
+      this.lastClassPattern = literalPattern(token);
     }
     return parsed.value;
   }
@@ -229,15 +227,15 @@ export class ParamsLineParser {
     const text = this.text;
     const shapes = this.shapes;
     shapes.begin();
-    let i = this.skipSpaces(k + 1, end);
+    let i = skipSpaces(this.text, k + 1, end);
     while (text.charCodeAt(i) !== RBRACKET) {
       let value = 0;
       const digitsStart = i;
       for (let c = text.charCodeAt(i); i < end && c >= 48 && c <= 57; c = text.charCodeAt(++i)) value = value * 10 + (c - 48);
       if (i === digitsStart) throw new LineError('A shape is [d0, d1, ...] with whole numbers.', Math.min(i, end), Math.min(i + 1, end));
       shapes.push(value);
-      i = this.skipSpaces(i, end);
-      if (text.charCodeAt(i) === COMMA) i = this.skipSpaces(i + 1, end);
+      i = skipSpaces(this.text, i, end);
+      if (text.charCodeAt(i) === COMMA) i = skipSpaces(this.text, i + 1, end);
       else if (text.charCodeAt(i) !== RBRACKET || i >= end) throw new LineError("Expected ',' or ']' in the shape.", Math.min(i, end), Math.min(i + 1, end));
     }
     this.shapeEnd = i + 1;
@@ -245,30 +243,13 @@ export class ParamsLineParser {
   }
 
   private directive(i: number, end: number): ParsedLine {
-    const nameEnd = this.tokenEnd(i, end);
-    const argsStart = this.skipSpaces(nameEnd, end);
+    const nameEnd = tokenEnd(this.text, i, end);
+    const argsStart = skipSpaces(this.text, nameEnd, end);
     let argsEnd = end;
     while (argsEnd > argsStart && isSpace(this.text.charCodeAt(argsEnd - 1))) argsEnd--;
     return { kind: 'directive', directive: this.text.slice(i + 1, nameEnd), args: this.text.slice(argsStart, argsEnd), argsStart };
   }
 
-  /** End of a whitespace-delimited token; spaces inside <>, (), [] and quotes belong to it. */
-  private tokenEnd(k: number, end: number): number {
-    const text = this.text;
-    let depth = 0;
-    let quote = 0;
-    for (let i = k; i < end; i++) {
-      const c = text.charCodeAt(i);
-      if (quote) {
-        if (c === 92 /* \ */) i++;
-        else if (c === quote) quote = 0;
-      } else if (c === 39 || c === 34) quote = c;
-      else if (c === 40 || c === 60 || c === LBRACKET) depth++;
-      else if (c === 41 || c === 62 || c === RBRACKET) depth--;
-      else if (depth <= 0 && isSpace(c)) return i;
-    }
-    return end;
-  }
 
   /** Brackets, quotes, `=` and `,` mean the line is not `name shape ...` (module names never hold them). */
   private badNameChar(start: number, end: number): number {
@@ -279,18 +260,6 @@ export class ParamsLineParser {
     return -1;
   }
 
-  private skipSpaces(i: number, end: number): number {
-    while (i < end && isSpace(this.text.charCodeAt(i))) i++;
-    return i;
-  }
 }
 
-/** `frozen`, `trainable` or `word=value`; a class's `=` only ever comes inside its parentheses. */
-function isFlag(text: string, start: number, end: number): boolean {
-  if (isWord(text, start, end, 'frozen') || isWord(text, start, end, 'trainable')) return true;
-  let i = start;
-  for (let c = text.charCodeAt(i); i < end && ((c >= 97 && c <= 122) || c === 95); c = text.charCodeAt(++i));
-  return i > start && i < end && text.charCodeAt(i) === EQUALS;
-}
 
-const isWord = (text: string, start: number, end: number, word: string): boolean => end - start === word.length && text.startsWith(word, start);

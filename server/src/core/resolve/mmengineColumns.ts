@@ -23,8 +23,8 @@ export function addParamsFromColumns(listing: ModelListing, rules: Rules, exclud
   const prefixFound = new Int32Array(c.moduleCount);
   const start = matcher.start();
   const scan: MatchPrefix = { row: 0, found: 0, extra: undefined };
-  const outcomeOf = new Int32Array(c.paramCount_);
-  const rows = new Int32Array(c.paramCount_);
+  const outcomeOf = new Int32Array(c.paramCount);
+  const rows = new Int32Array(c.paramCount);
   let count = 0;
   for (let m = 0; m < c.moduleCount; m++) {
     // Names matched are `${path}.${local}`: a module's scan goes on from its parent's, over its
@@ -39,7 +39,7 @@ export function addParamsFromColumns(listing: ModelListing, rules: Rules, exclud
     prefixRow[m] = scan.row;
     prefixFound[m] = scan.found;
     const first = c.firstParam[m];
-    const end = first + c.paramCount[m];
+    const end = first + c.ownParamCount[m];
     const norm = kinds.norm[m] === 1;
     const dw = kinds.depthwise[m] === 1;
     for (let p = first; p < end; p++) {
@@ -86,6 +86,6 @@ function entryOfClass(cls: ParsedClass): ModuleEntry {
 
 function localParams(c: ListingColumns, m: number): ModuleEntry['params'] {
   const out: ModuleEntry['params'] = [];
-  for (let p = c.firstParam[m]; p < c.firstParam[m] + c.paramCount[m]; p++) out.push({ name: c.localTable[c.localId[p]], shape: c.shapeTable[c.shapeId[p]], requiresGrad: c.requiresGrad[p] === 1, tensorId: p });
+  for (let p = c.firstParam[m]; p < c.firstParam[m] + c.ownParamCount[m]; p++) out.push({ name: c.localTable[c.localId[p]], shape: c.shapeTable[c.shapeId[p]], requiresGrad: c.requiresGrad[p] === 1, tensorId: p });
   return out;
 }
