@@ -50,7 +50,10 @@ test('the conformance models written as .params read the same, most of them as c
 
 test('what the columns reader leaves to the general one', () => {
   const cases: Record<string, string> = {
-    tie: 'a.weight [4] Linear\nb.weight [4] Linear = a.weight\n',
+    'a tie to a name not listed above': 'a.weight [4] Linear = b.weight\nb.weight [4] Linear\n',
+    'a tie to itself': 'a.weight [4] Linear = a.weight\n',
+    'a tie to another shape': 'a.weight [4] Linear\nb.weight [5] Linear = a.weight\n',
+    'a tie with more after it': 'a.weight [4] Linear\nb.weight [4] Linear = a.weight frozen\n',
     'module left and met again': 'a.x.weight [4] Linear\na.y.weight [4] Linear\na.x.bias [4] Linear\n',
     "a module's own parameter after its child's": 'a.x.weight [4] Linear\na.bias [4] Linear\n',
     'duplicate name': 'a.weight [4] Linear\na.weight [4] Linear\n',
@@ -67,6 +70,15 @@ test('what the columns reader leaves to the general one', () => {
     'numbered children out of order': 'l.1.weight [4] Linear\nl.0.weight [4] Linear\nl.1.bias [4] Linear\n',
   };
   for (const [what, text] of Object.entries(cases)) assert.equal(sameAsGeneral(text, `${what}.params`), false, what);
+});
+
+test('ties read as columns, numbered as the general reader numbers tensors', () => {
+  const text = [
+    'wte.weight  [100, 8]  Embedding', 'blocks.0.w.weight  [8, 8]  Linear', 'blocks.1.w.weight  [8, 8]  Linear  = blocks.0.w.weight',
+    'blocks.10.w.weight  [8, 8]  Linear', 'head.weight  [100, 8]  Linear  =wte.weight  # tied', 'head.bias  [100]  Linear',
+  ].join('\n');
+  assert.equal(sameAsGeneral(text, 'tied.params'), true);
+  assert.deepEqual([...columnsOf(readParamsText(text, 'tied.params').listing)!.tensorId.subarray(0, 6)], [0, 1, 1, 2, 0, 3]);
 });
 
 test('attributes added by a later line, plain Module classes and numbered children read as columns', () => {

@@ -27,7 +27,7 @@ export function randomListing(random: () => number): string {
       const name = `${path}.${random() < 0.03 ? pick(LOCALS) : locals[k]}`;
       const shape = `[${Array.from({ length: Math.floor(random() * 4) }, () => 1 + Math.floor(random() * 8)).join(', ')}]`;
       const flags = [random() < 0.1 ? 'frozen' : '', random() < 0.05 ? 'dtype=bf16' : '', random() < 0.01 ? 'depth=1/4' : ''].filter(Boolean).join(' ');
-      const tie = random() < 0.01 && names.length ? `= ${pick(names)}` : '';
+      const tie = random() < 0.05 && names.length ? `= ${pick(names)}` : '';
       const clsColumn = random() < 0.03 ? '' : random() < 0.02 ? pick(CLASSES) : cls;
       lines.push(`${name}  ${shape}  ${clsColumn}  ${flags}  ${tie}`.trimEnd());
       names.push(name);

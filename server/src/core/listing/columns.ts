@@ -35,8 +35,10 @@ export interface ListingColumns {
   shapeId: Int32Array;
   shapeTable: number[][];
   requiresGrad: Uint8Array;
-  // Rows are modules and parameters in visit order, and no parameter is tied: module ids and
-  // tensor ids are the row numbers, as the general reader numbers them.
+  /** Same id = the same Parameter (`= other.name`), numbered as the general reader numbers them. */
+  tensorId: Int32Array;
+  // Rows are modules and parameters in visit order, and no module is shared: module ids are
+  // the row numbers, as the general reader numbers them.
 }
 
 const COLUMNS = Symbol('listing columns');

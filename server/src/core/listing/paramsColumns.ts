@@ -2,8 +2,8 @@
 // typed arrays, shapes and local names are shared, classes are parsed once per spelling.
 //
 // It reads the listings the dumper writes, which is nearly every real one: lines in visit
-// order, every module with parameters given a class, no ties, no `depth=`. Anything else
-// (a tie, a line out of visit order, a class to infer or to merge, any syntax problem) makes
+// order, every module with parameters given a class, no shared modules, no `depth=`. Anything
+// else (a line out of visit order, a class to infer, a shared module, any problem) makes
 // it give up and return undefined, and the general reader (paramsReader.ts), which knows
 // every rule and every message, reads the file instead.
 
@@ -57,6 +57,7 @@ class ColumnReader {
   private requiresGrad: Uint8Array;
   private localId: Int32Array;
   private shapeId: Int32Array;
+  private tensorId: Int32Array;
   private readonly locals = new IdTable<string>();
   private readonly shapes = new IdTable<number[]>();
 
@@ -91,6 +92,7 @@ class ColumnReader {
     this.children = new ChildTable(modules);
     this.localId = new Int32Array(guess);
     this.shapeId = new Int32Array(guess);
+    this.tensorId = new Int32Array(guess);
     this.segments = { text, segStart: this.segStart, segEnd: this.pathEnd };
     this.nameStart = new Int32Array(guess);
     this.nameEnd = new Int32Array(guess);
@@ -112,7 +114,7 @@ class ColumnReader {
     return {
       text, moduleCount: this.modules, pathStart: this.pathStart, pathEnd: this.pathEnd, parent: this.parent, classId: this.classId, classTable: this.classTable,
       firstParam: this.firstParam, ownParamCount: this.ownParamCount, paramCount: this.params, nameStart: this.nameStart, nameEnd: this.nameEnd,
-      localId: this.localId, localTable: this.locals.values, shapeId: this.shapeId, shapeTable: this.shapes.values, requiresGrad: this.requiresGrad,
+      localId: this.localId, localTable: this.locals.values, shapeId: this.shapeId, shapeTable: this.shapes.values, tensorId: this.tensorId, requiresGrad: this.requiresGrad,
     };
   }
 
@@ -158,10 +160,47 @@ class ColumnReader {
     this.addToModule(m, p, local);
     this.nameStart[p] = i;
     this.nameEnd[p] = nameEnd;
-    this.requiresGrad[p] = this.columns(m, skipSpaces(this.text, this.shapeEnd, end), end);
     this.localId[p] = local;
     this.shapeId[p] = this.shapes.idOf(shape);
+    this.tieStart = -1;
+    this.requiresGrad[p] = this.columns(m, skipSpaces(this.text, this.shapeEnd, end), end);
+    this.tensorId[p] = this.tieStart < 0 ? this.nextTensorId++ : this.tiedTensor(p, shape);
     this.params = p + 1;
+  }
+
+  /** `= other.name` at `k`: the rest of the line. */
+  private tie(k: number, end: number): void {
+    const text = this.text;
+    const tokEnd = tokenEnd(text, k, end);
+    const start = tokEnd === k + 1 ? skipSpaces(text, tokEnd, end) : k + 1;
+    const stop = tokenEnd(text, start, end);
+    const rest = skipSpaces(text, stop, end);
+    if (stop === start || (rest < end && text.charCodeAt(rest) !== HASH)) giveUp();
+    this.tieStart = start;
+    this.tieEnd = stop;
+  }
+
+  /** The tensor id of the earlier parameter that parameter p is tied to (same shape, or the general reader warns). */
+  private tiedTensor(p: number, shape: number[]): number {
+    const { text, tieStart: s, tieEnd: e } = this;
+    let dot = e - 1;
+    while (dot >= s && text.charCodeAt(dot) !== DOT) dot--;
+    let m = 0;
+    for (let pos = s; dot >= s && pos <= dot; ) {
+      let segEnd = text.indexOf('.', pos);
+      if (segEnd > dot) segEnd = dot;
+      if (segEnd === pos) giveUp();
+      m = this.children.find(m, pos, segEnd, this.segments);
+      if (m < 0) giveUp();
+      pos = segEnd + 1;
+    }
+    const first = this.firstParam[m];
+    for (let q = first; q < first + this.ownParamCount[m]; q++) {
+      if (q === p || !sameText(this.locals.values[this.localId[q]], text, dot + 1, e)) continue;
+      if (this.shapes.values[this.shapeId[q]].join() !== shape.join()) giveUp();
+      return this.tensorId[q];
+    }
+    return giveUp();
   }
 
   /** Class and flags after the shape; returns requires_grad. */
@@ -171,7 +210,10 @@ class ColumnReader {
     let seenFlag = false;
     let cls: ParsedClass | undefined;
     while (k < end && text.charCodeAt(k) !== HASH) {
-      if (text.charCodeAt(k) === EQUALS) giveUp(); // a tie
+      if (text.charCodeAt(k) === EQUALS) {
+        this.tie(k, end);
+        break;
+      }
       const tokEnd = tokenEnd(this.text, k, end);
       const flag = isFlag(text, k, tokEnd);
       if (!seenFlag && cls === undefined && !flag) {
@@ -307,6 +349,10 @@ class ColumnReader {
   }
 
   private shapeEnd = 0;
+  /** The tie target of the line being read (`= name`), -1 when it has none. */
+  private tieStart = -1;
+  private tieEnd = -1;
+  private nextTensorId = 0;
 
   /** `[d0, d1, ...]` at `k`, interned; `shapeEnd` is left just past the `]`. */
   private shape(k: number, end: number): number[] {
@@ -382,6 +428,7 @@ class ColumnReader {
     this.nameEnd = grown(this.nameEnd);
     this.localId = grown(this.localId);
     this.shapeId = grown(this.shapeId);
+    this.tensorId = grown(this.tensorId);
     const rg = new Uint8Array(this.requiresGrad.length * 2);
     rg.set(this.requiresGrad);
     this.requiresGrad = rg;
@@ -398,6 +445,12 @@ function expectedLines(text: string): number {
   let lines = 1;
   for (let i = text.indexOf('\n'); i >= 0 && i < sample; i = text.indexOf('\n', i + 1)) lines++;
   return Math.max(256, Math.ceil((lines * text.length) / Math.max(sample, 1) * 1.1));
+}
+
+function sameText(known: string, text: string, start: number, end: number): boolean {
+  if (known.length !== end - start) return false;
+  for (let i = 0; i < known.length; i++) if (known.charCodeAt(i) !== text.charCodeAt(start + i)) return false;
+  return true;
 }
 
 function grown(a: Int32Array): Int32Array {

@@ -10,6 +10,7 @@ import { columnsOf, paramName, type ListingColumns } from '../listing/columns.ts
 import type { ParsedClass } from '../listing/classExpr.ts';
 import { isConv2d, isDcn, isDepthwiseConv, isNorm } from './moduleKinds.ts';
 import type { MatchPrefix } from './keyMatcher.ts';
+import { TensorIdSet } from '../torch/tensorIds.ts';
 import { paramGroupFor, type Rules } from './mmengineRules.ts';
 import type { ResolvedOptimizer, SingleParamGroups } from './types.ts';
 
@@ -25,6 +26,8 @@ export function addParamsFromColumns(listing: ModelListing, rules: Rules, exclud
   const scan: MatchPrefix = { row: 0, found: 0, extra: undefined };
   const outcomeOf = new Int32Array(c.paramCount);
   const rows = new Int32Array(c.paramCount);
+  const tensorIds = new Int32Array(c.paramCount);
+  const placed = new TensorIdSet();
   let count = 0;
   for (let m = 0; m < c.moduleCount; m++) {
     // Names matched are `${path}.${local}`: a module's scan goes on from its parent's, over its
@@ -43,21 +46,27 @@ export function addParamsFromColumns(listing: ModelListing, rules: Rules, exclud
     const norm = kinds.norm[m] === 1;
     const dw = kinds.depthwise[m] === 1;
     for (let p = first; p < end; p++) {
+      const tensorId = c.tensorId[p];
+      if (rules.bypassDuplicate && placed.has(tensorId)) {
+        excluded.push({ name: paramName(c, p), reason: 'bypass_duplicate: already in an earlier group under another name' });
+        continue;
+      }
       if (!c.requiresGrad[p]) {
         excluded.push({ name: paramName(c, p), reason: 'requires_grad=False: skipped by add_params' });
         continue;
       }
+      if (rules.bypassDuplicate) placed.add(tensorId);
       const local = c.localTable[c.localId[p]];
       scan.row = prefixRow[m];
       scan.found = prefixFound[m];
       const keysHit = matcher.matchIdAfter(scan, local);
       // The path is read only for deformable convs' children, which this walk declines.
       outcomeOf[count] = paramGroupFor(norm, dw, local === 'bias', c.shapeTable[c.shapeId[p]].length, '', keysHit, false, rules).id;
+      tensorIds[count] = tensorId;
       rows[count++] = p;
     }
   }
-  // Rows are tensor ids: a columns listing has no ties (columns.ts).
-  return { kind: 'single-param', count, outcomes: rules.outcomes, outcomeOf, nameOf: (i) => paramName(c, rows[i]), tensorIds: rows };
+  return { kind: 'single-param', count, outcomes: rules.outcomes, outcomeOf, nameOf: (i) => paramName(c, rows[i]), tensorIds };
 }
 
 /** Norm and depth-wise flags by module, asked once per class; undefined when a class is a deformable conv. */
@@ -86,6 +95,6 @@ function entryOfClass(cls: ParsedClass): ModuleEntry {
 
 function localParams(c: ListingColumns, m: number): ModuleEntry['params'] {
   const out: ModuleEntry['params'] = [];
-  for (let p = c.firstParam[m]; p < c.firstParam[m] + c.ownParamCount[m]; p++) out.push({ name: c.localTable[c.localId[p]], shape: c.shapeTable[c.shapeId[p]], requiresGrad: c.requiresGrad[p] === 1, tensorId: p });
+  for (let p = c.firstParam[m]; p < c.firstParam[m] + c.ownParamCount[m]; p++) out.push({ name: c.localTable[c.localId[p]], shape: c.shapeTable[c.shapeId[p]], requiresGrad: c.requiresGrad[p] === 1, tensorId: c.tensorId[p] });
   return out;
 }
