@@ -1,9 +1,11 @@
 // Random .params listings from a seeded generator: mostly in visit order, with the odd
 // irregular line (a tie, a repeat, a missing class, two lines swapped).
 
-const SEGMENTS = ['a', 'b', 'blocks', 'norm', 'attn', '0', '1', '2', '10', '01', 'experts', 'w1'];
+const SEGMENTS = ['a', 'b', 'blocks', 'norm', 'attn', '0', '1', '2', '10', '01', 'experts', 'w1', 'module', 'conv_offset'];
 const LOCALS = ['weight', 'bias', 'scale', 'gamma'];
-const CLASSES = ['Linear', 'LayerNorm', 'Conv2d(in_channels=4, groups=4)', 'Conv2d', 'BatchNorm2d', 'timm.layers.norm.LayerNorm<LayerNorm>', 'nn.Linear', 'Linear', 'LayerNorm', 'Module'];
+const CLASSES = ['Linear', 'LayerNorm', 'Conv2d(in_channels=4, groups=4)', 'Conv2d', 'BatchNorm2d', 'timm.layers.norm.LayerNorm<LayerNorm>', 'nn.Linear', 'Linear', 'LayerNorm', 'Module', 'Conv2d', 'Linear'];
+/** Rare: a deformable conv makes the columns walk decline. */
+const DCN = 'mmcv.ops.deform_conv.DeformConv2d';
 
 /** A listing of random modules, mostly in visit order, with the occasional irregular line. */
 export function randomListing(random: () => number): string {
@@ -21,7 +23,7 @@ export function randomListing(random: () => number): string {
   // Sorted, a set of paths is in visit order (parents first); repeats and irregular lines come by chance.
   for (const path of [...new Set(paths)].sort()) {
     if (random() < 0.1) lines.push(`${path}  ${pick(CLASSES)}`);
-    const cls = pick(CLASSES);
+    const cls = random() < 0.02 ? DCN : pick(CLASSES);
     const locals = [...LOCALS].sort(() => random() - 0.5);
     for (let k = 0, n = 1 + Math.floor(random() * 3); k < n; k++) {
       const name = `${path}.${random() < 0.03 ? pick(LOCALS) : locals[k]}`;

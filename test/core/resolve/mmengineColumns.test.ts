@@ -27,7 +27,7 @@ const CONFIGS: Record<string, PyDict> = {
     norm_decay_mult: 0, bias_decay_mult: 0,
     custom_keys: { head: { lr_mult: 10 }, norm: { decay_mult: 0 }, 'blocks.1': { lr_mult: 0.5 }, '.bias': { lr_mult: 2 }, weight: { decay_mult: 0.3 }, pos_embed: { decay_mult: 0 } },
   }),
-  'every multiplier': wrapper({ type: 'SGD', lr: 0.01, momentum: 0.9, weight_decay: 1e-4 }, { bias_lr_mult: 2, bias_decay_mult: 0.5, norm_decay_mult: 0, dwconv_decay_mult: 0.1, flat_decay_mult: 0.3 }),
+  'every multiplier': wrapper({ type: 'SGD', lr: 0.01, momentum: 0.9, weight_decay: 1e-4 }, { bias_lr_mult: 2, bias_decay_mult: 0.5, norm_decay_mult: 0, dwconv_decay_mult: 0.1, flat_decay_mult: 0.3, dcn_offset_lr_mult: 0.1 }),
   'no weight decay, flat rule ignored': wrapper({ type: 'SGD', lr: 0.01 }, { flat_decay_mult: 0.3, bias_lr_mult: 2 }),
   'verbatim lr, empty key, bypass': wrapper({ type: 'Adam', lr: 3e-4, weight_decay: 0.01 }, { bypass_duplicate: true, custom_keys: { '': { lr_mult: 0.9 }, 'a.': { lr: 0.1, weight_decay: 0 }, gamma: { momentum: 0.5 } } }),
   'more keys than the bitset holds': wrapper({ type: 'AdamW', lr: 1e-3, weight_decay: 0.05 }, { custom_keys: manyKeys }),
@@ -64,6 +64,14 @@ test('conformance models as .params: columns and objects resolve alike', () => {
 test('random listings: columns and objects resolve alike (fixed seed)', () => {
   const random = mulberry32(7);
   for (let run = 0; run < 150; run++) sameBothWays(readListing(randomListing(random), `r${run}.params`).listing, `random ${run}`);
+});
+
+test('a model with a child called module, and deformable convs, resolve alike', () => {
+  const text = ['module.stem.weight  [8, 3, 3, 3]  Conv2d', 'module.dcn.weight  [8, 8, 3, 3]  mmcv.ops.deform_conv.DeformConv2d',
+    'module.dcn.conv_offset.weight  [18, 8, 3, 3]  Conv2d', 'module.dcn.conv_offset.bias  [18]  Conv2d', 'head.weight  [10, 8]  Linear'].join('\n');
+  const listing = readListing(text, 'ddp.params').listing;
+  assert.ok(columnsOf(listing));
+  sameBothWays(listing, 'ddp + dcn');
 });
 
 test('resolve and aggregate of a columns listing build no module or outcome objects', () => {
