@@ -10,6 +10,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 
 const QUIET_MS = 750;
+const SHRINK_AFTER_MS = 300;
 /** Below this much heap there is little to return (a ViT-B session stays under it). */
 const WORTH_COLLECTING_BYTES = 96 * 2 ** 20;
 
@@ -42,8 +43,17 @@ export class IdleHeap {
     this.timer = undefined;
   }
 
-  private collect(): void {
+  /**
+   * Two collections, the second a moment after the first: the first frees the garbage, and
+   * only the next one shrinks the heap to what is left (measured on the 100k listing: 120 MB
+   * of heap instead of 160 MB, and the settled RSS ~190 MB instead of 225–257 MB).
+   */
+  private collect(second = false): void {
     this.timer = undefined;
-    if (v8.getHeapStatistics().total_heap_size >= WORTH_COLLECTING_BYTES) this.gc?.();
+    if (v8.getHeapStatistics().total_heap_size < WORTH_COLLECTING_BYTES) return;
+    this.gc?.();
+    if (second) return;
+    this.timer = setTimeout(() => this.collect(true), SHRINK_AFTER_MS);
+    this.timer.unref();
   }
 }
