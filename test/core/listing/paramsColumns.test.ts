@@ -58,7 +58,6 @@ test('what the columns reader leaves to the general one', () => {
     "a module's own parameter after its child's": 'a.x.weight [4] Linear\na.bias [4] Linear\n',
     'duplicate name': 'a.weight [4] Linear\na.weight [4] Linear\n',
     'depth flag': 'a.weight [4] Linear depth=1/3\n',
-    'class to infer': 'norm.weight [4]\nnorm.bias [4]\n',
     'two classes for one module': 'a.weight [4] Linear\na.bias [4] LayerNorm\n',
     'conflicting attributes': 'c.weight [4, 1, 3, 3] Conv2d(groups=4)\nc.bias [4] Conv2d(groups=2)\n',
     'a class after plain Module': 'a.weight [4] Linear\na.bias [4] Module\n',
@@ -70,6 +69,12 @@ test('what the columns reader leaves to the general one', () => {
     'numbered children out of order': 'l.1.weight [4] Linear\nl.0.weight [4] Linear\nl.1.bias [4] Linear\n',
   };
   for (const [what, text] of Object.entries(cases)) assert.equal(sameAsGeneral(text, `${what}.params`), false, what);
+});
+
+test('classes left out are guessed as the general reader guesses them', () => {
+  const text = ['stem.weight  [8, 3, 3, 3]', 'bn1.weight  [8]', 'bn1.bias  [8]', 'dw.weight  [8, 1, 3, 3]', 'norm.weight  [8]  LayerNorm', 'norm.bias  [8]',
+    'fc.weight  [10, 8]', 'fc.bias  [10]', 'ln_f.weight  [8]', 'rms.weight  [8]'].join('\n');
+  assert.equal(sameAsGeneral(text, 'classless.params'), true);
 });
 
 test('ties read as columns, numbered as the general reader numbers tensors', () => {

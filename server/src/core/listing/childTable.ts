@@ -53,6 +53,11 @@ export class ChildTable {
     return this.index.get(`${parent}/${rows.text.slice(start, end)}`) ?? NONE;
   }
 
+  /** The child of the same parent added just before `row`, or -1. */
+  previousSiblingOf(row: number): number {
+    return this.previousSibling[row] - 1;
+  }
+
   /** Records `row` as `parent`'s newest child. */
   add(parent: number, row: number, rows: SegmentColumns): void {
     if (Math.max(parent, row) >= this.lastChild.length) this.grow(Math.max(parent, row));

@@ -18,9 +18,13 @@ export interface ListingColumns {
   pathStart: Int32Array;
   pathEnd: Int32Array;
   parent: Int32Array;
-  /** `classTable[classId[m]]` is the class the listing gives module m (-1: none, only for modules without parameters). */
+  /**
+   * `classTable[classId[m]]` is module m's class: the one the listing gives, or for a module
+   * with parameters and none, the general reader's guess (inferKinds.ts). -1: a module without
+   * parameters of its own and no class (the general reader calls it a plain Module).
+   */
   classId: Int32Array;
-  classTable: ParsedClass[];
+  classTable: ModuleClass[];
   /** Module m's own parameters are rows firstParam[m] .. firstParam[m] + ownParamCount[m] - 1. */
   firstParam: Int32Array;
   ownParamCount: Int32Array;
@@ -40,6 +44,9 @@ export interface ListingColumns {
   // Rows are modules and parameters in visit order, and no module is shared: module ids are
   // the row numbers, as the general reader numbers them.
 }
+
+/** What a resolver reads of a module's class. */
+export type ModuleClass = Pick<ParsedClass, 'className' | 'mro' | 'mroQualified' | 'attrs'>;
 
 const COLUMNS = Symbol('listing columns');
 

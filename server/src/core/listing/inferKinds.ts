@@ -18,8 +18,8 @@ import { torchMro } from './torchClasses.ts';
 export interface ModuleToClassify {
   path: string;
   params: readonly LocalParam[];
-  /** The sibling registered just before it, already classified. */
-  previousSibling: ModuleEntry | undefined;
+  /** The sibling registered just before it, already classified (only its class is read). */
+  previousSibling: Pick<ModuleEntry, 'className'> | undefined;
 }
 
 export interface InferredClass {

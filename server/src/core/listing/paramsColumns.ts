@@ -2,13 +2,14 @@
 // typed arrays, shapes and local names are shared, classes are parsed once per spelling.
 //
 // It reads the listings the dumper writes, which is nearly every real one: lines in visit
-// order, every module with parameters given a class, no shared modules, no `depth=`. Anything
-// else (a line out of visit order, a class to infer, a shared module, any problem) makes
+// order, no shared modules, no `depth=`. Anything else (a line out of visit order, a shared
+// module, a class that conflicts with an earlier one, any problem) makes
 // it give up and return undefined, and the general reader (paramsReader.ts), which knows
 // every rule and every message, reads the file instead.
 
-import type { ListingProblem } from './model.ts';
-import type { ListingColumns } from './columns.ts';
+import type { ListingProblem, LocalParam } from './model.ts';
+import type { ListingColumns, ModuleClass } from './columns.ts';
+import { KindInferrer } from './inferKinds.ts';
 import { parseClassExpr, type ClassParse, type ParsedClass } from './classExpr.ts';
 import { PLAIN_NAME, isFlag, isSpace, isWord, literalPattern, skipSpaces, tokenEnd } from './paramsTokens.ts';
 import { applyDirective, type ParamsHeader } from './paramsDirectives.ts';
@@ -46,8 +47,10 @@ class ColumnReader {
   private firstParam: Int32Array;
   private ownParamCount: Int32Array;
   private classId: Int32Array;
-  private readonly classTable: ParsedClass[] = [];
-  private readonly classIds = new Map<ParsedClass, number>();
+  private readonly classTable: ModuleClass[] = [];
+  private readonly classIds = new Map<ModuleClass, number>();
+  /** Some parameter is a 4-D `weight` (class guesses take norms for BatchNorm2d then). */
+  private hasConvWeight = false;
   /** Modules named by their own line (`path Class`): such a line may not come twice. */
   private readonly declared = new Set<number>();
 
@@ -110,12 +113,35 @@ class ColumnReader {
       if (end > start && text.charCodeAt(end - 1) === 13) end--;
       this.line(start, end);
     }
-    for (let m = 0; m < this.modules; m++) if (this.ownParamCount[m] && this.classId[m] < 0) giveUp();
+    this.guessClasses();
     return {
       text, moduleCount: this.modules, pathStart: this.pathStart, pathEnd: this.pathEnd, parent: this.parent, classId: this.classId, classTable: this.classTable,
       firstParam: this.firstParam, ownParamCount: this.ownParamCount, paramCount: this.params, nameStart: this.nameStart, nameEnd: this.nameEnd,
       localId: this.localId, localTable: this.locals.values, shapeId: this.shapeId, shapeTable: this.shapes.values, tensorId: this.tensorId, requiresGrad: this.requiresGrad,
     };
+  }
+
+  /**
+   * Modules with parameters and no class get the general reader's guess, made in visit order
+   * from the same facts: the path, the parameters, the class of the sibling before.
+   */
+  private guessClasses(): void {
+    let inferrer: KindInferrer | undefined;
+    for (let m = 0; m < this.modules; m++) {
+      if (!this.ownParamCount[m] || this.classId[m] >= 0) continue;
+      inferrer ??= new KindInferrer(this.hasConvWeight);
+      const previous = this.children.previousSiblingOf(m);
+      const previousSibling = previous < 0 ? undefined : { className: previous >= 0 && this.classId[previous] >= 0 ? this.classTable[this.classId[previous]].className : 'Module' };
+      this.classId[m] = this.idOfClass(inferrer.infer({ path: this.text.slice(this.pathStart[m], this.pathEnd[m]), params: this.localParams(m), previousSibling }));
+    }
+  }
+
+  private localParams(m: number): LocalParam[] {
+    const out: LocalParam[] = [];
+    for (let p = this.firstParam[m]; p < this.firstParam[m] + this.ownParamCount[m]; p++) {
+      out.push({ name: this.locals.values[this.localId[p]], shape: this.shapes.values[this.shapeId[p]], requiresGrad: this.requiresGrad[p] === 1, tensorId: this.tensorId[p] });
+    }
+    return out;
   }
 
   private line(start: number, end: number): void {
@@ -162,6 +188,7 @@ class ColumnReader {
     this.nameEnd[p] = nameEnd;
     this.localId[p] = local;
     this.shapeId[p] = this.shapes.idOf(shape);
+    if (shape.length === 4 && this.locals.values[local] === 'weight') this.hasConvWeight = true;
     this.tieStart = -1;
     this.requiresGrad[p] = this.columns(m, skipSpaces(this.text, this.shapeEnd, end), end);
     this.tensorId[p] = this.tieStart < 0 ? this.nextTensorId++ : this.tiedTensor(p, shape);
@@ -253,7 +280,7 @@ class ColumnReader {
     if (merged) this.classId[m] = this.idOfClass({ ...known, attrs: merged });
   }
 
-  private idOfClass(cls: ParsedClass): number {
+  private idOfClass(cls: ModuleClass): number {
     let id = this.classIds.get(cls);
     if (id === undefined) {
       this.classIds.set(cls, (id = this.classTable.length));

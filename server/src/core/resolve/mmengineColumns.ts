@@ -6,8 +6,7 @@
 // deformable convs (their children's rule reads paths). The caller then walks the objects.
 
 import type { ModelListing, ModuleEntry } from '../listing/model.ts';
-import { columnsOf, paramName, type ListingColumns } from '../listing/columns.ts';
-import type { ParsedClass } from '../listing/classExpr.ts';
+import { columnsOf, paramName, type ListingColumns, type ModuleClass } from '../listing/columns.ts';
 import { isConv2d, isDcn, isDepthwiseConv, isNorm } from './moduleKinds.ts';
 import type { MatchPrefix } from './keyMatcher.ts';
 import { TensorIdSet } from '../torch/tensorIds.ts';
@@ -89,7 +88,7 @@ function moduleKinds(c: ListingColumns): { norm: Uint8Array; depthwise: Uint8Arr
   return { norm, depthwise };
 }
 
-function entryOfClass(cls: ParsedClass): ModuleEntry {
+function entryOfClass(cls: ModuleClass): ModuleEntry {
   return { path: '', className: cls.className, mroQualified: cls.mroQualified, mro: cls.mro, moduleId: -1, attrs: cls.attrs, params: [] };
 }
 
