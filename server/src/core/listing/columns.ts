@@ -5,7 +5,8 @@
 //
 // The object view (`modules`, `params`) is still what every consumer gets: it is built on
 // first read, by the general reader, so it is the same listing as without columns. Resolvers
-// that know the columns (MMEngine's default constructor) never ask for it.
+// that know the columns (MMEngine's default constructor) never ask for it. .params files and
+// plain dumps are read this way (paramsColumns.ts, plainDump.ts, both over columnsBuilder.ts).
 
 import type { ModelListing } from './model.ts';
 import type { ParsedClass } from './classExpr.ts';

@@ -1,18 +1,54 @@
 // Reads a plain `name shape` dump (see plainLine.ts for the spellings). Such a dump has no
 // classes, no ties and no hooks: module classes are inferred from names and shapes
-// (inferKinds.ts) and every guess is recorded on the module.
+// (inferKinds.ts) and every guess is recorded on the module. Dumps in visit order read as
+// columns (columnsBuilder.ts); the rest, and the objects of any, come from ListingBuilder.
 
 import type { ListingProblem, ListingResult, ModelListing } from './model.ts';
 import { ListingBuilder } from './listingBuilder.ts';
 import { parsePlainLine, type PlainEntry } from './plainLine.ts';
 import type { ShapeInterner } from './shapes.ts';
 import { isKnownBuffer } from './stateDictNames.ts';
+import { ColumnsBuilder, columnsOrUndefined } from './columnsBuilder.ts';
+import { withColumns } from './columns.ts';
 
 const REPORTED_LINES = 20;
 
 export function readPlainDump(text: string, file: string): ListingResult {
+  return readAsColumns(text, file) ?? readPlainObjects(text, file);
+}
+
+/**
+ * Most dumps read as columns (columnsBuilder.ts), their objects made when first asked for.
+ * Not coloured ones: their names are cut from a copy with the colour codes blanked out.
+ */
+function readAsColumns(text: string, file: string): ListingResult | undefined {
+  if (text.includes('\u001b')) return undefined;
+  const problems: ListingProblem[] = [];
+  const columns = columnsOrUndefined(() => {
+    const builder = new ColumnsBuilder(text);
+    scanLines(text, file, builder.shapeTable, problems, (entry) => builder.addParam(entry.nameStart, entry.nameEnd, entry.shape, entry.requiresGrad, undefined, -1, -1));
+    return builder.finish();
+  });
+  if (!columns) return undefined;
+  return { listing: withColumns(listingOf(file, [], []), columns, () => readPlainObjects(text, file).listing), problems };
+}
+
+/** The general reader: every rule of ListingBuilder (tests check the columns reader against it). */
+export function readPlainObjects(text: string, file: string): ListingResult {
   const problems: ListingProblem[] = [];
   const builder = new ListingBuilder(problems, { classless: true });
+  scanLines(text, file, builder.shapes, problems, (entry) => {
+    const span = { file, start: entry.nameStart, end: entry.nameEnd };
+    builder.addParam({ name: entry.name, shape: entry.shape, requiresGrad: entry.requiresGrad, dtype: entry.dtype, span });
+  });
+  const { modules, params } = builder.finish();
+  return { listing: listingOf(file, modules, params), problems };
+}
+
+const listingOf = (file: string, modules: ModelListing['modules'], params: ModelListing['params']): ModelListing => ({ format: 'plain-dump', file, modules, params, hooks: {} });
+
+/** Every parameter line to `add`, buffers left out; unparsed lines and the summary to `problems`. */
+function scanLines(text: string, file: string, shapes: ShapeInterner, problems: ListingProblem[], add: (entry: PlainEntry) => void): void {
   let unparsed = 0;
   let buffers = 0;
   let parsed = 0;
@@ -24,21 +60,17 @@ export function readPlainDump(text: string, file: string): ListingResult {
     const next = end + 1;
     if (end > start && text.charCodeAt(end - 1) === 13) end--;
     if (escape >= 0 && escape < start) escape = text.indexOf('\u001b', start);
-    const entry = isBlankOrComment(text, start, end) ? undefined : parseLine(text, start, end, escape >= 0 && escape < end, builder.shapes);
+    const entry = isBlankOrComment(text, start, end) ? undefined : parseLine(text, start, end, escape >= 0 && escape < end, shapes);
     if (entry && isKnownBuffer(entry.name)) buffers++;
     else if (entry) {
       parsed++;
-      const span = { file, start: entry.nameStart, end: entry.nameEnd };
-      builder.addParam({ name: entry.name, shape: entry.shape, requiresGrad: entry.requiresGrad, dtype: entry.dtype, span });
+      add(entry);
     } else if (!isBlankOrComment(text, start, end) && unparsed++ < REPORTED_LINES) {
       problems.push({ severity: 'warning', code: 'plain-unparsed-line', message: 'Not a `name shape` line; skipped.', span: { file, start, end: Math.max(end, start + 1) } });
     }
     start = next;
   }
   summarise(problems, file, { unparsed, buffers, parsed });
-  const { modules, params } = builder.finish();
-  const listing: ModelListing = { format: 'plain-dump', file, modules, params, hooks: {} };
-  return { listing, problems };
 }
 
 /** A line, with terminal colour codes (pasted from a coloured log) blanked out in place. */
