@@ -55,6 +55,7 @@ function benchCore(): void {
     }
   }
   report('growth 10k→100k: ms per 1k params at 100k / at 10k', perK[perK.length - 1] / perK[0], '×');
+  console.log(`  ms per 1k params, .params, at 10k / 20k / 50k / 100k: ${perK.map((x) => x.toFixed(2)).join(' / ')}`);
   const text = paramsText(moeModel(100_000));
   for (let i = 0; i < 2; i++) coreRun(text, 'synthetic.params', cfg.root, true);
   report('100k params, .params, and every object read as well', median(Array.from({ length: 5 }, () => coreRun(text, 'synthetic.params', cfg.root, true))), 'ms');

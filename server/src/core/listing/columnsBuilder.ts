@@ -24,13 +24,15 @@ export const giveUp = (): never => {
   throw new NotColumnar();
 };
 
-/** `read()`, or undefined when it gave up. */
+/**
+ * `read()`, or undefined when it gave up. Any other failure gives up too: the general reader,
+ * which reads every file, is the answer then, not an internal error.
+ */
 export function columnsOrUndefined(read: () => ListingColumns): ListingColumns | undefined {
   try {
     return read();
-  } catch (e) {
-    if (e instanceof NotColumnar) return undefined;
-    throw e;
+  } catch {
+    return undefined;
   }
 }
 
