@@ -12,7 +12,8 @@ import { readDumperJson } from '../../../server/src/core/listing/dumperJson.ts';
 import { writeParamsText } from '../../../server/src/core/listing/paramsWriter.ts';
 import { columnsOf } from '../../../server/src/core/listing/columns.ts';
 import { CONFORMANCE_MODELS } from './helpers.ts';
-import { mulberry32, randomListing } from './randomParams.ts';
+import { randomListing } from './randomParams.ts';
+import { seededRandom } from '../../../server/src/smoke/rng.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures');
 
@@ -95,7 +96,7 @@ test('attributes added by a later line, plain Module classes and numbered childr
 });
 
 test('random listings read the same (fixed seed)', () => {
-  const random = mulberry32(20261207);
+  const random = seededRandom(20261207);
   let columnar = 0;
   const runs = 400;
   for (let run = 0; run < runs; run++) if (sameAsGeneral(randomListing(random), `random-${run}.params`)) columnar++;

@@ -13,7 +13,7 @@ import { resolveConfig } from '../../../server/src/core/resolve/index.ts';
 import { aggregate } from '../../../server/src/core/analysis/aggregate.ts';
 import { fromPlain, type PyDict } from '../../../server/src/core/pyvalue.ts';
 import { CONFORMANCE_MODELS, LISTING_FIXTURES } from './helpers.ts';
-import { mulberry32 } from './randomParams.ts';
+import { seededRandom } from '../../../server/src/smoke/rng.ts';
 
 const plain = (x: unknown): unknown => JSON.parse(JSON.stringify(x, (_, v) => (typeof v === 'bigint' ? `${v}n` : v)));
 
@@ -56,7 +56,7 @@ test('the conformance models printed as named_parameters() read and resolve alik
 });
 
 test('random plain dumps read and resolve alike (fixed seed)', () => {
-  const random = mulberry32(99);
+  const random = seededRandom(99);
   const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)];
   const segments = ['blocks', 'bn1', 'conv', 'norm', 'ln_f', 'fc', 'emb', '0', '1', '2', 'head', 'dw', 'attn'];
   const spellings = [(n: string, s: number[]) => `${n} torch.Size([${s.join(', ')}])`, (n: string, s: number[]) => `${n}: (${s.join(', ')}${s.length === 1 ? ',' : ''})`, (n: string, s: number[]) => `${n}\t[${s.join(', ')}]`];

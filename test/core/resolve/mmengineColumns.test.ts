@@ -15,7 +15,8 @@ import { writeParamsText } from '../../../server/src/core/listing/paramsWriter.t
 import { columnsOf } from '../../../server/src/core/listing/columns.ts';
 import type { ModelListing } from '../../../server/src/core/listing/model.ts';
 import { CONFORMANCE_MODELS } from '../listing/helpers.ts';
-import { mulberry32, randomListing } from '../listing/randomParams.ts';
+import { randomListing } from '../listing/randomParams.ts';
+import { seededRandom } from '../../../server/src/smoke/rng.ts';
 
 const wrapper = (optimizer: unknown, paramwise?: unknown): PyDict =>
   fromPlain({ optim_wrapper: paramwise === undefined ? { optimizer } : { optimizer, paramwise_cfg: paramwise } }, false) as PyDict;
@@ -62,7 +63,7 @@ test('conformance models as .params: columns and objects resolve alike', () => {
 });
 
 test('random listings: columns and objects resolve alike (fixed seed)', () => {
-  const random = mulberry32(7);
+  const random = seededRandom(7);
   for (let run = 0; run < 150; run++) sameBothWays(readListing(randomListing(random), `r${run}.params`).listing, `random ${run}`);
 });
 

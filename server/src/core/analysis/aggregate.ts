@@ -31,32 +31,21 @@ function aggregateRows(rows: SingleParamRows, numelOf: ((name: string) => number
   const bySignature = new Map<string, SettingsGroup>();
   // Outcomes are few: find each one's group once, count its rows, then fill arrays made at size.
   const aggOf = rows.finalEntries.map((entries, o) => (entries ? settingsGroup({ entries, explicit: rows.explicit[o] }, bySignature) : undefined));
-  const sizes = new Map<SettingsGroup, number>();
+  const aggs = [...bySignature.values()];
+  const indexOf = aggOf.map((agg) => (agg ? aggs.indexOf(agg) : -1));
   const { outcomeOf, count } = rows;
-  const perOutcome = new Int32Array(aggOf.length);
-  for (let i = 0; i < count; i++) perOutcome[outcomeOf[i]]++;
-  aggOf.forEach((agg, o) => agg && sizes.set(agg, (sizes.get(agg) ?? 0) + perOutcome[o]));
-  for (const [agg, size] of sizes) agg.params = agg.groups = new Array<number>(size);
-  const filled = new Map<SettingsGroup, number>();
-  for (const agg of sizes.keys()) filled.set(agg, 0);
-  let last = -1;
-  let agg: SettingsGroup | undefined;
-  let next = 0;
+  const filled = new Int32Array(aggs.length);
+  for (let i = 0; i < count; i++) filled[indexOf[outcomeOf[i]]]++;
+  aggs.forEach((agg, a) => (agg.params = new Array<number>(filled[a])));
+  filled.fill(0);
   for (let i = 0; i < count; i++) {
-    const o = outcomeOf[i];
-    if (o !== last) {
-      if (agg) filled.set(agg, next);
-      agg = aggOf[o]!;
-      next = filled.get(agg)!;
-      last = o;
-    }
-    agg!.params[next++] = i;
-    if (numelOf) agg!.numel += numelOf(rows.nameOf(i));
+    const a = indexOf[outcomeOf[i]];
+    aggs[a].params[filled[a]++] = i;
+    if (numelOf) aggs[a].numel += numelOf(rows.nameOf(i));
   }
-  if (agg) filled.set(agg, next);
   // Group i holds parameter i: the two index lists are equal, and each group gets its own copy.
-  for (const g of sizes.keys()) g.groups = g.params.slice();
-  return [...bySignature.values()];
+  for (const agg of aggs) agg.groups = agg.params.slice();
+  return aggs;
 }
 
 function aggregateGroups(opt: ResolvedOptimizer, numelOf: (name: string) => number): SettingsGroup[] {

@@ -8,7 +8,7 @@
 // that know the columns (MMEngine's default constructor) never ask for it. .params files and
 // plain dumps are read this way (paramsColumns.ts, plainDump.ts, both over columnsBuilder.ts).
 
-import type { ModelListing } from './model.ts';
+import type { LocalParam, ModelListing } from './model.ts';
 import type { ParsedClass } from './classExpr.ts';
 import { defineLazyFields } from '../lazyFields.ts';
 
@@ -73,3 +73,12 @@ export const paramName = (c: ListingColumns, p: number): string => c.text.slice(
 
 /** Module m's path. */
 export const modulePath = (c: ListingColumns, m: number): string => c.text.slice(c.pathStart[m], c.pathEnd[m]);
+
+/** Module m's own parameters as objects, for the few questions asked of a module's whole parameter list. */
+export function localParamsOf(c: ListingColumns, m: number): LocalParam[] {
+  const out: LocalParam[] = [];
+  for (let p = c.firstParam[m]; p < c.firstParam[m] + c.ownParamCount[m]; p++) {
+    out.push({ name: c.localTable[c.localId[p]], shape: c.shapeTable[c.shapeId[p]], requiresGrad: c.requiresGrad[p] === 1, tensorId: c.tensorId[p] });
+  }
+  return out;
+}

@@ -5,8 +5,7 @@
 // following them exactly would take more than this keeps (a module met again, a duplicate
 // name, a class in conflict), it gives up: the reader then leaves the file to the general one.
 
-import type { LocalParam } from './model.ts';
-import type { ListingColumns, ModuleClass } from './columns.ts';
+import { localParamsOf, modulePath, type ListingColumns, type ModuleClass } from './columns.ts';
 import type { ParsedClass } from './classExpr.ts';
 import { KindInferrer } from './inferKinds.ts';
 import { MODULE_MRO } from './listingParts.ts';
@@ -124,38 +123,29 @@ export class ColumnsBuilder {
   }
 
   finish(): ListingColumns {
-    this.guessClasses();
-    return {
+    const columns: ListingColumns = {
       text: this.text, moduleCount: this.modules, pathStart: this.pathStart, pathEnd: this.pathEnd, parent: this.parent, classId: this.classId, classTable: this.classTable,
       firstParam: this.firstParam, ownParamCount: this.ownParamCount, paramCount: this.params, nameStart: this.nameStart, nameEnd: this.nameEnd,
       localId: this.localId, localTable: this.locals.values, shapeId: this.shapeId, shapeTable: this.shapes.values, tensorId: this.tensorId, requiresGrad: this.requiresGrad,
     };
+    this.guessClasses(columns);
+    return columns;
   }
 
   /**
    * Modules with parameters and no class get the general reader's guess, made in visit order
    * from the same facts: the path, the parameters, the class of the sibling before.
    */
-  private guessClasses(): void {
+  private guessClasses(columns: ListingColumns): void {
     let inferrer: KindInferrer | undefined;
     for (let m = 0; m < this.modules; m++) {
       if (!this.ownParamCount[m] || this.classId[m] >= 0) continue;
       inferrer ??= new KindInferrer(this.hasConvWeight);
       const previous = this.children.previousSiblingOf(m);
-      const previousSibling = previous < 0 ? undefined : { className: previous >= 0 && this.classId[previous] >= 0 ? this.classTable[this.classId[previous]].className : 'Module' };
-      this.classId[m] = this.idOfClass(inferrer.infer({ path: this.text.slice(this.pathStart[m], this.pathEnd[m]), params: this.localParams(m), previousSibling }));
+      const previousSibling = previous < 0 ? undefined : { className: this.classId[previous] >= 0 ? this.classTable[this.classId[previous]].className : 'Module' };
+      this.classId[m] = this.idOfClass(inferrer.infer({ path: modulePath(columns, m), params: localParamsOf(columns, m), previousSibling }));
     }
   }
-
-
-  private localParams(m: number): LocalParam[] {
-    const out: LocalParam[] = [];
-    for (let p = this.firstParam[m]; p < this.firstParam[m] + this.ownParamCount[m]; p++) {
-      out.push({ name: this.locals.values[this.localId[p]], shape: this.shapes.values[this.shapeId[p]], requiresGrad: this.requiresGrad[p] === 1, tensorId: this.tensorId[p] });
-    }
-    return out;
-  }
-
 
   /** The tensor id of the earlier parameter that parameter p is tied to (same shape, or the general reader warns). */
   private tiedTensor(p: number, shape: number[], s: number, e: number): number {

@@ -10,12 +10,12 @@
 
 import type { ListingProblem } from './model.ts';
 import type { ListingColumns } from './columns.ts';
-import { parseClassExpr, type ClassParse, type ParsedClass } from './classExpr.ts';
-import { PLAIN_NAME, isFlag, isSpace, isWord, literalPattern, skipSpaces, tokenEnd } from './paramsTokens.ts';
+import type { ParsedClass } from './classExpr.ts';
+import { ClassColumn, PLAIN_NAME, isFlag, isSpace, isWord, readDirective, readShape, readTie, skipSpaces, tokenEnd } from './paramsTokens.ts';
 import { applyDirective, type ParamsHeader } from './paramsDirectives.ts';
 import { ColumnsBuilder, columnsOrUndefined, giveUp } from './columnsBuilder.ts';
 
-const DOT = 46, HASH = 35, AT = 64, EQUALS = 61, LBRACKET = 91, RBRACKET = 93, COMMA = 44;
+const DOT = 46, HASH = 35, AT = 64, EQUALS = 61, LBRACKET = 91;
 
 export function readParamsColumns(text: string, file: string, header: ParamsHeader, problems: ListingProblem[]): ListingColumns | undefined {
   return columnsOrUndefined(() => new ParamsColumnLines(text, file, header, problems).read());
@@ -25,12 +25,8 @@ class ParamsColumnLines {
   private readonly builder: ColumnsBuilder;
   /** Modules named by their own line (`path Class`): such a line may not come twice. */
   private readonly declared = new Set<number>();
-  private readonly classCache = new Map<string, ClassParse>();
-  private lastClassText = '';
-  private lastClass: ParsedClass | undefined;
-  private lastClassPattern: RegExp | undefined;
+  private readonly classes = new ClassColumn();
   // The parameter line being read, past its shape.
-  private shapeEnd = 0;
   private requiresGrad = true;
   private cls: ParsedClass | undefined;
   /** The tie target (`= name`), -1 when the line has none. */
@@ -71,119 +67,63 @@ class ParamsColumnLines {
 
   /** `path [Class]`: declares a module that does not exist yet (or the untouched root). */
   private moduleLine(i: number, nameEnd: number, k: number, end: number): void {
-    const root = nameEnd === i + 1 && this.text.charCodeAt(i) === DOT;
+    const text = this.text;
+    const root = nameEnd === i + 1 && text.charCodeAt(i) === DOT;
     const m = root ? 0 : this.builder.moduleAt(i, nameEnd, true);
     if (this.declared.has(m) || (root && (this.builder.modules > 1 || this.builder.params > 0))) giveUp();
     this.declared.add(m);
-    if (k >= end || this.text.charCodeAt(k) === HASH) return;
-    if (isFlag(this.text, k, tokenEnd(this.text, k, end))) giveUp(); // flags belong to parameter lines
-    const cls = this.classAt(k, end);
-    const rest = skipSpaces(this.text, k + this.lastClassText.length, end);
-    if (rest < end && this.text.charCodeAt(rest) !== HASH) giveUp();
+    if (k >= end || text.charCodeAt(k) === HASH) return;
+    const tokEnd = tokenEnd(text, k, end);
+    if (isFlag(text, k, tokEnd)) giveUp(); // flags belong to parameter lines
+    const repeated = this.classes.repeated(text, k, end);
+    const cls = repeated ?? this.classes.read(text, k, tokEnd);
+    const rest = skipSpaces(text, repeated ? k + this.classes.lastText.length : tokEnd, end);
+    if (rest < end && text.charCodeAt(rest) !== HASH) giveUp();
     this.builder.applyClass(m, cls);
   }
 
   private paramLine(i: number, nameEnd: number, k: number, end: number): void {
-    const shape = this.shape(k, end);
+    const shapeEnd = readShape(this.text, k, end, this.builder.shapeTable);
+    const shape = this.builder.shapeTable.take();
     this.tieStart = -1;
-    this.columns(skipSpaces(this.text, this.shapeEnd, end), end);
+    this.columns(skipSpaces(this.text, shapeEnd, end), end);
     this.builder.addParam(i, nameEnd, shape, this.requiresGrad, this.cls, this.tieStart, this.tieEnd);
-  }
-
-  /** `= other.name` at `k`: the rest of the line. */
-  private tie(k: number, end: number): void {
-    const text = this.text;
-    const tokEnd = tokenEnd(text, k, end);
-    const start = tokEnd === k + 1 ? skipSpaces(text, tokEnd, end) : k + 1;
-    const stop = tokenEnd(text, start, end);
-    const rest = skipSpaces(text, stop, end);
-    if (stop === start || (rest < end && text.charCodeAt(rest) !== HASH)) giveUp();
-    this.tieStart = start;
-    this.tieEnd = stop;
   }
 
   /** Class, flags and tie after the shape, into `requiresGrad`, `cls`, `tieStart`, `tieEnd`. */
   private columns(k: number, end: number): void {
     const text = this.text;
-    let requiresGrad = 1;
+    let requiresGrad = true;
     let seenFlag = false;
     let cls: ParsedClass | undefined;
     while (k < end && text.charCodeAt(k) !== HASH) {
       if (text.charCodeAt(k) === EQUALS) {
-        this.tie(k, end);
+        const target = readTie(text, k, end);
+        this.tieStart = target.start;
+        this.tieEnd = target.end;
         break;
       }
-      const tokEnd = tokenEnd(this.text, k, end);
-      const flag = isFlag(text, k, tokEnd);
-      if (!seenFlag && cls === undefined && !flag) {
-        cls = this.classAt(k, end);
-        k = skipSpaces(this.text, k + this.lastClassText.length, end);
+      const repeated = seenFlag || cls !== undefined ? undefined : this.classes.repeated(text, k, end);
+      if (repeated) {
+        cls = repeated;
+        k = skipSpaces(text, k + this.classes.lastText.length, end);
         continue;
       }
-      if (isWord(text, k, tokEnd, 'frozen')) requiresGrad = 0;
-      else if (isWord(text, k, tokEnd, 'trainable')) requiresGrad = 1;
+      const tokEnd = tokenEnd(text, k, end);
+      const flag = isFlag(text, k, tokEnd);
+      if (!seenFlag && cls === undefined && !flag) cls = this.classes.read(text, k, tokEnd);
+      else if (isWord(text, k, tokEnd, 'frozen')) requiresGrad = false;
+      else if (isWord(text, k, tokEnd, 'trainable')) requiresGrad = true;
       else if (!(text.startsWith('dtype=', k) && tokEnd - k > 6)) giveUp(); // depth= and unknown flags
-      seenFlag = true;
-      k = skipSpaces(this.text, tokEnd, end);
+      seenFlag ||= flag;
+      k = skipSpaces(text, tokEnd, end);
     }
-    this.requiresGrad = requiresGrad === 1;
+    this.requiresGrad = requiresGrad;
     this.cls = cls;
   }
 
-  /** `[d0, d1, ...]` at `k`, interned; `shapeEnd` is left just past the `]`. */
-  private shape(k: number, end: number): number[] {
-    const text = this.text;
-    const shapes = this.builder.shapeTable;
-    shapes.begin();
-    let i = skipSpaces(this.text, k + 1, end);
-    while (text.charCodeAt(i) !== RBRACKET) {
-      let value = 0;
-      const digitsStart = i;
-      for (let c = text.charCodeAt(i); i < end && c >= 48 && c <= 57; c = text.charCodeAt(++i)) value = value * 10 + (c - 48);
-      if (i === digitsStart) giveUp();
-      shapes.push(value);
-      i = skipSpaces(this.text, i, end);
-      if (text.charCodeAt(i) === COMMA) i = skipSpaces(this.text, i + 1, end);
-      else if (text.charCodeAt(i) !== RBRACKET || i >= end) giveUp();
-    }
-    if (i >= end) giveUp();
-    this.shapeEnd = i + 1;
-    return shapes.take();
-  }
-
-  /**
-   * The class column at `k`; `lastClassText` is its text afterwards. The lines of a module
-   * repeat their class: a sticky regex of the last one's text recognises it in place.
-   */
-  private classAt(k: number, end: number): ParsedClass {
-    const text = this.text;
-    const pattern = this.lastClassPattern;
-    const after = k + this.lastClassText.length;
-    if (pattern && after <= end && (after === end || isSpace(text.charCodeAt(after)))) {
-      pattern.lastIndex = k;
-      if (pattern.test(text)) return this.lastClass!;
-    }
-    const token = text.slice(k, tokenEnd(this.text, k, end));
-    let parsed = this.classCache.get(token);
-    if (!parsed) this.classCache.set(token, (parsed = parseClassExpr(token)));
-    if ('error' in parsed) giveUp();
-    const value = (parsed as { value: ParsedClass }).value;
-    this.lastClassText = token;
-    this.lastClass = value;
-    this.lastClassPattern = literalPattern(token);
-    return value;
-  }
-
   private directive(i: number, end: number): void {
-    const text = this.text;
-    let nameEnd = i + 1;
-    while (nameEnd < end && !isSpace(text.charCodeAt(nameEnd))) nameEnd++;
-    const argsStart = skipSpaces(this.text, nameEnd, end);
-    let argsEnd = end;
-    while (argsEnd > argsStart && isSpace(text.charCodeAt(argsEnd - 1))) argsEnd--;
-    const name = text.slice(i + 1, nameEnd);
-    // Brackets or quotes in the name: the general reader's token rules decide where it ends.
-    if (!/^[A-Za-z_]*$/.test(name)) giveUp();
-    applyDirective(name, text.slice(argsStart, argsEnd), this.header, { argsStart, file: this.file, problems: this.problems });
+    const { directive, args, argsStart } = readDirective(this.text, i, end);
+    applyDirective(directive, args, this.header, { argsStart, file: this.file, problems: this.problems });
   }
 }

@@ -6,14 +6,14 @@
 
 import type { Span } from '../pyvalue.ts';
 import type { ListingProblem } from './model.ts';
-import { parseClassExpr, type ClassParse, type ParsedClass } from './classExpr.ts';
-import { PLAIN_NAME, isFlag, isSpace, isWord, literalPattern, skipSpaces, tokenEnd } from './paramsTokens.ts';
+import type { ParsedClass } from './classExpr.ts';
+import { ClassColumn, PLAIN_NAME, ParamsSyntaxError, isFlag, isSpace, isWord, readDirective, readShape, readTie, skipSpaces, tokenEnd, type DirectiveLine } from './paramsTokens.ts';
 import { parseDepth } from './paramsDirectives.ts';
 import { report } from './problems.ts';
 import type { ShapeInterner } from './shapes.ts';
 import { LocalNames } from './localNames.ts';
 
-export type ParsedLine = { kind: 'directive'; directive: string; args: string; argsStart: number } | ModuleLine | ParamLine;
+export type ParsedLine = DirectiveLine | ModuleLine | ParamLine;
 
 export interface ModuleLine {
   kind: 'module';
@@ -41,21 +41,13 @@ export interface ParamLine {
   local: string;
 }
 
-const DOT = 46, HASH = 35, AT = 64, EQUALS = 61, LBRACKET = 91, RBRACKET = 93, COMMA = 44;
+const DOT = 46, HASH = 35, AT = 64, EQUALS = 61, LBRACKET = 91;
 const NO_SPAN: Span = Object.freeze({ file: '', start: 0, end: 0 });
-
-class LineError {
-  constructor(readonly message: string, readonly start: number, readonly end: number) {}
-}
 
 export class ParamsLineParser {
   private pos = 0;
   private shapeEnd = 0;
-  private readonly classes = new Map<string, ClassParse>();
-  /** The last class column that parsed, its parse, and a sticky regex matching exactly it: the lines of a module repeat it. */
-  private lastClassText = '';
-  private lastClass: ParsedClass | undefined;
-  private lastClassPattern: RegExp | undefined;
+  private readonly classes = new ClassColumn();
   private readonly param: ParamLine = { kind: 'param', name: '', shape: [], requiresGrad: true, cls: undefined, tiedTo: undefined, tieSpan: undefined, dtype: undefined, depth: undefined, span: NO_SPAN, dot: -1, local: '' };
   private readonly locals = new LocalNames();
 
@@ -74,7 +66,7 @@ export class ParamsLineParser {
         const parsed = this.parseLine(start, end);
         if (parsed) return parsed;
       } catch (e) {
-        if (!(e instanceof LineError)) throw e;
+        if (!(e instanceof ParamsSyntaxError)) throw e;
         report(this.problems, { severity: 'error', code: 'params-syntax', message: e.message, span: { file: this.file, start: e.start, end: Math.max(e.end, e.start + 1) } });
       }
     }
@@ -96,7 +88,7 @@ export class ParamsLineParser {
       return line;
     }
     const shape = this.shape(k, end);
-    if (name === '.') throw new LineError("'.' is the root module; a parameter needs a name.", i, nameEnd);
+    if (name === '.') throw new ParamsSyntaxError("'.' is the root module; a parameter needs a name.", i, nameEnd);
     const line = this.param;
     line.name = name;
     line.shape = shape;
@@ -134,9 +126,9 @@ export class ParamsLineParser {
     }
     const nameEnd = tokenEnd(this.text, i, end);
     const first = text.charCodeAt(i);
-    if (first === LBRACKET || first === EQUALS) throw new LineError('Expected a parameter or module name first.', i, nameEnd);
+    if (first === LBRACKET || first === EQUALS) throw new ParamsSyntaxError('Expected a parameter or module name first.', i, nameEnd);
     const bad = this.badNameChar(i, nameEnd);
-    if (bad >= 0) throw new LineError(`'${text[bad]}' cannot be part of a name.`, bad, bad + 1);
+    if (bad >= 0) throw new ParamsSyntaxError(`'${text[bad]}' cannot be part of a name.`, bad, bad + 1);
     return nameEnd;
   }
 
@@ -146,17 +138,17 @@ export class ParamsLineParser {
     let seenFlag = false;
     while (k < end && text.charCodeAt(k) !== HASH) {
       if (text.charCodeAt(k) === EQUALS) return this.tie(line, k, end);
-      const repeated = seenFlag || line.cls !== undefined ? undefined : this.repeatedClass(k, end);
+      const repeated = seenFlag || line.cls !== undefined ? undefined : this.classes.repeated(text, k, end);
       if (repeated) {
         line.cls = repeated;
-        k = skipSpaces(this.text, k + this.lastClassText.length, end);
+        k = skipSpaces(this.text, k + this.classes.lastText.length, end);
         continue;
       }
       const tokEnd = tokenEnd(this.text, k, end);
       const flag = isFlag(text, k, tokEnd);
-      if (!seenFlag && line.cls === undefined && !flag) line.cls = this.classOf(k, tokEnd);
+      if (!seenFlag && line.cls === undefined && !flag) line.cls = this.classes.read(text, k, tokEnd);
       else if (line.kind === 'param') this.flag(line, k, tokEnd);
-      else throw new LineError(`A module line (no shape) takes a class and '= path' only, not '${text.slice(k, tokEnd)}'.`, k, tokEnd);
+      else throw new ParamsSyntaxError(`A module line (no shape) takes a class and '= path' only, not '${text.slice(k, tokEnd)}'.`, k, tokEnd);
       seenFlag ||= flag;
       k = skipSpaces(this.text, tokEnd, end);
     }
@@ -164,18 +156,12 @@ export class ParamsLineParser {
 
   /** `= other.name`: the rest of the line. */
   private tie(line: ParamLine | ModuleLine, k: number, end: number): void {
-    const text = this.text;
-    const tokEnd = tokenEnd(this.text, k, end);
-    const targetStart = tokEnd === k + 1 ? skipSpaces(this.text, tokEnd, end) : k + 1;
-    const targetEnd = tokenEnd(this.text, targetStart, end);
-    if (targetEnd === targetStart) throw new LineError("Expected a name after '='.", k, tokEnd);
-    const target = text.slice(targetStart, targetEnd);
+    const target = readTie(this.text, k, end);
+    const name = this.text.slice(target.start, target.end);
     if (line.kind === 'param') {
-      line.tiedTo = target;
-      line.tieSpan = { file: this.file, start: targetStart, end: targetEnd };
-    } else line.tie = target === '.' ? '' : target;
-    const rest = skipSpaces(this.text, targetEnd, end);
-    if (rest < end && text.charCodeAt(rest) !== HASH) throw new LineError("Nothing but a comment may follow '= name'.", rest, end);
+      line.tiedTo = name;
+      line.tieSpan = { file: this.file, start: target.start, end: target.end };
+    } else line.tie = name === '.' ? '' : name;
   }
 
   private flag(line: ParamLine, start: number, end: number): void {
@@ -186,70 +172,20 @@ export class ParamsLineParser {
     else if (text.startsWith('depth=', start) && end - start >= 6) {
       const value = text.slice(start + 6, end);
       const depth = parseDepth(value);
-      if (depth === undefined) throw new LineError(`depth= takes K/N (layer id / number of layers) or none, not '${value}'.`, start, end);
+      if (depth === undefined) throw new ParamsSyntaxError(`depth= takes K/N (layer id / number of layers) or none, not '${value}'.`, start, end);
       line.depth = depth;
-    } else throw new LineError(`Unknown flag '${text.slice(start, end)}' (flags: frozen, depth=K/N, dtype=...).`, start, end);
-  }
-
-  /**
-   * The last class when the column at `k` is the same text. A class that parsed is balanced
-   * (brackets, quotes) and has no space outside them, so tokenEnd would stop right after it
-   * exactly when a space or the line end follows: the comparison stands in for the scan.
-   * A sticky regex of the literal text compares fastest (startsWith is several times slower
-   * on this V8, and slice + === goes through the runtime).
-   */
-  private repeatedClass(k: number, end: number): ParsedClass | undefined {
-    const pattern = this.lastClassPattern;
-    const after = k + this.lastClassText.length;
-    if (!pattern || after > end || (after < end && !isSpace(this.text.charCodeAt(after)))) return undefined;
-    pattern.lastIndex = k;
-    return pattern.test(this.text) ? this.lastClass : undefined;
-  }
-
-  private classOf(start: number, end: number): ParsedClass {
-    const token = this.text.slice(start, end);
-    let parsed = this.classes.get(token);
-    if (!parsed) {
-      parsed = parseClassExpr(token);
-      this.classes.set(token, parsed);
-    }
-    if ('error' in parsed) throw new LineError(`Bad class '${token}': ${parsed.error}.`, start + parsed.offset, end);
-    if (parsed.value !== this.lastClass) {
-      this.lastClassText = token;
-      this.lastClass = parsed.value;
-      this.lastClassPattern = literalPattern(token);
-    }
-    return parsed.value;
+    } else throw new ParamsSyntaxError(`Unknown flag '${text.slice(start, end)}' (flags: frozen, depth=K/N, dtype=...).`, start, end);
   }
 
   /** Reads `[d0, d1, ...]` at `k`; `shapeEnd` is left just past the `]`. */
   private shape(k: number, end: number): number[] {
-    const text = this.text;
-    const shapes = this.shapes;
-    shapes.begin();
-    let i = skipSpaces(this.text, k + 1, end);
-    while (text.charCodeAt(i) !== RBRACKET) {
-      let value = 0;
-      const digitsStart = i;
-      for (let c = text.charCodeAt(i); i < end && c >= 48 && c <= 57; c = text.charCodeAt(++i)) value = value * 10 + (c - 48);
-      if (i === digitsStart) throw new LineError('A shape is [d0, d1, ...] with whole numbers.', Math.min(i, end), Math.min(i + 1, end));
-      shapes.push(value);
-      i = skipSpaces(this.text, i, end);
-      if (text.charCodeAt(i) === COMMA) i = skipSpaces(this.text, i + 1, end);
-      else if (text.charCodeAt(i) !== RBRACKET || i >= end) throw new LineError("Expected ',' or ']' in the shape.", Math.min(i, end), Math.min(i + 1, end));
-    }
-    this.shapeEnd = i + 1;
-    return shapes.take();
+    this.shapeEnd = readShape(this.text, k, end, this.shapes);
+    return this.shapes.take();
   }
 
   private directive(i: number, end: number): ParsedLine {
-    const nameEnd = tokenEnd(this.text, i, end);
-    const argsStart = skipSpaces(this.text, nameEnd, end);
-    let argsEnd = end;
-    while (argsEnd > argsStart && isSpace(this.text.charCodeAt(argsEnd - 1))) argsEnd--;
-    return { kind: 'directive', directive: this.text.slice(i + 1, nameEnd), args: this.text.slice(argsStart, argsEnd), argsStart };
+    return readDirective(this.text, i, end);
   }
-
 
   /** Brackets, quotes, `=` and `,` mean the line is not `name shape ...` (module names never hold them). */
   private badNameChar(start: number, end: number): number {
@@ -259,7 +195,6 @@ export class ParamsLineParser {
     }
     return -1;
   }
-
 }
 
 

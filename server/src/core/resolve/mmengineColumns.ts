@@ -6,7 +6,7 @@
 // deformable convs (their children's rule reads paths). The caller then walks the objects.
 
 import type { ModelListing, ModuleEntry } from '../listing/model.ts';
-import { columnsOf, paramName, type ListingColumns, type ModuleClass } from '../listing/columns.ts';
+import { columnsOf, localParamsOf, paramName, type ListingColumns, type ModuleClass } from '../listing/columns.ts';
 import { isConv2d, isDcn, isDepthwiseConv, isNorm } from './moduleKinds.ts';
 import type { MatchPrefix } from './keyMatcher.ts';
 import { TensorIdSet } from '../torch/tensorIds.ts';
@@ -83,17 +83,11 @@ function moduleKinds(c: ListingColumns): { norm: Uint8Array; depthwise: Uint8Arr
     const answer = answers[id];
     if (answer.norm) norm[m] = 1;
     // Convs are few: their depth-wise test may need their weight, so it gets the module's params.
-    if (answer.conv && isDepthwiseConv({ ...answer.entry, params: localParams(c, m) })) depthwise[m] = 1;
+    if (answer.conv && isDepthwiseConv({ ...answer.entry, params: localParamsOf(c, m) })) depthwise[m] = 1;
   }
   return { norm, depthwise };
 }
 
 function entryOfClass(cls: ModuleClass): ModuleEntry {
   return { path: '', className: cls.className, mroQualified: cls.mroQualified, mro: cls.mro, moduleId: -1, attrs: cls.attrs, params: [] };
-}
-
-function localParams(c: ListingColumns, m: number): ModuleEntry['params'] {
-  const out: ModuleEntry['params'] = [];
-  for (let p = c.firstParam[m]; p < c.firstParam[m] + c.ownParamCount[m]; p++) out.push({ name: c.localTable[c.localId[p]], shape: c.shapeTable[c.shapeId[p]], requiresGrad: c.requiresGrad[p] === 1, tensorId: c.tensorId[p] });
-  return out;
 }
