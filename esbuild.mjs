@@ -10,7 +10,7 @@ const node = { bundle: true, platform: 'node', mainFields: ['module', 'main'], t
 const browser = { platform: 'browser', format: 'iife', target: 'es2022', minify: true, mainFields: ['browser', 'module', 'main'] };
 const entries = [
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', external: ['tsx/*'], banner: { js: '#!/usr/bin/env node' } },
-  { entryPoints: ['server/src/server/main.ts'], outfile: 'dist/server.js' },
+  { entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
   { entryPoints: ['server/src/smoke/main.ts'], outfile: 'dist/smoke.js', external: ['tsx/*'] },
   { entryPoints: ['media/src/main.ts'], outfile: 'dist/webview.js', ...browser },

@@ -4,7 +4,7 @@
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Requests, type ListingCandidate, type PairingStatus } from '../../server/src/protocol.ts';
+import { Requests, type ListingCandidate, type PairingStatus } from '../../server/src/protocol/lsp.ts';
 import type { PairingStore } from './pairingStore.ts';
 
 type Pick = vscode.QuickPickItem & { listingUri?: string | null; browse?: boolean };

@@ -4,7 +4,7 @@
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Commands } from '../../server/src/protocol.ts';
+import { Commands } from '../../server/src/protocol/lsp.ts';
 import { choosePairing, setPairing } from './choosePairing.ts';
 import { dumpParams } from './dumpParams.ts';
 import { inProcessExplorerData, listingFromServer, registerExplorer } from './explorer/index.ts';

@@ -3,7 +3,7 @@
 
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { PARAMS_LANGUAGE_ID } from '../../server/src/protocol.ts';
+import { PARAMS_LANGUAGE_ID } from '../../server/src/protocol/lsp.ts';
 
 export const DOCUMENT_SELECTOR = ['python', 'json', 'jsonc', 'yaml', PARAMS_LANGUAGE_ID].map((language) => ({ scheme: 'file', language }));
 

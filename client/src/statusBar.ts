@@ -3,7 +3,7 @@
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Commands, Notifications, Requests, type PairingStatus } from '../../server/src/protocol.ts';
+import { Commands, Notifications, Requests, type PairingStatus } from '../../server/src/protocol/lsp.ts';
 
 const SOURCE_TEXT: Record<PairingStatus['source'], string> = {
   override: 'chosen by you',

@@ -1,7 +1,7 @@
 // The payload's columns as typed arrays (NaN for "none"), plus per-group summaries for both
 // groupings, computed once per update so that filtering and scrolling only index arrays.
 
-import type { ExplorerPayload } from '../../server/src/protocol.ts';
+import type { ExplorerPayload } from '../../server/src/protocol/webview.ts';
 import type { GroupingMode } from './state.ts';
 
 /** One header row's worth of facts about a group (a settings set or a framework param_group). */

@@ -2,7 +2,7 @@
 // each layer's parameters that decay and that do not.
 
 import type { ChartConfiguration, TooltipItem } from 'chart.js';
-import type { ExplorerPayload } from '../../server/src/protocol.ts';
+import type { ExplorerPayload } from '../../server/src/protocol/webview.ts';
 import { Chart } from './chartSetup.ts';
 import { count, short } from './format.ts';
 import { type ChartTheme, withAlpha } from './theme.ts';

@@ -2,7 +2,7 @@
 // charts (and, when the host has a smoke report, the smoke run's tab), and keeps the user's view (filter, sort, grouping, selection, scroll) across
 // live updates and reloads.
 
-import { parseHostMessage, type ExplorerPayload, type HostToPage, type ScheduleView } from '../../server/src/protocol.ts';
+import { parseHostMessage, type ExplorerPayload, type HostToPage, type ScheduleView } from '../../server/src/protocol/webview.ts';
 import { applyTheme } from './chartSetup.ts';
 import { decode, type Model } from './data.ts';
 import { showDetail } from './detail.ts';

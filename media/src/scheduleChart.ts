@@ -1,7 +1,7 @@
 // lr over iterations, one line per distinct curve among the settings sets.
 
 import type { ChartConfiguration } from 'chart.js';
-import type { ScheduleView } from '../../server/src/protocol.ts';
+import type { ScheduleView } from '../../server/src/protocol/webview.ts';
 import { Chart } from './chartSetup.ts';
 import { count, short } from './format.ts';
 import { type ChartTheme, seriesColor } from './theme.ts';

@@ -2,7 +2,7 @@
 // over logged steps, for each arm of the run (an A/B run's fixed arm is drawn dashed).
 // Pure data, so that the page's charts and the Node tests read the same lines.
 
-import type { SmokeReport, SmokeRun } from '../../server/src/protocol.ts';
+import type { SmokeReport, SmokeRun } from '../../server/src/protocol/smokeReport.ts';
 
 export interface ChartPoint {
   x: number;

@@ -1,7 +1,7 @@
 // The words around the smoke charts: the status line (how the run ended, on what), the proxy,
 // the A/B verdict and the audit's findings. Pure, so the Node tests read the same text.
 
-import type { SmokeAudit, SmokeReport, SmokeRun } from '../../server/src/protocol.ts';
+import type { SmokeAudit, SmokeReport, SmokeRun } from '../../server/src/protocol/smokeReport.ts';
 
 export type Tone = 'ok' | 'warning' | 'error';
 

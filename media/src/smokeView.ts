@@ -1,7 +1,8 @@
 // The "Smoke run" tab: present only while the host has a smoke report (or a problem reading
 // one) for this config. Status line, proxy, A/B verdict, the three charts and the audit.
 
-import type { SmokeReport, SmokeReportMessage } from '../../server/src/protocol.ts';
+import type { SmokeReport } from '../../server/src/protocol/smokeReport.ts';
+import type { SmokeReportMessage } from '../../server/src/protocol/webview.ts';
 import { applyTheme } from './chartSetup.ts';
 import { chartFigure, el } from './layout.ts';
 import { SmokeChart } from './smokeChart.ts';

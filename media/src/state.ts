@@ -2,7 +2,7 @@
 // grouping mode, collapsed groups, selection and scroll. Read back defensively: a state saved
 // by an older page version must not break a newer one.
 
-import type { ExplorerPersistedState } from '../../server/src/protocol.ts';
+import type { ExplorerPersistedState } from '../../server/src/protocol/webview.ts';
 import { getState, setState } from './vscodeApi.ts';
 
 export type ColumnId = 'name' | 'group' | 'lr' | 'wd' | 'lrWd' | 'lrScale' | 'layer' | 'rule' | 'shape' | 'numel';

@@ -1,7 +1,7 @@
 // Toolbar and chart controls → view state and callbacks. The controls show the restored
 // state on load; every change is applied at once (filtering 100k names takes milliseconds).
 
-import type { ExplorerPayload } from '../../server/src/protocol.ts';
+import type { ExplorerPayload } from '../../server/src/protocol/webview.ts';
 import type { Layout } from './layout.ts';
 import type { ViewState } from './state.ts';
 

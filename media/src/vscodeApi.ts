@@ -1,7 +1,7 @@
 // The page's only link to the extension host: VS Code injects acquireVsCodeApi() into the
 // webview (callable once); the browser tests inject a stub with the same shape.
 
-import type { PageToHost } from '../../server/src/protocol.ts';
+import type { PageToHost } from '../../server/src/protocol/webview.ts';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;

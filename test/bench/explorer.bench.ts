@@ -7,7 +7,7 @@ import { loadConfig } from '../../server/src/core/config/index.ts';
 import { explorerPayload } from '../../server/src/core/explorer/index.ts';
 import { readListing } from '../../server/src/core/listing/index.ts';
 import { resolveConfig } from '../../server/src/core/resolve/index.ts';
-import type { HostToPage } from '../../server/src/protocol.ts';
+import type { HostToPage } from '../../server/src/protocol/webview.ts';
 import { browserSkipReason, launchChromium, openExplorer, servePage } from '../browser/harness.ts';
 import { paramsText } from './paramsText.ts';
 import { moeModel } from './synthetic.ts';

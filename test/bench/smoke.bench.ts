@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SmokeReport } from '../../server/src/protocol.ts';
+import type { SmokeReport } from '../../server/src/protocol/smokeReport.ts';
 import { FALLBACK } from '../../server/src/smoke/proxy/fallback.ts';
 
 type Figure = { value: number; unit: string; budget?: number };

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { HostToPage } from '../../server/src/protocol.ts';
+import type { HostToPage } from '../../server/src/protocol/webview.ts';
 import { vitPayload } from '../core/explorer/fixture.ts';
 import { browserSkipReason, launchChromium, openExplorer, post, posted, REPO, servePage, visibleRows, type PageServer } from './harness.ts';
 

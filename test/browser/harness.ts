@@ -9,7 +9,7 @@ import { extname, join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { explorerHtml, makeNonce } from '../../client/src/explorer/html.ts';
-import type { HostToPage } from '../../server/src/protocol.ts';
+import type { HostToPage } from '../../server/src/protocol/webview.ts';
 
 export const REPO = join(import.meta.dirname, '../..');
 export const CHROMIUM = '/usr/bin/chromium';

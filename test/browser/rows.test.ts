@@ -7,7 +7,7 @@ import { decode } from '../../media/src/data.ts';
 import { count, short } from '../../media/src/format.ts';
 import { buildRows, headerGroup, type RowsOptions } from '../../media/src/rows.ts';
 import { SortCache } from '../../media/src/sort.ts';
-import { isExplorerPayload, type ExplorerPayload } from '../../server/src/protocol.ts';
+import { isExplorerPayload, type ExplorerPayload } from '../../server/src/protocol/webview.ts';
 
 /** Five parameters in three framework groups, two settings sets: [0, 2, 3] and [1, 4]. */
 function payload(): ExplorerPayload {

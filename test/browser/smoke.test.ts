@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { HostToPage, SmokeReport } from '../../server/src/protocol.ts';
+import type { HostToPage } from '../../server/src/protocol/webview.ts';
+import type { SmokeReport } from '../../server/src/protocol/smokeReport.ts';
 import { vitPayload } from '../core/explorer/fixture.ts';
 import { browserSkipReason, inkedShare, launchChromium, openExplorer, post, REPO, renderCount, servePage, type PageServer } from './harness.ts';
 

@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultReportPath, parseHostMessage, smokeReportMessage, smokeReportProblem, type SmokeReport } from '../../server/src/protocol.ts';
+import { defaultReportPath, smokeReportProblem, type SmokeReport } from '../../server/src/protocol/smokeReport.ts';
+import { parseHostMessage, smokeReportMessage } from '../../server/src/protocol/webview.ts';
 import { smokeSeries, wantsLog } from '../../media/src/smokeSeries.ts';
 import { auditLines, smokeStatus } from '../../media/src/smokeText.ts';
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
-import type { SmokeReport } from '../../server/src/protocol.ts';
+import type { SmokeReport } from '../../server/src/protocol/smokeReport.ts';
 import { LspClient, ROOT } from '../lsp/lspClient.ts';
 import { caret } from '../lsp/helpers.ts';
 import { ensureCodeServer, installExtension, startCodeServer, writeUserSettings, type RunningCodeServer } from './codeServer.ts';

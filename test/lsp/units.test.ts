@@ -6,13 +6,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ListingDiscovery } from '../../server/src/server/discovery.ts';
-import { globMatches } from '../../server/src/server/glob.ts';
-import { findDirective } from '../../server/src/server/pairing.ts';
-import { Scheduler } from '../../server/src/server/scheduler.ts';
-import { validateSettings } from '../../server/src/server/settings.ts';
-import { classify } from '../../server/src/server/analyzer.ts';
-import { DEFAULT_SETTINGS } from '../../server/src/protocol.ts';
+import { ListingDiscovery } from '../../server/src/lsp/discovery.ts';
+import { globMatches } from '../../server/src/lsp/glob.ts';
+import { findDirective } from '../../server/src/lsp/pairing.ts';
+import { Scheduler } from '../../server/src/lsp/scheduler.ts';
+import { validateSettings } from '../../server/src/lsp/settings.ts';
+import { classify } from '../../server/src/lsp/analyzer.ts';
+import { DEFAULT_SETTINGS } from '../../server/src/protocol/lsp.ts';
 
 describe('pairing glob', () => {
   it('matches like files.associations', () => {

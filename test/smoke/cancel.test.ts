@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseProgress, startSmokeProcess, type SmokeProgress } from '../../client/src/smoke/runnerProcess.ts';
-import type { SmokeReport } from '../../server/src/protocol.ts';
+import type { SmokeReport } from '../../server/src/protocol/smokeReport.ts';
 
 const root = resolve(__dirname, '../..');
 const fixtures = join(__dirname, 'fixtures');

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { CliIO } from '../../server/src/cli/io.ts';
+import type { CliIO } from '../../server/src/node/io.ts';
 import { optimCheckCommand } from '../../server/src/cli/commands/optimCheck.ts';
 
 const golden = readFileSync('/work/shared/golden/optimizer-steps.json', 'utf8');

@@ -6,11 +6,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { smokeCommand } from '../../server/src/cli/commands/smoke.ts';
-import type { CliIO } from '../../server/src/cli/io.ts';
+import type { CliIO } from '../../server/src/node/io.ts';
 import { loadConfig } from '../../server/src/core/config/index.ts';
 import { readListing } from '../../server/src/core/listing/index.ts';
 import { resolveConfig } from '../../server/src/core/resolve/index.ts';
-import type { SmokeReport } from '../../server/src/protocol.ts';
+import type { SmokeReport } from '../../server/src/protocol/smokeReport.ts';
 import { lrTable } from '../../server/src/smoke/schedule.ts';
 
 const fixtures = join(__dirname, 'fixtures');

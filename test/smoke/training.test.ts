@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SmokeReport } from '../../server/src/protocol.ts';
+import type { SmokeReport } from '../../server/src/protocol/smokeReport.ts';
 import { parseSmokeArgs, type SmokeRequest } from '../../server/src/smoke/request.ts';
 import { runSmoke } from '../../server/src/smoke/run.ts';
 

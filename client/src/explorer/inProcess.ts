@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { loadConfig } from '../../../server/src/core/config/index.ts';
 import { explorerPayload, type ExplorerProblem } from '../../../server/src/core/explorer/index.ts';
 import { readListing } from '../../../server/src/core/listing/index.ts';
-import { Requests, type PairingStatus } from '../../../server/src/protocol.ts';
+import { Requests, type PairingStatus } from '../../../server/src/protocol/lsp.ts';
 import { ExplorerUnavailable, type ExplorerDataSource } from './types.ts';
 
 export type ListingFor = (configUri: vscode.Uri) => Promise<vscode.Uri | undefined>;

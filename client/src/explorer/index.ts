@@ -2,7 +2,8 @@
 // config) and the serializer that brings panels back after a window reload.
 
 import * as vscode from 'vscode';
-import { Commands, EXPLORER_VIEW_TYPE, parsePersistedState } from '../../../server/src/protocol.ts';
+import { Commands } from '../../../server/src/protocol/lsp.ts';
+import { EXPLORER_VIEW_TYPE, parsePersistedState } from '../../../server/src/protocol/webview.ts';
 import { ExplorerPanel, type PanelContext } from './panel.ts';
 import type { ExplorerDataSource, ExplorerFocus } from './types.ts';
 

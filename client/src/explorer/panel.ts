@@ -3,7 +3,7 @@
 
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { EXPLORER_VIEW_TYPE, parsePageMessage, type ExplorerPayload, type HostToPage, type PageToHost } from '../../../server/src/protocol.ts';
+import { EXPLORER_VIEW_TYPE, parsePageMessage, type ExplorerPayload, type HostToPage, type PageToHost } from '../../../server/src/protocol/webview.ts';
 import { explorerHtml, makeNonce } from './html.ts';
 import { revealParam } from './reveal.ts';
 import { SmokeReportFeed } from './smokeReport.ts';

@@ -2,7 +2,7 @@
 // decided it, without taking focus from the panel (so arrow keys keep working there).
 
 import * as vscode from 'vscode';
-import type { ExplorerPayload } from '../../../server/src/protocol.ts';
+import type { ExplorerPayload } from '../../../server/src/protocol/webview.ts';
 
 export async function revealParam(payload: ExplorerPayload, param: number, name: string): Promise<void> {
   const rule = payload.rules[payload.params.rule[param]];

@@ -3,7 +3,8 @@
 // the page whenever the file is created, rewritten or deleted.
 
 import * as vscode from 'vscode';
-import { defaultReportPath, smokeReportMessage, type SmokeReportMessage } from '../../../server/src/protocol.ts';
+import { defaultReportPath } from '../../../server/src/protocol/smokeReport.ts';
+import { smokeReportMessage, type SmokeReportMessage } from '../../../server/src/protocol/webview.ts';
 
 /** The runner rewrites the whole file; a change event can fire before it has finished. */
 const REREAD_DEBOUNCE_MS = 200;

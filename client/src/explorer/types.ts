@@ -1,7 +1,7 @@
 // What the explorer host needs from the rest of the extension: a way to get the data.
 
 import type * as vscode from 'vscode';
-import type { ExplorerPayload } from '../../../server/src/protocol.ts';
+import type { ExplorerPayload } from '../../../server/src/protocol/webview.ts';
 
 export interface ExplorerDataOptions {
   itersPerEpoch?: number;

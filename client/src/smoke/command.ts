@@ -3,7 +3,8 @@
 // an untrusted workspace.
 
 import * as vscode from 'vscode';
-import { DEFAULT_SETTINGS, SMOKE_TASK_TYPE, type SmokeTaskDefinition } from '../../../server/src/protocol.ts';
+import { DEFAULT_SETTINGS } from '../../../server/src/protocol/lsp.ts';
+import { SMOKE_TASK_TYPE, type SmokeTaskDefinition } from '../../../server/src/protocol/smokeReport.ts';
 import { findListingDirective } from './listing.ts';
 import type { SmokeExit } from './runnerProcess.ts';
 import { createSmokeTask, type SmokeTaskContext } from './task.ts';

@@ -2,7 +2,8 @@
 // command, and an event when a run ends (with its report) for the explorer to chart.
 
 import * as vscode from 'vscode';
-import { Commands, SMOKE_TASK_TYPE } from '../../../server/src/protocol.ts';
+import { Commands } from '../../../server/src/protocol/lsp.ts';
+import { SMOKE_TASK_TYPE } from '../../../server/src/protocol/smokeReport.ts';
 import { smokeTrain, type SmokeFinished } from './command.ts';
 import { SmokeTaskProvider, type SmokeTaskContext } from './task.ts';
 

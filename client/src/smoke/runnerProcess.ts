@@ -4,7 +4,7 @@
 // in time). No vscode import: the tests drive it with plain Node.
 
 import { spawn } from 'node:child_process';
-import type { SmokeTaskDefinition } from '../../../server/src/protocol.ts';
+import type { SmokeTaskDefinition } from '../../../server/src/protocol/smokeReport.ts';
 
 export interface SmokeProgress {
   arm: 'configured' | 'fixed';

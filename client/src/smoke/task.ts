@@ -5,7 +5,7 @@
 
 import * as vscode from 'vscode';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import { defaultReportPath, SMOKE_TASK_TYPE, type SmokeTaskDefinition } from '../../../server/src/protocol.ts';
+import { defaultReportPath, SMOKE_TASK_TYPE, type SmokeTaskDefinition } from '../../../server/src/protocol/smokeReport.ts';
 import { findListingDirective } from './listing.ts';
 import { smokeArgs, startSmokeProcess, type SmokeExit, type SmokeProgress } from './runnerProcess.ts';
 import { SmokeTerminal } from './terminal.ts';

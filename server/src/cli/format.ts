@@ -2,7 +2,7 @@
 
 import { LineIndex } from '../core/positions.ts';
 import type { Span } from '../core/pyvalue.ts';
-import type { CliIO } from './io.ts';
+import type { CliIO } from '../node/io.ts';
 
 export function makeLocator(io: CliIO): (span: Span | undefined) => string {
   const indexes = new Map<string, LineIndex | undefined>();

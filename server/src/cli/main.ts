@@ -1,6 +1,6 @@
 // `paramwise <command> ...`: dispatches to one module per command.
 
-import { nodeIO, type Command } from './io.ts';
+import { nodeIO, type Command } from '../node/io.ts';
 
 const commands: Record<string, () => Promise<Command>> = {
   conformance: async () => (await import('./commands/conformance.ts')).conformanceCommand,

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker, workerData, parentPort } from 'node:worker_threads';
-import type { SmokePoint, SmokeRun } from '../protocol.ts';
+import type { SmokePoint, SmokeRun } from '../protocol/smokeReport.ts';
 import { selectBackend, type BackendPreference } from './backend.ts';
 import { disposeDataset, makeDataset } from './data.ts';
 import type { TrainPlan } from './groups.ts';

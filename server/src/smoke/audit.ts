@@ -4,7 +4,7 @@
 
 import type { ModelListing } from '../core/listing/model.ts';
 import type { ResolvedOptimizer } from '../core/resolve/types.ts';
-import type { SmokeAudit } from '../protocol.ts';
+import type { SmokeAudit } from '../protocol/smokeReport.ts';
 import { aliasMap } from './groups.ts';
 
 export function coverageAudit(opt: ResolvedOptimizer, listing: ModelListing): SmokeAudit {

@@ -1,6 +1,6 @@
 // Exit statuses of a smoke run, shared by the runner process and the CLI.
 
-import type { SmokeReport } from '../protocol.ts';
+import type { SmokeReport } from '../protocol/smokeReport.ts';
 
 export function exitCodeOf(report: SmokeReport, signal?: 'SIGTERM' | 'SIGINT'): number {
   switch (report.status) {

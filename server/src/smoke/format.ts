@@ -1,7 +1,7 @@
 // Terminal lines of a smoke run. `step N/M` starts every progress line: the VS Code task's
 // pseudoterminal reads it to draw its progress bar.
 
-import type { SmokePoint, SmokeReport, SmokeRun, SmokeSet } from '../protocol.ts';
+import type { SmokePoint, SmokeReport, SmokeRun, SmokeSet } from '../protocol/smokeReport.ts';
 
 const sci = (v: number) => (Number.isFinite(v) ? v.toExponential(1) : String(v));
 const fixed = (v: number, digits = 4) => (Number.isFinite(v) ? v.toFixed(digits) : String(v));

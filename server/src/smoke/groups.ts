@@ -7,7 +7,7 @@ import { aggregate } from '../core/analysis/aggregate.ts';
 import type { ModelListing } from '../core/listing/model.ts';
 import { PyList, toNumber, type PyValue } from '../core/pyvalue.ts';
 import type { ResolvedOptimizer } from '../core/resolve/types.ts';
-import type { SmokeSet } from '../protocol.ts';
+import type { SmokeSet } from '../protocol/smokeReport.ts';
 import type { HyperValue } from './optim/hyper.ts';
 import type { ProxyParam } from './proxy/types.ts';
 

@@ -4,8 +4,8 @@
 // a summary. SIGTERM/SIGINT stop it between two iterations; it writes the partial report and
 // exits. It starts no processes of its own, so nothing outlives it.
 
-import { configHost } from '../cli/nodeHost.ts';
-import { nodeIO } from '../cli/io.ts';
+import { configHost } from '../node/configHost.ts';
+import { nodeIO } from '../node/io.ts';
 import { isArmWorker, serveArm } from './arms.ts';
 import { exitCodeOf } from './exitCodes.ts';
 import { parseSmokeArgs, SMOKE_USAGE } from './request.ts';

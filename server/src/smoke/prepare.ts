@@ -8,7 +8,7 @@ import { loadConfig, type ConfigHost } from '../core/config/index.ts';
 import { readListing } from '../core/listing/index.ts';
 import type { PyDict } from '../core/pyvalue.ts';
 import { resolveConfig, type ResolvedOptimizer } from '../core/resolve/index.ts';
-import type { SmokeAudit } from '../protocol.ts';
+import type { SmokeAudit } from '../protocol/smokeReport.ts';
 import { coverageAudit } from './audit.ts';
 import { trainPlan, type TrainPlan } from './groups.ts';
 import { buildProxy } from './proxy/index.ts';

@@ -1,6 +1,6 @@
 // The options of a smoke run, parsed the same way for `node dist/smoke.js` and `paramwise smoke`.
 
-import { flagNumber, flagString, parseArgs } from '../cli/args.ts';
+import { flagNumber, flagString, parseArgs } from '../node/args.ts';
 import { backendPreferences, type BackendPreference } from './backend.ts';
 
 export interface SmokeRequest {

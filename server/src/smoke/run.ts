@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core ships no gradient functions; training needs them registered once.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import type { SmokeReport, SmokeRun } from '../protocol.ts';
+import type { SmokeReport, SmokeRun } from '../protocol/smokeReport.ts';
 import { auditLines } from './audit.ts';
 import { selectBackend, type BackendInfo } from './backend.ts';
 import { runArm, runArmInWorker, type ArmHooks, type ArmSpec } from './arms.ts';

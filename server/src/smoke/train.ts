@@ -4,7 +4,7 @@
 // Logged iterations add update ratios, norm-weight RMS and a held-out evaluation.
 
 import * as tf from '@tensorflow/tfjs-core';
-import type { SmokeNonFinite, SmokePoint, SmokeRun } from '../protocol.ts';
+import type { SmokeNonFinite, SmokePoint, SmokeRun } from '../protocol/smokeReport.ts';
 import type { Dataset } from './data.ts';
 import { evaluate, nonFiniteIndices, normWeightRms, updateRatios } from './metrics.ts';
 import type { LrTable } from './schedule.ts';

@@ -3,7 +3,7 @@
 // also trains the recommended variant: AdamW (decoupled) with no decay on norm/bias/1-D
 // parameters, same lr, schedule and everything else, from the same initial weights and data.
 
-import type { SmokeSet } from '../protocol.ts';
+import type { SmokeSet } from '../protocol/smokeReport.ts';
 import type { TrainGroup, TrainPlan } from './groups.ts';
 import type { ProxyParam } from './proxy/types.ts';
 

@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseHostMessage, parsePageMessage, parsePersistedState } from '../../../server/src/protocol.ts';
+import { parseHostMessage, parsePageMessage, parsePersistedState } from '../../../server/src/protocol/webview.ts';
 
 test('page → host: only well-formed messages pass', () => {
   assert.deepEqual(parsePageMessage({ type: 'ready' }), { type: 'ready' });

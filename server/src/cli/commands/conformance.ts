@@ -7,8 +7,8 @@ import { readDumperJson } from '../../core/listing/dumperJson.ts';
 import type { ModelListing } from '../../core/listing/model.ts';
 import { runCase } from '../../core/conformance/runCase.ts';
 import { PyDict } from '../../core/pyvalue.ts';
-import { parseArgs } from '../args.ts';
-import type { CliIO, Command } from '../io.ts';
+import { parseArgs } from '../../node/args.ts';
+import type { CliIO, Command } from '../../node/io.ts';
 
 export const conformanceCommand: Command = async (argv, io) => {
   const dir = parseArgs(argv).positionals[0];

@@ -8,10 +8,10 @@ import { analyzeConfig } from '../../core/service/index.ts';
 import { aggregate } from '../../core/analysis/aggregate.ts';
 import { explainParam } from '../../core/analysis/explain.ts';
 import { pyFloatRepr, type Span } from '../../core/pyvalue.ts';
-import { flagString, parseArgs } from '../args.ts';
+import { flagString, parseArgs } from '../../node/args.ts';
 import { compactCount, makeLocator, table } from '../format.ts';
-import type { CliIO, Command } from '../io.ts';
-import { configHost } from '../nodeHost.ts';
+import type { CliIO, Command } from '../../node/io.ts';
+import { configHost } from '../../node/configHost.ts';
 import { resultJson } from './resultJson.ts';
 
 interface Problem { severity: string; code: string; message: string; span?: Span }

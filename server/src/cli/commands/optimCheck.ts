@@ -4,8 +4,8 @@
 // torch would. Exit 0: all cases pass; 1: some failed; 2: bad arguments, file or backend.
 
 import * as tf from '@tensorflow/tfjs-core';
-import { flagString, parseArgs } from '../args.ts';
-import type { CliIO, Command } from '../io.ts';
+import { flagString, parseArgs } from '../../node/args.ts';
+import type { CliIO, Command } from '../../node/io.ts';
 import { backendPreferences, selectBackend, type BackendInfo, type BackendPreference } from '../../smoke/backend.ts';
 import { parseGoldenFile, replayCase, type CaseOutcome, type GoldenCase } from '../../smoke/optim/golden.ts';
 

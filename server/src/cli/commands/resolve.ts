@@ -3,10 +3,10 @@
 
 import { loadConfig, optimizerKeys } from '../../core/config/index.ts';
 import { PyDict, pyJson } from '../../core/pyvalue.ts';
-import { parseArgs } from '../args.ts';
+import { parseArgs } from '../../node/args.ts';
 import { makeLocator } from '../format.ts';
-import type { Command } from '../io.ts';
-import { configHost } from '../nodeHost.ts';
+import type { Command } from '../../node/io.ts';
+import { configHost } from '../../node/configHost.ts';
 
 export const resolveCommand: Command = async (argv, io) => {
   const args = parseArgs(argv, ['json']);

@@ -7,10 +7,10 @@ import { readListing } from '../../core/listing/index.ts';
 import { pyFloatRepr, toNumber, type PyValue, type Span } from '../../core/pyvalue.ts';
 import { resolveConfig, type ResolvedOptimizer } from '../../core/resolve/index.ts';
 import { scheduleFromConfig, type ScheduleResult } from '../../core/schedule/index.ts';
-import { flagNumber, flagString, parseArgs, type ParsedArgs } from '../args.ts';
+import { flagNumber, flagString, parseArgs, type ParsedArgs } from '../../node/args.ts';
 import { makeLocator, table } from '../format.ts';
-import type { CliIO, Command } from '../io.ts';
-import { configHost } from '../nodeHost.ts';
+import type { CliIO, Command } from '../../node/io.ts';
+import { configHost } from '../../node/configHost.ts';
 
 interface Problem { severity: string; code: string; message: string; span?: Span }
 

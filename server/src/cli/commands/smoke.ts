@@ -2,8 +2,8 @@
 // the smoke run in this process (the VS Code task runs the same code as dist/smoke.js).
 // Exit 0: completed; 1: went non-finite; 2: bad arguments or the config cannot train; 130/143: interrupted.
 
-import type { Command } from '../io.ts';
-import { configHost } from '../nodeHost.ts';
+import type { Command } from '../../node/io.ts';
+import { configHost } from '../../node/configHost.ts';
 import { exitCodeOf } from '../../smoke/exitCodes.ts';
 import { parseSmokeArgs, SMOKE_USAGE } from '../../smoke/request.ts';
 import { runSmoke } from '../../smoke/run.ts';

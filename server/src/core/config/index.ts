@@ -5,13 +5,13 @@
 import { PyDict } from '../pyvalue.ts';
 import { ConfigLoader } from './loader.ts';
 import { ConfigDict } from './merge.ts';
-import { normalize } from './paths.ts';
+import { normalize } from '../paths.ts';
 import { Codes, type LoadedConfig, type ConfigHost } from './types.ts';
 
 export type { BaseLink, ConfigDiagnostic, ConfigHost, LoadedConfig, Severity } from './types.ts';
 export { Codes } from './types.ts';
 export { ConfigDict } from './merge.ts';
-export { qualifiedNames } from './pyContext.ts';
+export { qualifiedNames } from '../python/pyContext.ts';
 
 const RESERVED_KEYS = ['filename', 'text', 'pretty_text', 'env_variables'];
 

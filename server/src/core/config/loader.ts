@@ -4,8 +4,8 @@
 import type { Span } from '../pyvalue.ts';
 import { parseJsonConfig, parseYamlConfig } from './dataConfig.ts';
 import { ConfigDict, configUpdate, toConfigDict } from './merge.ts';
-import { dirname, extname, join, normalize, resolveFrom } from './paths.ts';
-import type { ModuleExports } from './pyContext.ts';
+import { dirname, extname, join, normalize, resolveFrom } from '../paths.ts';
+import type { ModuleExports } from '../python/pyContext.ts';
 import { loadPythonFile, type ChainApi, type FileOutcome } from './pyConfig.ts';
 import { substitute } from './substitute.ts';
 import { applyScope, baseRefs, finishTextStyle, type BaseRef } from './textStyle.ts';

@@ -4,11 +4,11 @@
 import type { SyntaxNode } from '@lezer/common';
 import type { Span } from '../pyvalue.ts';
 import { ConfigDict, toConfigDict } from './merge.ts';
-import { PyContext, type Binding, type ModuleExports } from './pyContext.ts';
-import { evalExpr } from './pyEval.ts';
-import { execBody } from './pyExec.ts';
-import { isLazyImportStyle } from './pyImports.ts';
-import { kids, parsePython, syntaxErrors, type ParsedPython } from './pyTree.ts';
+import { PyContext, type Binding, type ModuleExports } from '../python/pyContext.ts';
+import { evalExpr } from '../python/pyEval.ts';
+import { execBody } from '../python/pyExec.ts';
+import { isLazyImportStyle } from '../python/pyImports.ts';
+import { kids, parsePython, syntaxErrors, type ParsedPython } from '../python/pyTree.ts';
 import { SourceMap, substitute, type Substituted } from './substitute.ts';
 import { baseRefs, finishTextStyle, type BaseRef } from './textStyle.ts';
 import { Codes, type DiagnosticSink } from './types.ts';

@@ -2,7 +2,7 @@
 // `_substitute_env_variables`, `_pre_substitute_base_vars`). We do the same rewrite, but keep
 // a map from the rewritten text back to the file so every span still points at what the
 // user wrote.
-import { basename, dirname, extname } from './paths.ts';
+import { basename, dirname, extname } from '../paths.ts';
 import type { Span } from '../pyvalue.ts';
 
 interface Edit {

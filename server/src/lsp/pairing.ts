@@ -4,8 +4,8 @@
 // the place that named it, and the config is still analysed without a model.
 
 import { existsSync, statSync } from 'node:fs';
-import type { PairingSource } from '../protocol.ts';
-import type { Settings } from '../protocol.ts';
+import type { PairingSource } from '../protocol/lsp.ts';
+import type { Settings } from '../protocol/lsp.ts';
 import { dirOf, type ListingDiscovery } from './discovery.ts';
 import { globMatches } from './glob.ts';
 

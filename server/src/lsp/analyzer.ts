@@ -6,7 +6,7 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { loadConfig } from '../core/config/index.ts';
 import type { LineIndex } from '../core/positions.ts';
-import type { Settings } from '../protocol.ts';
+import type { Settings } from '../protocol/lsp.ts';
 import { looksLikeDumperJson } from '../core/listing/dumperJson.ts';
 import { looksBinary, uriToPath, type FileSource } from './files.ts';
 import type { ListingCache, LoadedListing } from './listingCache.ts';

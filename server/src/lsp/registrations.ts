@@ -6,7 +6,7 @@ import {
   type Connection, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Requests } from '../protocol.ts';
+import { Requests } from '../protocol/lsp.ts';
 import { CustomRequests } from './custom.ts';
 import { Features } from './features.ts';
 import { guard, keepAlive, Logger } from './log.ts';
@@ -56,7 +56,6 @@ export function startServer(connection: Connection): void {
   connection.onRequest(Requests.getPairing.method, guard(log, 'getPairing', null, (p: { uri: string }) => custom().getPairing(p.uri)));
   connection.onRequest(Requests.setPairing.method, guard(log, 'setPairing', null, (p: { configUri: string; listingUri: string | null }) => custom().setPairing(p.configUri, p.listingUri)));
   connection.onRequest(Requests.listingCandidates.method, guard(log, 'listingCandidates', [], (p: { configUri: string }) => custom().listingCandidates(p.configUri)));
-  connection.onRequest(Requests.groups.method, guard(log, 'groups', null, (p: { uri: string }) => custom().groups(p.uri)));
 
   documents.listen(connection);
 }

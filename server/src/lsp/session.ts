@@ -4,7 +4,7 @@
 
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { DEFAULT_SETTINGS, Notifications, type PairingStatus } from '../protocol.ts';
+import { DEFAULT_SETTINGS, Notifications, type PairingStatus } from '../protocol/lsp.ts';
 import { analyzeDocument, failedRecord, type ConfigRecord, type DocRecord } from './analyzer.ts';
 import { Converter, toDiagnosticsByUri } from './convert.ts';
 import { ListingDiscovery } from './discovery.ts';
@@ -188,7 +188,7 @@ export class Session {
     if (old?.kind === 'config' && old.analysis) this.records.set(uri, { ...old, analysis: undefined });
   }
 
-  private async settingsFor(uri: string): Promise<import('../protocol.ts').Settings> {
+  private async settingsFor(uri: string): Promise<import('../protocol/lsp.ts').Settings> {
     const settings = await this.settings.forResource(uri);
     this.debounce.set(uri, settings.analysis.debounceMs);
     return settings;

@@ -3,7 +3,7 @@
 // change them at any time. Whatever the client sends is validated against the defaults.
 
 import type { Connection } from 'vscode-languageserver/node';
-import { DEFAULT_SETTINGS, type SeverityLevel, type Settings } from '../protocol.ts';
+import { DEFAULT_SETTINGS, type SeverityLevel, type Settings } from '../protocol/lsp.ts';
 
 const ANSWER_TIMEOUT_MS = 3000;
 const LEVELS: ReadonlySet<string> = new Set(['error', 'warning', 'info', 'hint', 'off']);
