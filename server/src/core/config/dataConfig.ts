@@ -4,8 +4,8 @@
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import { PyDict, PyList, PyUnresolved, type PyValue } from '../pyvalue.ts';
-import type { SourceMap } from './substitute.ts';
-import { Codes, type DiagnosticSink } from './types.ts';
+import { Codes, type DiagnosticSink } from '../python/diagnostics.ts';
+import type { SourceMap } from '../python/sourceMap.ts';
 
 function rootDict(v: PyValue | undefined, map: SourceMap, sink: DiagnosticSink): PyDict | undefined {
   if (v instanceof PyDict) return v;

@@ -4,13 +4,15 @@
 // with a diagnostic. All I/O goes through the injected host.
 import { PyDict } from '../pyvalue.ts';
 import { ConfigLoader } from './loader.ts';
-import { ConfigDict } from './merge.ts';
+import { ConfigDict } from '../python/configDict.ts';
 import { normalize } from '../paths.ts';
-import { Codes, type LoadedConfig, type ConfigHost } from './types.ts';
+import { Codes } from '../python/diagnostics.ts';
+import type { LoadedConfig, ConfigHost } from './types.ts';
 
-export type { BaseLink, ConfigDiagnostic, ConfigHost, LoadedConfig, Severity } from './types.ts';
-export { Codes } from './types.ts';
-export { ConfigDict } from './merge.ts';
+export type { BaseLink, ConfigHost, LoadedConfig } from './types.ts';
+export type { ConfigDiagnostic, Severity } from '../python/diagnostics.ts';
+export { Codes } from '../python/diagnostics.ts';
+export { ConfigDict } from '../python/configDict.ts';
 export { qualifiedNames } from '../python/pyContext.ts';
 
 const RESERVED_KEYS = ['filename', 'text', 'pretty_text', 'env_variables'];

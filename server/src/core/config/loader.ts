@@ -3,13 +3,14 @@
 // chain is all text style or all lazy-import style.
 import type { Span } from '../pyvalue.ts';
 import { parseJsonConfig, parseYamlConfig } from './dataConfig.ts';
-import { ConfigDict, configUpdate, toConfigDict } from './merge.ts';
+import { ConfigDict, configUpdate, toConfigDict } from '../python/configDict.ts';
 import { dirname, extname, join, normalize, resolveFrom } from '../paths.ts';
 import type { ModuleExports } from '../python/pyContext.ts';
 import { loadPythonFile, type ChainApi, type FileOutcome } from './pyConfig.ts';
 import { substitute } from './substitute.ts';
 import { applyScope, baseRefs, finishTextStyle, type BaseRef } from './textStyle.ts';
-import { Codes, DiagnosticSink, type BaseLink, type ConfigHost } from './types.ts';
+import { Codes, DiagnosticSink } from '../python/diagnostics.ts';
+import type { BaseLink, ConfigHost } from './types.ts';
 
 interface Request {
   span: Span;

@@ -3,15 +3,16 @@
 // (`with read_base(): from .x import *`, base names bound directly, no merge).
 import type { SyntaxNode } from '@lezer/common';
 import type { Span } from '../pyvalue.ts';
-import { ConfigDict, toConfigDict } from './merge.ts';
+import { ConfigDict, toConfigDict } from '../python/configDict.ts';
+import { Codes, type DiagnosticSink } from '../python/diagnostics.ts';
 import { PyContext, type Binding, type ModuleExports } from '../python/pyContext.ts';
 import { evalExpr } from '../python/pyEval.ts';
 import { execBody } from '../python/pyExec.ts';
 import { isLazyImportStyle } from '../python/pyImports.ts';
 import { kids, parsePython, syntaxErrors, type ParsedPython } from '../python/pyTree.ts';
-import { SourceMap, substitute, type Substituted } from './substitute.ts';
+import { SourceMap } from '../python/sourceMap.ts';
+import { substitute, type Substituted } from './substitute.ts';
 import { baseRefs, finishTextStyle, type BaseRef } from './textStyle.ts';
-import { Codes, type DiagnosticSink } from './types.ts';
 
 /** What the chain loader offers a file while it is evaluated. */
 export interface ChainApi {

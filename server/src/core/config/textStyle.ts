@@ -2,8 +2,9 @@
 // .yaml): `_deprecation_`, `{{_base_.x}}` placeholders, the merge of the file over its
 // bases, and dropping dunder keys.
 import { PyDict, PyList, PyUnresolved, type PyValue, type Span } from '../pyvalue.ts';
-import { ConfigDict, textMerge, toConfigDict } from './merge.ts';
-import { Codes, type DiagnosticSink } from './types.ts';
+import { ConfigDict, toConfigDict } from '../python/configDict.ts';
+import { Codes, type DiagnosticSink } from '../python/diagnostics.ts';
+import { textMerge } from './merge.ts';
 
 /** One entry of a `_base_` list: the path as written and where it was written. */
 export interface BaseRef {

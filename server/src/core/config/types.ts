@@ -1,5 +1,7 @@
-// Public data shapes of the config loader, plus the diagnostic sink every stage writes to.
+// Public data shapes of the config loader. Its diagnostics (shape, codes, sink) are shared with
+// the Python evaluator and live in python/diagnostics.ts.
 import type { PyDict, Span } from '../pyvalue.ts';
+import type { ConfigDiagnostic } from '../python/diagnostics.ts';
 
 export interface ConfigHost {
   readFile(path: string): string | undefined;
@@ -7,15 +9,6 @@ export interface ConfigHost {
   resolvePackagePath?(pkg: string, rel: string): string | undefined;
   /** for {{$ENV:default}}; absent -> use default */
   env?: Record<string, string | undefined>;
-}
-
-export type Severity = 'error' | 'warning' | 'info';
-
-export interface ConfigDiagnostic {
-  severity: Severity;
-  code: string;
-  message: string;
-  span?: Span;
 }
 
 export interface BaseLink {
@@ -31,53 +24,4 @@ export interface LoadedConfig {
   files: string[];
   /** for go-to-definition: the _base_ path strings and where they point */
   baseLinks: BaseLink[];
-}
-
-/** Diagnostic codes, one per kind of problem, so adapters and tests can filter on them. */
-export const Codes = {
-  syntax: 'config-syntax',
-  unresolved: 'config-unresolved',
-  pythonError: 'config-python-error',
-  fileMissing: 'config-file-missing',
-  baseMissing: 'config-base-missing',
-  baseCycle: 'config-base-cycle',
-  baseDuplicateKey: 'config-base-duplicate-key',
-  baseVarMissing: 'config-base-var-missing',
-  mergeType: 'config-merge-type',
-  styleMix: 'config-style-mix',
-  packageUnavailable: 'config-package-unavailable',
-  envMissing: 'config-env-missing',
-  deprecated: 'config-deprecated',
-  reservedKey: 'config-reserved-key',
-  unsupportedFormat: 'config-unsupported-format',
-  yamlFloatString: 'config-yaml-float-string',
-  internal: 'config-internal',
-} as const;
-
-/** Collects diagnostics; caps repeats so binary garbage cannot produce a million entries. */
-export class DiagnosticSink {
-  readonly items: ConfigDiagnostic[] = [];
-  private readonly perFile = new Map<string, number>();
-  private static readonly maxPerFile = 200;
-  /** > 0 while a file is read again for a second use; its problems were already reported */
-  muted = 0;
-
-  add(severity: Severity, code: string, message: string, span?: Span): void {
-    if (this.muted) return;
-    const key = span?.file ?? '';
-    const count = (this.perFile.get(key) ?? 0) + 1;
-    this.perFile.set(key, count);
-    if (count > DiagnosticSink.maxPerFile) return;
-    if (count === DiagnosticSink.maxPerFile) {
-      this.items.push({ severity: 'info', code, message: 'Too many problems in this file; the rest are not shown.', span });
-      return;
-    }
-    this.items.push(span ? { severity, code, message, span } : { severity, code, message });
-  }
-  error(code: string, message: string, span?: Span): void {
-    this.add('error', code, message, span);
-  }
-  warning(code: string, message: string, span?: Span): void {
-    this.add('warning', code, message, span);
-  }
 }

@@ -3,8 +3,8 @@
 // failure becomes a PyUnresolved value plus one diagnostic at the innermost cause.
 import type { SyntaxNode } from '@lezer/common';
 import { PyDict, PyError, PyRef, PyUnresolved, type PyValue, type Span } from '../pyvalue.ts';
-import type { SourceMap } from '../config/substitute.ts';
-import { Codes, type DiagnosticSink } from '../config/types.ts';
+import type { SourceMap } from './sourceMap.ts';
+import { Codes, type DiagnosticSink } from './diagnostics.ts';
 
 /** data: a config value; import/module: bound by an import; function: def/class/lambda. */
 export type BindingKind = 'data' | 'import' | 'module' | 'function' | 'base';

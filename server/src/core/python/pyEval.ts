@@ -12,7 +12,7 @@ import { NotStatic, binaryOp, compareOp, pyStr, unaryOp } from './pyOps.ts';
 import { firstExpr, innerKids, isErrorNode, kids, splitAt } from './pyTree.ts';
 import { exponentFloat, trailingDotFloat } from './pyNumberFix.ts';
 import { getItem, getSlice } from './pySubscript.ts';
-import { ConfigDict } from '../config/merge.ts';
+import { ConfigDict } from './configDict.ts';
 
 const MAX_DEPTH = 150;
 

@@ -9,7 +9,7 @@ import { execImport, execWith } from './pyImports.ts';
 import { NotStatic, binaryOp } from './pyOps.ts';
 import { bindTarget } from './pyTargets.ts';
 import { isErrorNode, kids, splitAt } from './pyTree.ts';
-import { Codes } from '../config/types.ts';
+import { Codes } from './diagnostics.ts';
 
 type Signal = 'break' | 'continue' | undefined;
 

@@ -6,7 +6,7 @@ import type { SyntaxNode } from '@lezer/common';
 import { PyError, PyUnresolved } from '../pyvalue.ts';
 import { makeRef, type ModuleExports, type PyContext } from './pyContext.ts';
 import { kids, splitAt } from './pyTree.ts';
-import { Codes } from '../config/types.ts';
+import { Codes } from './diagnostics.ts';
 
 export interface ImportInfo {
   from: boolean;

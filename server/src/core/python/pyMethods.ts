@@ -8,7 +8,7 @@ import { isUnresolved, type PyContext } from './pyContext.ts';
 import { dictKey, iterate } from './pyEval.ts';
 import { strFormat } from './pyFormat.ts';
 import { NotStatic, pyStr } from './pyOps.ts';
-import { ConfigDict, configMerge, configUpdate, hook, plainUpdate } from '../config/merge.ts';
+import { ConfigDict, configMerge, configUpdate, hook, plainUpdate } from './configDict.ts';
 
 type Method<T> = (ctx: PyContext, node: SyntaxNode, self: T, args: Args) => PyValue;
 

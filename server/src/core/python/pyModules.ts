@@ -4,7 +4,7 @@ import type { SyntaxNode } from '@lezer/common';
 import { PyDict, PyError, PyList, pyTypeName, type PyValue } from '../pyvalue.ts';
 import type { Args } from './pyCalls.ts';
 import { isUnresolved, type PyContext } from './pyContext.ts';
-import { ConfigDict } from '../config/merge.ts';
+import { ConfigDict } from './configDict.ts';
 import { basename, dirname } from '../paths.ts';
 
 /** `copy.deepcopy`, keeping each dict's class (a ConfigDict stays one) and every span. */

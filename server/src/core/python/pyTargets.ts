@@ -5,7 +5,7 @@ import type { SyntaxNode } from '@lezer/common';
 import { PyDict, PyError, PyList, PyUnresolved, pyTypeName, type PyValue, type Span } from '../pyvalue.ts';
 import { isUnresolved, type BindingKind, type PyContext } from './pyContext.ts';
 import { dictKey, evalExpr } from './pyEval.ts';
-import { ConfigDict, hook } from '../config/merge.ts';
+import { ConfigDict, hook } from './configDict.ts';
 import { NotStatic } from './pyOps.ts';
 import { firstExpr, innerKids, kids, splitAt } from './pyTree.ts';
 
