@@ -1,4 +1,4 @@
-// Language server speed (issue 3), through the built server over stdio:
+// Language server speed, through the built server over stdio:
 //   * didChange → publishDiagnostics, p50/p95, on a ViT-B listing and on a 100k-parameter one;
 //   * the server's resident memory with the 100k listing loaded and analysed.
 // Debounce is set to 0 so the figures are the server's own work; the editor adds
@@ -14,7 +14,7 @@ import { configWith30Keys, moeModel, plainDump } from './synthetic.ts';
 
 type Figure = { value: number; unit: string; budget?: number };
 
-const VIT_B = '/work/shared/conformance/models/tv_vit_b_16.json';
+const VIT_B = join(import.meta.dirname, '../fixtures/conformance/models/tv_vit_b_16.json');
 const WARMUP = 5;
 const MOE_ROUNDS = 60;
 

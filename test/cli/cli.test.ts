@@ -40,7 +40,7 @@ test('groups --explain names the winning rule and the arithmetic', () => {
 });
 
 test('conformance on the shared corpus passes and ends with the summary line', () => {
-  const r = run('conformance', join(root, '../shared/conformance'));
+  const r = run('conformance', join(import.meta.dirname, '../fixtures/conformance'));
   assert.equal(r.code, 0, r.out);
   assert.match(r.out, /^\d+ passed, 0 failed$/m);
 });

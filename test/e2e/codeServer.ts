@@ -1,6 +1,13 @@
-// code-server (VS Code on npm) for the real-editor test, following
-// ../shared/recipes/vscode-e2e.md: installed once into a cache outside the repo, the ripgrep
-// download pre-seeded from Debian's rg, the .vsix installed (not copied), trust dialogs off.
+// code-server (VS Code packaged on npm) for the real-editor test: no desktop VS Code build can be
+// downloaded offline (@vscode/test-electron and @vscode/test-web fetch one at run time), while
+// code-server installs through npm. 4.100.3 (VS Code 1.100.3) is the newest that accepts Node 20.
+// It is installed once into a cache outside the repo (about 3 minutes, 300 MB); its postinstall
+// downloads ripgrep from GitHub, which fails offline, so @vscode/ripgrep's download cache is
+// pre-seeded from Debian's rg first. The .vsix is installed, not copied (installing writes
+// extensions.json), and the user settings turn the workspace trust dialog off before start, or
+// it blocks every click. Errors about open-vsx.org and telemetry hosts in its log are expected
+// offline; when the extension does not activate, read
+// <user-data-dir>/logs/<time>/exthost*/remoteexthost.log.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -15,6 +22,14 @@ const BIN = join(CACHE_DIR, 'node_modules', '.bin', 'code-server');
 function sh(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, cwd?: string): void {
   const r = spawnSync(cmd, args, { env, cwd, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${(r.stderr || r.stdout || '').slice(-3000)}`);
+}
+
+/** Why code-server cannot be had here (not cached and not installable), or undefined. */
+export function codeServerSkipReason(): string | undefined {
+  if (existsSync(BIN)) return undefined;
+  if (!existsSync('/usr/bin/rg')) return `code-server is not cached in ${CACHE_DIR} and installing it needs /usr/bin/rg (apt-get install ripgrep)`;
+  if (spawnSync('npm', ['--version'], { stdio: 'ignore' }).status !== 0) return `code-server is not cached in ${CACHE_DIR} and npm is missing to install it`;
+  return undefined;
 }
 
 /** Installs code-server into the cache when it is missing (about 3 minutes, once). */

@@ -13,12 +13,12 @@ import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import type { SmokeReport } from '../../server/src/protocol/smokeReport.ts';
 import { LspClient, ROOT } from '../lsp/lspClient.ts';
 import { caret } from '../lsp/helpers.ts';
-import { ensureCodeServer, installExtension, startCodeServer, writeUserSettings, type RunningCodeServer } from './codeServer.ts';
+import { codeServerSkipReason, ensureCodeServer, installExtension, startCodeServer, writeUserSettings, type RunningCodeServer } from './codeServer.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CONFIG = 'vit_finetune.py';
 const HOVER_TOKEN = "'he|ad'";
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install chromium)`;
+const skip = existsSync(CHROMIUM) ? (codeServerSkipReason() ?? false) : `${CHROMIUM} is missing (apt-get install chromium)`;
 
 /** What the server says about the example over stdio: the editor must show the same. */
 async function expectedFromServer(workspace: string): Promise<{ message: string; hover: string }> {

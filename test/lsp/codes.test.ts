@@ -15,7 +15,7 @@ import { applyTextEdits, LspClient, offsetAt, uriOf, type Diagnostic } from './l
 import { FIXTURES } from './helpers.ts';
 
 const SERVICE_FIXTURES = join(FIXTURES, '../service');
-const MODELS = join(FIXTURES, '../../../../shared/conformance/models');
+const MODELS = join(import.meta.dirname, '../fixtures/conformance/models');
 const SEVERITY = ['', 'error', 'warning', 'info', 'hint'];
 /** Only a bug in the service produces it; the service's own tests cover it. */
 const UNREACHABLE = new Set(['pw-internal-error']);

@@ -1,14 +1,16 @@
-// Every case of the shared golden file (real torch 1.13 optimizer steps) replayed in float32 on
-// the wasm and cpu backends, within the README's 1e-4 relative tolerance, without leaking.
+// Every case of the golden file (real torch 1.13 optimizer steps, vendored in test/fixtures/golden)
+// replayed in float32 on the wasm and cpu backends, within the README's 1e-4 relative tolerance,
+// without leaking.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../server/src/smoke/backend.ts';
 import { parseGoldenFile, replayCase, type GoldenCase } from '../../server/src/smoke/optim/golden.ts';
 
-const GOLDEN = '/work/shared/golden/optimizer-steps.json';
+const GOLDEN = join(import.meta.dirname, '../fixtures/golden/optimizer-steps.json');
 
 function goldenCases(): GoldenCase[] {
   const parsed = parseGoldenFile(readFileSync(GOLDEN, 'utf8'));

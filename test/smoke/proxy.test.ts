@@ -11,7 +11,7 @@ import type { ModelListing } from '../../server/src/core/listing/model.ts';
 import { buildProxy, type ProxySpec, type Step } from '../../server/src/smoke/proxy/index.ts';
 import { autoDivisor, scaleDim } from '../../server/src/smoke/proxy/scale.ts';
 
-const models = join(__dirname, '../../../shared/conformance/models');
+const models = join(import.meta.dirname, '../fixtures/conformance/models');
 const fixtures = join(__dirname, 'fixtures');
 
 function listingOf(file: string): ModelListing {

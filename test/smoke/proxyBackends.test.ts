@@ -17,7 +17,7 @@ import { buildProxy, type ProxySpec } from '../../server/src/smoke/proxy/index.t
 import { runProgram } from '../../server/src/smoke/proxy/forward.ts';
 import { createVariables } from '../../server/src/smoke/proxy/init.ts';
 
-const models = join(__dirname, '../../../shared/conformance/models');
+const models = join(import.meta.dirname, '../fixtures/conformance/models');
 
 function proxyOf(model: string | undefined): ProxySpec {
   if (!model) return buildProxy({ format: 'dumper-json', file: '', modules: [], params: [], hooks: {} }, { forceFallback: true });

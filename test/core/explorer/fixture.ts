@@ -10,7 +10,7 @@ import { explorerPayload, type ExplorerOptions, type ExplorerPayload } from '../
 
 export const REPO = join(import.meta.dirname, '../../..');
 export const VIT_CONFIG = 'test/fixtures/explorer/vit_layer_decay/config.py';
-export const VIT_LISTING = join(REPO, '../shared/conformance/models/timm_vit_tiny.json');
+export const VIT_LISTING = join(import.meta.dirname, '../../fixtures/conformance/models/timm_vit_tiny.json');
 
 const readText = (path: string): string | undefined => {
   try {

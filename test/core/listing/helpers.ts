@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import type { ListingProblem, ModelListing, ModuleEntry } from '../../../server/src/core/listing/model.ts';
 
 export const UPDATE = process.env.UPDATE_SNAPSHOTS === '1';
-export const CONFORMANCE_MODELS = join(import.meta.dirname, '../../../../shared/conformance/models');
+export const CONFORMANCE_MODELS = join(import.meta.dirname, '../../fixtures/conformance/models');
 export const LISTING_FIXTURES = join(import.meta.dirname, '../../fixtures/listing');
 
 /** Compares with `path` (JSON); UPDATE_SNAPSHOTS=1 or a missing file writes it instead. */

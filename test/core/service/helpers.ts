@@ -10,7 +10,7 @@ import { analyzeConfig } from '../../../server/src/core/service/analyze.ts';
 import { applyEdits } from '../../../server/src/core/service/edits.ts';
 import type { ConfigAnalysis, ServiceDiagnostic } from '../../../server/src/core/service/types.ts';
 
-export const MODELS = join(import.meta.dirname, '../../../../shared/conformance/models');
+export const MODELS = join(import.meta.dirname, '../../fixtures/conformance/models');
 export const FIXTURES = join(import.meta.dirname, '../../fixtures/service');
 
 const models = new Map<string, ListingResult>();
