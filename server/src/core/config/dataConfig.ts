@@ -3,6 +3,7 @@
 // token's text, YAML by YAML 1.1 rules with PyYAML's stricter float pattern.
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import { jsonToPy } from '../json/pyJson.ts';
 import { PyDict, PyList, PyUnresolved, type PyValue } from '../pyvalue.ts';
 import { Codes, type DiagnosticSink } from '../python/diagnostics.ts';
 import type { SourceMap } from '../python/sourceMap.ts';
@@ -13,38 +14,6 @@ function rootDict(v: PyValue | undefined, map: SourceMap, sink: DiagnosticSink):
   return undefined;
 }
 
-function fromJson(node: JsonNode, text: string, map: SourceMap): PyValue {
-  const span = map.span(node.offset, node.offset + node.length);
-  switch (node.type) {
-    case 'object': {
-      const d = new PyDict();
-      d.span = span;
-      for (const prop of node.children ?? []) {
-        const [k, v] = prop.children ?? [];
-        if (!k || typeof k.value !== 'string') continue;
-        d.set(k.value, v ? fromJson(v, text, map) : null, map.span(k.offset, k.offset + k.length), v && map.span(v.offset, v.offset + v.length));
-      }
-      return d;
-    }
-    case 'array': {
-      const l = new PyList((node.children ?? []).map((c) => fromJson(c, text, map)));
-      l.itemSpans = (node.children ?? []).map((c) => map.span(c.offset, c.offset + c.length));
-      l.span = span;
-      return l;
-    }
-    case 'number': {
-      // json.load gives an int exactly when the token has no fraction or exponent.
-      const token = text.slice(node.offset, node.offset + node.length);
-      return /^-?\d+$/.test(token) ? BigInt(token) : Number(node.value);
-    }
-    case 'string':
-    case 'boolean':
-      return node.value as string | boolean;
-    default:
-      return null;
-  }
-}
-
 export function parseJsonConfig(text: string, map: SourceMap, sink: DiagnosticSink): PyDict | undefined {
   const errors: ParseError[] = [];
   let root: JsonNode | undefined;
@@ -53,7 +22,7 @@ export function parseJsonConfig(text: string, map: SourceMap, sink: DiagnosticSi
     for (const e of errors.slice(0, 20)) {
       sink.error(Codes.syntax, `JSONDecodeError: ${printParseErrorCode(e.error)}`, map.span(e.offset, e.offset + Math.max(e.length, 1)));
     }
-    return root ? rootDict(fromJson(root, text, map), map, sink) : undefined;
+    return root ? rootDict(jsonToPy(root, text, (start, end) => map.span(start, end)), map, sink) : undefined;
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
     sink.error(Codes.syntax, 'JSON nested too deeply to read.', map.span(0, 0));

@@ -1,8 +1,13 @@
 // JSON into PyValues the way Python's json module reads it: `1` is an int, `1.0` a float,
-// and every dict/list child keeps the span it was written at.
+// keys keep their written order, and every dict/list child keeps the span it was written at.
+// This is the one JSON -> PyValue conversion: JSON configs (config/dataConfig.ts) use it with
+// spans mapped back through the `{{…}}` substitution, everything else with the raw offsets.
 
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { PyDict, PyList, type PyValue, type Span } from '../pyvalue.ts';
+
+/** Where the text range [start, end) of the parsed text was written. */
+export type SpanOf = (start: number, end: number) => Span;
 
 export interface PyJsonResult {
   value: PyValue;
@@ -12,34 +17,43 @@ export interface PyJsonResult {
 export function parsePyJson(text: string, file = '', allowComments = false): PyJsonResult {
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: !allowComments, allowTrailingComma: allowComments });
+  const span: SpanOf = (start, end) => ({ file, start, end });
   return {
-    value: root ? toPy(root, text, file) : null,
-    errors: errors.map((e) => ({ message: printParseErrorCode(e.error), span: { file, start: e.offset, end: e.offset + Math.max(1, e.length) } })),
+    value: root ? jsonToPy(root, text, span) : null,
+    errors: errors.map((e) => ({ message: printParseErrorCode(e.error), span: span(e.offset, e.offset + Math.max(1, e.length)) })),
   };
 }
 
-function toPy(node: Node, text: string, file: string): PyValue {
+/**
+ * A jsonc-parser tree as PyValues. `text` is what was parsed (for the int/float decision, made on
+ * the token as json.load makes it), `span` places each node. A `null` token, and anything the
+ * parser could not read (error recovery), is None.
+ */
+export function jsonToPy(node: Node, text: string, span: SpanOf): PyValue {
+  const at = (n: Node) => span(n.offset, n.offset + n.length);
   switch (node.type) {
     case 'object': {
       const d = new PyDict();
-      d.span = spanOf(node, file);
+      d.span = at(node);
       for (const prop of node.children ?? []) {
         const [keyNode, valueNode] = prop.children ?? [];
-        if (!keyNode) continue;
-        d.set(String(keyNode.value), valueNode ? toPy(valueNode, text, file) : null, spanOf(keyNode, file), valueNode && spanOf(valueNode, file));
+        // jsonc-parser only makes a property from a string key; the check keeps that an invariant.
+        if (!keyNode || typeof keyNode.value !== 'string') continue;
+        d.set(keyNode.value, valueNode ? jsonToPy(valueNode, text, span) : null, at(keyNode), valueNode && at(valueNode));
       }
       return d;
     }
     case 'array': {
       const children = node.children ?? [];
-      const l = new PyList(children.map((c) => toPy(c, text, file)));
-      l.itemSpans = children.map((c) => spanOf(c, file));
-      l.span = spanOf(node, file);
+      const l = new PyList(children.map((c) => jsonToPy(c, text, span)));
+      l.itemSpans = children.map(at);
+      l.span = at(node);
       return l;
     }
     case 'number': {
+      // json.load gives an int exactly when the token has no fraction or exponent.
       const raw = text.slice(node.offset, node.offset + node.length);
-      return /^-?\d+$/.test(raw) ? BigInt(raw) : (node.value as number);
+      return /^-?\d+$/.test(raw) ? BigInt(raw) : Number(node.value);
     }
     case 'string':
     case 'boolean':
@@ -48,5 +62,3 @@ function toPy(node: Node, text: string, file: string): PyValue {
       return null;
   }
 }
-
-const spanOf = (n: Node, file: string): Span => ({ file, start: n.offset, end: n.offset + n.length });
