@@ -4,7 +4,8 @@
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Requests, type ListingCandidate, type PairingStatus } from '../../server/src/protocol/lsp.ts';
+import { Requests, type PairingStatus } from '../../server/src/protocol/lsp.ts';
+import { sendTyped } from './serverRequests.ts';
 import type { PairingStore } from './pairingStore.ts';
 
 type Pick = vscode.QuickPickItem & { listingUri?: string | null; browse?: boolean };
@@ -16,7 +17,7 @@ export async function choosePairing(client: LanguageClient, store: PairingStore)
     return;
   }
   const configUri = editor.document.uri.toString();
-  const candidates = (await client.sendRequest(Requests.listingCandidates.method, { configUri })) as ListingCandidate[];
+  const candidates = await sendTyped(client, Requests.listingCandidates, { configUri });
   const items: Pick[] = [
     { label: '$(sync) Automatic', description: 'directive, setting, or auto-discovery', listingUri: null },
     ...candidates.map((c) => ({ label: c.label, description: c.reason, listingUri: c.uri })),
@@ -31,7 +32,7 @@ export async function choosePairing(client: LanguageClient, store: PairingStore)
 }
 
 export async function setPairing(client: LanguageClient, configUri: string, listingUri: string | null): Promise<PairingStatus | null> {
-  return (await client.sendRequest(Requests.setPairing.method, { configUri, listingUri })) as PairingStatus | null;
+  return sendTyped(client, Requests.setPairing, { configUri, listingUri });
 }
 
 async function browse(): Promise<string | undefined> {

@@ -7,7 +7,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { Commands } from '../../server/src/protocol/lsp.ts';
 import { choosePairing, setPairing } from './choosePairing.ts';
 import { dumpParams } from './dumpParams.ts';
-import { inProcessExplorerData, listingFromServer, registerExplorer } from './explorer/index.ts';
+import { explorerDataFromServer, listingFromServer, registerExplorer } from './explorer/index.ts';
 import { createLanguageClient } from './languageClient.ts';
 import { PairingStore } from './pairingStore.ts';
 import { registerSmoke } from './smoke/index.ts';
@@ -45,7 +45,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(Commands.dumpParams, () => report('dump model parameters', () => dumpParams(context))),
   );
   const listingFor = listingFromServer(running);
-  const explorer = registerExplorer(context, inProcessExplorerData(listingFor), (m) => output.warn(m));
+  const explorer = registerExplorer(context, explorerDataFromServer(running), (m) => output.warn(m));
   const smoke = registerSmoke(context, { resolveListing: listingFor, log: (m) => output.warn(m) });
   context.subscriptions.push(smoke.onDidFinish((run) => {
     output.info(`smoke run of ${run.config.fsPath} ended (exit ${run.exit.code ?? run.exit.signal}); report ${run.report.fsPath}`);

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { Commands, Notifications, Requests, type PairingStatus } from '../../server/src/protocol/lsp.ts';
+import { onTyped, sendTyped } from './serverRequests.ts';
 
 const SOURCE_TEXT: Record<PairingStatus['source'], string> = {
   override: 'chosen by you',
@@ -27,7 +28,7 @@ export class PairingStatusBar implements vscode.Disposable {
   /** Attach to a (re)started client. */
   attach(client: LanguageClient): void {
     this.client = client;
-    this.subscriptions.push(client.onNotification(Notifications.pairing.method, (status: PairingStatus) => {
+    this.subscriptions.push(onTyped(client, Notifications.pairing, (status) => {
       if (status.configUri === activeUri()) this.show(status);
     }));
     this.refresh();
@@ -39,8 +40,8 @@ export class PairingStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    this.client.sendRequest(Requests.getPairing.method, { uri }).then(
-      (status) => (uri === activeUri() ? this.show(status as PairingStatus | null) : undefined),
+    sendTyped(this.client, Requests.getPairing, { uri }).then(
+      (status) => (uri === activeUri() ? this.show(status) : undefined),
       () => this.item.hide(),
     );
   }

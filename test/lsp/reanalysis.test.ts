@@ -12,8 +12,8 @@ import { tempCopy } from './helpers.ts';
 const EXTRA_PARAM = 'extra.weight        [16]           Linear\n';
 
 async function paramNames(c: LspClient, uri: string): Promise<string[]> {
-  const groups = await c.request('paramwise/groups', { uri });
-  return groups.optimizers[0].sets.flatMap((s: any) => s.params);
+  const data = await c.request('paramwise/explorerData', { uri });
+  return data.payload.params.names.split('\n');
 }
 
 async function withServer(options: ConstructorParameters<typeof LspClient>[0], body: (c: LspClient, dir: string) => Promise<void>): Promise<void> {

@@ -37,8 +37,8 @@ describe('language server over stdio', () => {
     const pairing = await c.waitFor('pairing notification', () => c.notifications.find((n) => n.method === 'paramwise/pairing' && n.params.configUri === uri));
     assert.equal(pairing.params.source, 'directive');
     assert.equal(pairing.params.listingUri, uriOf(listing));
-    const groups = await c.request('paramwise/groups', { uri });
-    const names = groups.optimizers[0].sets.flatMap((s: any) => s.params);
+    const data = await c.request('paramwise/explorerData', { uri });
+    const names = data.payload.params.names.split('\n');
     assert.equal(names.length, 7);
     assert.ok(names.includes('head.weight'));
   });
@@ -105,8 +105,8 @@ describe('language server over stdio', () => {
     assert.ok(labels.includes('model.params') && labels.includes('other.params'), labels.join(','));
     const status = await c.request('paramwise/setPairing', { configUri: uri, listingUri: uriOf(join(tmp.dir, 'other.params')) });
     assert.equal(status.source, 'override');
-    const groups = await c.request('paramwise/groups', { uri });
-    assert.ok(groups.optimizers[0].sets.flatMap((s: any) => s.params).includes('fc1.weight'));
+    const data = await c.request('paramwise/explorerData', { uri });
+    assert.ok(data.payload.params.names.split('\n').includes('fc1.weight'));
     const back = await c.request('paramwise/setPairing', { configUri: uri, listingUri: null });
     assert.equal(back.source, 'directive');
   });

@@ -1,11 +1,11 @@
-// `paramwise optim-check`, run in-process with a fake file system and captured output.
+// `paramwise optim-check` (the smoke runner's optim-check), run in-process with a fake file system and captured output.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CliIO } from '../../server/src/node/io.ts';
-import { optimCheckCommand } from '../../server/src/cli/commands/optimCheck.ts';
+import { optimCheckCommand } from '../../server/src/smoke/optimCheck.ts';
 
 const GOLDEN = join(import.meta.dirname, '../fixtures/golden/optimizer-steps.json');
 // A missing file fails the tests that use it instead of crashing the file at load.

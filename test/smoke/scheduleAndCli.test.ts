@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { smokeCommand } from '../../server/src/cli/commands/smoke.ts';
+import { smokeCommand } from '../../server/src/smoke/command.ts';
 import type { CliIO } from '../../server/src/node/io.ts';
 import { loadConfig } from '../../server/src/core/config/index.ts';
 import { readListing } from '../../server/src/core/listing/index.ts';

@@ -7,7 +7,7 @@ import { EXPLORER_VIEW_TYPE, parsePersistedState } from '../../../server/src/pro
 import { ExplorerPanel, type PanelContext } from './panel.ts';
 import type { ExplorerDataSource, ExplorerFocus } from './types.ts';
 
-export { inProcessExplorerData, listingFromServer } from './inProcess.ts';
+export { explorerDataFromServer, listingFromServer } from './fromServer.ts';
 export { ExplorerUnavailable, type ExplorerDataOptions, type ExplorerDataSource, type ExplorerFocus } from './types.ts';
 
 /** What the rest of the extension may ask of the explorer. */

@@ -9,8 +9,7 @@ export interface ExplorerDataOptions {
 }
 
 /**
- * The payload for a config: computed in-process (inProcess.ts) or asked of the language
- * server. Throws ExplorerUnavailable for expected reasons (nothing paired), shown in the panel.
+ * The payload for a config, asked of the language server (fromServer.ts). Throws ExplorerUnavailable for expected reasons (nothing paired), shown in the panel.
  */
 export type ExplorerDataSource = (configUri: vscode.Uri, options?: ExplorerDataOptions) => Promise<ExplorerPayload>;
 

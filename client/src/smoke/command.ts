@@ -5,7 +5,6 @@
 import * as vscode from 'vscode';
 import { DEFAULT_SETTINGS } from '../../../server/src/protocol/lsp.ts';
 import { SMOKE_TASK_TYPE, type SmokeTaskDefinition } from '../../../server/src/protocol/smokeReport.ts';
-import { findListingDirective } from './listing.ts';
 import type { SmokeExit } from './runnerProcess.ts';
 import { createSmokeTask, type SmokeTaskContext } from './task.ts';
 
@@ -59,10 +58,8 @@ function smokeSettings(config: vscode.Uri): Pick<SmokeTaskDefinition, 'steps' | 
 
 async function chooseListing(config: vscode.Uri, context: SmokeTaskContext): Promise<vscode.Uri | undefined> {
   const paired = await context.resolveListing?.(config).catch(() => undefined);
+  // The server's pairing covers the `# paramwise: params=` directive, the setting and discovery.
   if (paired) return paired;
-  const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(config));
-  const directive = findListingDirective(text);
-  if (directive) return vscode.Uri.joinPath(config, '..', directive);
   const picked = await vscode.window.showOpenDialog({ title: 'Parameter listing of this model', canSelectMany: false, defaultUri: vscode.Uri.joinPath(config, '..'), filters: { Listings: ['params', 'json', 'txt', 'safetensors'] } });
   return picked?.[0];
 }

@@ -6,7 +6,6 @@
 import * as vscode from 'vscode';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { defaultReportPath, SMOKE_TASK_TYPE, type SmokeTaskDefinition } from '../../../server/src/protocol/smokeReport.ts';
-import { findListingDirective } from './listing.ts';
 import { smokeArgs, startSmokeProcess, type SmokeExit, type SmokeProgress } from './runnerProcess.ts';
 import { SmokeTerminal } from './terminal.ts';
 
@@ -54,10 +53,8 @@ export function createSmokeTask(definition: SmokeTaskDefinition, scope: vscode.W
 
 async function listingFor(config: string, context: SmokeTaskContext): Promise<string | undefined> {
   const paired = await context.resolveListing?.(vscode.Uri.file(config)).catch(() => undefined);
-  if (paired) return paired.fsPath;
-  const text = (await vscode.workspace.fs.readFile(vscode.Uri.file(config)).then((b) => new TextDecoder().decode(b), () => ''));
-  const directive = findListingDirective(text);
-  return directive && (isAbsolute(directive) ? directive : join(dirname(config), directive));
+  // The server's pairing: the `# paramwise: params=` directive, the setting, then discovery.
+  return paired?.fsPath;
 }
 
 /** A process stand-in that prints why nothing ran and ends the task with exit code 2. */

@@ -7,7 +7,7 @@ const commands: Record<string, () => Promise<Command>> = {
   groups: async () => (await import('./commands/groups.ts')).groupsCommand,
   resolve: async () => (await import('./commands/resolve.ts')).resolveCommand,
   schedule: async () => (await import('./commands/schedule.ts')).scheduleCommand,
-  'optim-check': async () => (await import('./commands/optimCheck.ts')).optimCheckCommand,
+  'optim-check': async () => (await import('./commands/smoke.ts')).optimCheckCommand,
   smoke: async () => (await import('./commands/smoke.ts')).smokeCommand,
 };
 

@@ -1,7 +1,9 @@
-// The custom requests of protocol.ts: pairing for the status bar, candidates for the quick
-// pick, and the resolved groups for the explorer.
+// The custom requests of protocol/lsp.ts: pairing for the status bar and the smoke task,
+// candidates for the quick pick, and the group explorer's payload from the analysis the
+// session holds (the client has no core of its own).
 
-import type { ListingCandidate, PairingStatus } from '../protocol/lsp.ts';
+import { explorerPayload, type ExplorerProblem } from '../core/explorer/index.ts';
+import type { ExplorerDataRequest, ExplorerDataResult, ListingCandidate, PairingStatus } from '../protocol/lsp.ts';
 import { uriToPath } from './files.ts';
 import type { Session } from './session.ts';
 
@@ -13,7 +15,8 @@ export class CustomRequests {
     const path = uriToPath(uri);
     const own = this.session.recordOf(uri);
     const record = own?.kind === 'config' ? own : path ? this.session.configRecordFor(path) : undefined;
-    return record ? this.session.pairingStatus(record) : null;
+    if (record) return this.session.pairingStatus(record);
+    return (await this.session.pairingOfUnanalysed(uri)) ?? null;
   }
 
   async setPairing(configUri: string, listingUri: string | null): Promise<PairingStatus | null> {
@@ -34,5 +37,25 @@ export class CustomRequests {
       return { uri: this.session.files.uriOf(c.path), label: folder ? c.path.slice(folder.length + 1) : c.path, reason: c.reason };
     });
   }
+
+  async explorerData(request: ExplorerDataRequest): Promise<ExplorerDataResult | null> {
+    const record = await this.session.ownConfigRecord(request.uri);
+    if (!record) return null;
+    const analysis = record.analysis;
+    const listing = analysis?.listing;
+    if (!analysis || !listing) return { unavailable: unavailableReason(record.pairing.listingPath, record.diagnostics[0]?.message) };
+    const problems: ExplorerProblem[] = [...analysis.config.diagnostics, ...listing.problems]
+      .filter((d) => d.severity !== 'info')
+      .map((d) => ({ severity: d.severity, message: d.message }));
+    const { itersPerEpoch, optimizerIndex } = request;
+    const payload = explorerPayload(analysis.config.root, listing.listing, {
+      configFile: record.path, configFiles: analysis.config.files, problems, itersPerEpoch, optimizerIndex, resolved: analysis.result,
+    });
+    return { payload };
+  }
 }
 
+function unavailableReason(listingPath: string | undefined, firstProblem: string | undefined): string {
+  if (!listingPath) return 'No model listing is paired with this config. Run "Paramwise: Choose parameter listing for this config" or add a "# paramwise: params=<listing>" line to the config.';
+  return `The listing ${listingPath} could not be read${firstProblem ? `: ${firstProblem}` : '.'}`;
+}

@@ -6,7 +6,7 @@ import {
   type Connection, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Requests } from '../protocol/lsp.ts';
+import { Requests, type ParamsOf, type RequestDef, type ResultOf } from '../protocol/lsp.ts';
 import { CustomRequests } from './custom.ts';
 import { Features } from './features.ts';
 import { guard, keepAlive, Logger } from './log.ts';
@@ -53,9 +53,11 @@ export function startServer(connection: Connection): void {
   connection.onCodeLens(guard(log, 'codeLens', [], (p) => features().codeLenses(p.textDocument.uri)));
   connection.onCodeAction(guard(log, 'codeAction', [], (p) => features().codeActions(p.textDocument.uri, p.range)));
 
-  connection.onRequest(Requests.getPairing.method, guard(log, 'getPairing', null, (p: { uri: string }) => custom().getPairing(p.uri)));
-  connection.onRequest(Requests.setPairing.method, guard(log, 'setPairing', null, (p: { configUri: string; listingUri: string | null }) => custom().setPairing(p.configUri, p.listingUri)));
-  connection.onRequest(Requests.listingCandidates.method, guard(log, 'listingCandidates', [], (p: { configUri: string }) => custom().listingCandidates(p.configUri)));
+  const onCustom = typedRequests(connection, log);
+  onCustom(Requests.getPairing, null, (p) => custom().getPairing(p.uri));
+  onCustom(Requests.setPairing, null, (p) => custom().setPairing(p.configUri, p.listingUri));
+  onCustom(Requests.listingCandidates, [], (p) => custom().listingCandidates(p.configUri));
+  onCustom(Requests.explorerData, null, (p) => custom().explorerData(p));
 
   documents.listen(connection);
 }
@@ -75,4 +77,11 @@ function capabilities(): InitializeResult['capabilities'] {
 
 function workspaceFolderUris(params: InitializeParams): string[] {
   return params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+}
+
+/** Registers a custom request with the parameter and result types its protocol definition carries, guarded like the rest. */
+function typedRequests(connection: Connection, log: Logger) {
+  return <D extends RequestDef<unknown, unknown>>(def: D, empty: ResultOf<D>, handler: (params: ParamsOf<D>) => ResultOf<D> | Promise<ResultOf<D>>): void => {
+    connection.onRequest(def.method, guard(log, def.method, empty, handler));
+  };
 }

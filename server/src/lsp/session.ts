@@ -3,14 +3,15 @@
 // the results; it never talks LSP types except through convert.ts and the publisher.
 
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { DEFAULT_SETTINGS, Notifications, type PairingStatus } from '../protocol/lsp.ts';
-import { analyzeDocument, failedRecord, type ConfigRecord, type DocRecord } from './analyzer.ts';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { DEFAULT_SETTINGS, Notifications, type PairingStatus, type Settings } from '../protocol/lsp.ts';
+import { analyzeDocument, classify, failedRecord, type AnalyzerDeps, type ConfigRecord, type DocRecord } from './analyzer.ts';
 import { Converter, toDiagnosticsByUri } from './convert.ts';
 import { ListingDiscovery } from './discovery.ts';
 import { FileSource, uriToPath } from './files.ts';
 import { ListingCache } from './listingCache.ts';
 import type { Logger } from './log.ts';
+import { resolvePairing } from './pairing.ts';
 import { Publisher } from './publisher.ts';
 import { Scheduler, type RunToken } from './scheduler.ts';
 import type { SettingsSource } from './settings.ts';
@@ -107,14 +108,44 @@ export class Session {
     return this.configRecords().find((r) => r.analysis && r.deps.has(path));
   }
 
+  /**
+   * A config's own analysis, for the group explorer: the open document's record, or, for a
+   * config that is closed or analysed only as another config's `_base_`, a run of its own on
+   * the text an editor or the disk has. That run publishes nothing and is not kept.
+   */
+  async ownConfigRecord(uri: string): Promise<ConfigRecord | undefined> {
+    await this.flush();
+    const own = this.records.get(uri);
+    if (own?.kind === 'config' && own.analysis) return own;
+    const path = uriToPath(uri);
+    if (!path) return undefined;
+    const doc = this.files.openDocument(path);
+    const read = doc ? undefined : this.files.readText(path, (await this.settingsFor(uri)).analysis.maxConfigSizeKB * 1024);
+    if (!doc && read?.kind !== 'text') return undefined;
+    const text = doc ? doc.getText() : read?.kind === 'text' ? read.text : '';
+    const record = await analyzeDocument(doc ?? TextDocument.create(uri, '', 0, text), this.analyzerDeps(), { cancelled: false });
+    return record?.kind === 'config' ? record : undefined;
+  }
+
   recordOf(uri: string): DocRecord | undefined {
     return this.records.get(uri);
   }
 
-  pairingStatus(record: ConfigRecord): PairingStatus {
+  pairingStatus(record: Pick<ConfigRecord, 'uri' | 'pairing'>): PairingStatus {
     const status: PairingStatus = { configUri: record.uri, source: record.pairing.source, detail: record.pairing.detail };
     if (record.pairing.listingPath) status.listingUri = this.files.uriOf(record.pairing.listingPath);
     return status;
+  }
+
+  /** The pairing of a config no analysis holds (closed, e.g. a smoke task's target): the same rules, read from disk. */
+  async pairingOfUnanalysed(uri: string): Promise<PairingStatus | undefined> {
+    const path = uriToPath(uri);
+    if (!path) return undefined;
+    const settings = await this.settingsFor(uri);
+    const read = this.files.readText(path, settings.analysis.maxConfigSizeKB * 1024);
+    if (read.kind !== 'text' || classify(path, read.text) !== 'config') return undefined;
+    const pairing = resolvePairing({ configPath: path, configText: read.text, settings, folders: this.foldersFor(path), override: this.overrides.get(path), discovery: this.discovery });
+    return this.pairingStatus({ uri, pairing });
   }
 
   /** Offsets ↔ positions for a record's spans, from the texts the record was computed on. */
@@ -161,14 +192,7 @@ export class Session {
     this.releaseAnalysis(uri);
     let record: DocRecord | undefined;
     try {
-      record = await analyzeDocument(doc, {
-        files: this.files,
-        listings: this.listings,
-        discovery: this.discovery,
-        settingsFor: (u) => this.settingsFor(u),
-        foldersFor: (p) => this.foldersFor(p),
-        overrideFor: (p) => this.overrides.get(p),
-      }, token);
+      record = await analyzeDocument(doc, this.analyzerDeps(), token);
     } catch (e) {
       // Say so in the file (the log is easy to miss), and keep serving every other document.
       this.log.error(`paramwise: analysing ${uri} failed`, e);
@@ -188,7 +212,18 @@ export class Session {
     if (old?.kind === 'config' && old.analysis) this.records.set(uri, { ...old, analysis: undefined });
   }
 
-  private async settingsFor(uri: string): Promise<import('../protocol/lsp.ts').Settings> {
+  private analyzerDeps(): AnalyzerDeps {
+    return {
+      files: this.files,
+      listings: this.listings,
+      discovery: this.discovery,
+      settingsFor: (u) => this.settingsFor(u),
+      foldersFor: (p) => this.foldersFor(p),
+      overrideFor: (p) => this.overrides.get(p),
+    };
+  }
+
+  private async settingsFor(uri: string): Promise<Settings> {
     const settings = await this.settings.forResource(uri);
     this.debounce.set(uri, settings.analysis.debounceMs);
     return settings;

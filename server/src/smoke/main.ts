@@ -1,38 +1,27 @@
-// The smoke runner process, bundled as dist/smoke.js and started by the VS Code task:
+// The smoke runner process, bundled as dist/smoke.js. The VS Code task starts it, and the CLI
+// forwards `paramwise smoke` and `paramwise optim-check` to it:
 //   node dist/smoke.js <config> --params <listing> [--steps N] [--backend ...] [--report out.json] [--width-scale f]
+//   node dist/smoke.js optim-check <file> [--backend ...]
 // First line: backend and device. Then the proxy, groups and audit, a line per logged step and
 // a summary. SIGTERM/SIGINT stop it between two iterations; it writes the partial report and
 // exits. It starts no processes of its own, so nothing outlives it.
 
-import { configHost } from '../node/configHost.ts';
 import { nodeIO } from '../node/io.ts';
 import { isArmWorker, serveArm } from './arms.ts';
-import { exitCodeOf } from './exitCodes.ts';
-import { parseSmokeArgs, SMOKE_USAGE } from './request.ts';
-import { runSmoke } from './run.ts';
+import { smokeCommand, type StopSignal } from './command.ts';
+import { optimCheckCommand } from './optimCheck.ts';
 
 async function main(argv: string[]): Promise<number> {
-  const request = parseSmokeArgs(argv);
-  if ('error' in request) {
-    process.stderr.write(`smoke: ${request.error}\n${SMOKE_USAGE}`);
-    return 2;
-  }
-  let signal: 'SIGTERM' | 'SIGINT' | undefined;
-  const stop = (received: 'SIGTERM' | 'SIGINT') => {
+  if (argv[0] === 'optim-check') return optimCheckCommand(argv.slice(1), nodeIO());
+  let signal: StopSignal | undefined;
+  const stop = (received: StopSignal) => {
     // A second signal means "now": the loop may be inside a long step.
     if (signal) process.exit(received === 'SIGINT' ? 130 : 143);
     signal = received;
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  const io = nodeIO();
-  const report = await runSmoke(request, {
-    readBytes: io.readBytes, config: configHost(io), writeText: io.writeText,
-    line: (text) => io.stdout(`${text}\n`),
-    cancelled: () => signal !== undefined,
-  });
-  if (report.status === 'cancelled') io.stdout(`cancelled by ${signal ?? 'request'}\n`);
-  return exitCodeOf(report, signal);
+  return smokeCommand(argv, nodeIO(), () => signal);
 }
 
 if (isArmWorker()) {

@@ -1,26 +1,44 @@
-// `paramwise smoke <config> --params <listing> [--steps N] [--backend ...] [--report out.json] [--width-scale f]`:
-// the smoke run in this process (the VS Code task runs the same code as dist/smoke.js).
-// Exit 0: completed; 1: went non-finite; 2: bad arguments or the config cannot train; 130/143: interrupted.
+// `paramwise smoke ...` and `paramwise optim-check ...` run in the smoke runner (dist/smoke.js,
+// beside this bundle), a process of its own as when the VS Code task starts it: the CLI and
+// the smoke runner are sibling adapters and never import each other. Ctrl+C reaches both
+// processes (same process group); the runner stops between two iterations and writes its
+// report, and its exit status is passed on.
 
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { constants } from 'node:os';
 import type { Command } from '../../node/io.ts';
-import { configHost } from '../../node/configHost.ts';
-import { exitCodeOf } from '../../smoke/exitCodes.ts';
-import { parseSmokeArgs, SMOKE_USAGE } from '../../smoke/request.ts';
-import { runSmoke } from '../../smoke/run.ts';
 
-export const smokeCommand: Command = async (argv, io) => {
-  const request = parseSmokeArgs(argv);
-  if ('error' in request) {
-    io.stderr(`paramwise smoke: ${request.error}\nusage: paramwise smoke ${SMOKE_USAGE.replace('usage: ', '')}`);
-    return 2;
-  }
-  let interrupted = false;
-  const onSigint = () => { interrupted = true; };
-  process.once('SIGINT', onSigint);
-  try {
-    const report = await runSmoke(request, { readBytes: io.readBytes, config: configHost(io), writeText: io.writeText, line: (text) => io.stdout(`${text}\n`), cancelled: () => interrupted });
-    return exitCodeOf(report, 'SIGINT');
-  } finally {
-    process.removeListener('SIGINT', onSigint);
-  }
-};
+/** Where the runner lies: beside the CLI bundle (dist/), or given by PARAMWISE_SMOKE_RUNNER. */
+export function smokeRunnerPath(): string {
+  return process.env.PARAMWISE_SMOKE_RUNNER ?? join(__dirname, 'smoke.js');
+}
+
+export function forwardToSmokeRunner(leading: string[]): Command {
+  return async (argv, io) => {
+    const runner = smokeRunnerPath();
+    if (!existsSync(runner)) {
+      io.stderr(`paramwise: the smoke runner ${runner} is missing; build it with \`npm run build\`.\n`);
+      return 2;
+    }
+    const child = spawn(process.execPath, [runner, ...leading, ...argv], { cwd: io.cwd, stdio: 'inherit' });
+    const ignore = () => undefined;
+    // The runner handles Ctrl+C itself; this process waits for its report instead of dying first.
+    process.on('SIGINT', ignore);
+    try {
+      return await new Promise<number>((resolve) => {
+        child.on('error', (e) => {
+          io.stderr(`paramwise: could not start the smoke runner: ${e.message}\n`);
+          resolve(2);
+        });
+        child.on('exit', (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 1)));
+      });
+    } finally {
+      process.removeListener('SIGINT', ignore);
+    }
+  };
+}
+
+export const smokeCommand = forwardToSmokeRunner([]);
+export const optimCheckCommand = forwardToSmokeRunner(['optim-check']);

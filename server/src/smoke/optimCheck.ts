@@ -1,13 +1,14 @@
-// `paramwise optim-check <file> [--backend auto|tensorflow|wasm|cpu]`: replays recorded torch.optim
-// steps (the format of the golden optimizer-steps.json) through the smoke runner's optimizers,
+// `paramwise optim-check <file> [--backend auto|tensorflow|wasm|cpu]` (the CLI forwards it to the
+// smoke runner, `node dist/smoke.js optim-check ...`): replays recorded torch.optim steps (the
+// format of the golden optimizer-steps.json) through the smoke runner's optimizers,
 // so a user can check on their own machine and backend that the smoke run updates weights as
 // torch would. Exit 0: all cases pass; 1: some failed; 2: bad arguments, file or backend.
 
 import * as tf from '@tensorflow/tfjs-core';
-import { flagString, parseArgs } from '../../node/args.ts';
-import type { CliIO, Command } from '../../node/io.ts';
-import { backendPreferences, selectBackend, type BackendInfo, type BackendPreference } from '../../smoke/backend.ts';
-import { parseGoldenFile, replayCase, type CaseOutcome, type GoldenCase } from '../../smoke/optim/golden.ts';
+import { flagString, parseArgs } from '../node/args.ts';
+import type { CliIO, Command } from '../node/io.ts';
+import { backendPreferences, selectBackend, type BackendInfo, type BackendPreference } from './backend.ts';
+import { parseGoldenFile, replayCase, type CaseOutcome, type GoldenCase } from './optim/golden.ts';
 
 const usage = 'usage: paramwise optim-check <file> [--backend auto|tensorflow|wasm|cpu]\n';
 
