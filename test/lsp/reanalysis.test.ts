@@ -82,6 +82,16 @@ describe('guards and settings', () => {
     assert.deepEqual(d.map((x) => x.code), ['paramwise-binary-file']);
   }));
 
+  it('judges binary by the core rule: a NUL past the first 8 KB counts, replacement characters do not', () => withServer({}, async (c, dir) => {
+    const late = c.open(join(dir, 'late.params'), 'paramwise-params', `${'a.weight [4] Linear\n'.repeat(600)}\u0000`);
+    assert.deepEqual((await c.waitForDiagnostics(late)).map((x) => x.code), ['paramwise-binary-file']);
+    // A config whose comments the client could not decode as UTF-8 (Latin-1, GBK) is still a config.
+    const text = `# paramwise: params=model.params\n# ${'\uFFFD'.repeat(40)}\noptim_wrapper = dict(optimizer=dict(type='SGD', lr=0.1))\n`;
+    const config = c.open(join(dir, 'latin1.py'), 'python', text);
+    const d = await c.waitForDiagnostics(config);
+    assert.ok(!d.some((x) => x.code === 'paramwise-binary-file'), JSON.stringify(d));
+  }));
+
   it('reports a directive that names a missing listing, and still analyses the config', () => withServer({}, async (c, dir) => {
     const text = "# paramwise: params=nowhere.params\noptim_wrapper = dict(optimizer=dict(type='SGD', lr=0.1))\n";
     const uri = c.open(join(dir, 'lost.py'), 'python', text);

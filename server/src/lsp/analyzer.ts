@@ -8,7 +8,8 @@ import { loadConfig } from '../core/config/index.ts';
 import type { LineIndex } from '../core/positions.ts';
 import type { Settings } from '../protocol/lsp.ts';
 import { looksLikeDumperJson } from '../core/listing/dumperJson.ts';
-import { looksBinary, uriToPath, type FileSource } from './files.ts';
+import { findBinaryChar } from '../core/listing/textDecoding.ts';
+import { uriToPath, type FileSource } from './files.ts';
 import type { ListingCache, LoadedListing } from './listingCache.ts';
 import type { ListingDiscovery } from './discovery.ts';
 import { resolvePairing, type Pairing } from './pairing.ts';
@@ -74,7 +75,7 @@ export async function analyzeDocument(doc: TextDocument, deps: AnalyzerDeps, tok
   const text = doc.getText();
   const kind = classify(path, text);
   // Most JSON/YAML/Python files a client opens are none of Paramwise's business: no round trip.
-  if (kind === 'other' && !looksBinary(text)) return undefined;
+  if (kind === 'other' && !isBinary(text)) return undefined;
   const settings = await deps.settingsFor(doc.uri);
   if (token.cancelled) return undefined;
   const base = { uri: doc.uri, path, version: doc.version, texts: new Map([[path, text]]) };
@@ -125,6 +126,19 @@ async function configRecord(base: Omit<ConfigRecord, 'kind' | 'diagnostics' | 'c
   return { ...base, lines, kind: 'config', analysis, diagnostics, chain: config.files, pairing, deps: dependsOn };
 }
 
+/**
+ * Whether an open document is binary, by the core's rule (`findBinaryChar`): a NUL anywhere, or
+ * mostly control characters in the first 8 KB. The same rule the listing reader applies to the
+ * same text, and close to Python's own refusal of configs with NULs. The server's own rule
+ * before (a NUL in the first 8 KB, or more than 16 U+FFFD there) was dropped: a U+FFFD only says
+ * the client decoded some bytes as non-UTF-8, which a config with a few dozen Latin-1 or GBK
+ * comment characters does too, and such a file analyses fine; real binary files (zip/pickle
+ * checkpoints, safetensors, executables) all have NULs in their first bytes.
+ */
+function isBinary(text: string): boolean {
+  return findBinaryChar(text) !== undefined;
+}
+
 /** Huge configs and listings get one diagnostic and no analysis; binary files are said to be binary. */
 function guardDiagnostic(path: string, text: string, kind: DocKind, settings: Settings): ServiceDiagnostic | undefined {
   const isListing = kind === 'listing';
@@ -134,7 +148,7 @@ function guardDiagnostic(path: string, text: string, kind: DocKind, settings: Se
     const setting = isListing ? 'paramwise.analysis.maxListingSizeMB' : 'paramwise.analysis.maxConfigSizeKB';
     return { code: 'paramwise-file-too-large', severity: 'warning', span, message: `This file is ${(text.length / 1024).toFixed(0)} KB, over ${setting}; Paramwise does not analyse it.` };
   }
-  if (looksBinary(text)) return { code: 'paramwise-binary-file', severity: 'error', span, message: 'This file is binary, not a text config or .params listing; Paramwise does not analyse it. Binary listings (safetensors) are read from disk when a config names them.' };
+  if (isBinary(text)) return { code: 'paramwise-binary-file', severity: 'error', span, message: 'This file is binary, not a text config or .params listing; Paramwise does not analyse it. Binary listings (safetensors) are read from disk when a config names them.' };
   return undefined;
 }
 

@@ -77,9 +77,3 @@ export class FileSource {
     }
   }
 }
-
-/** NUL bytes (or a run of replacement characters) mean the file is not text. */
-export function looksBinary(text: string): boolean {
-  const head = text.slice(0, 8192);
-  return head.includes('\u0000') || (head.match(/\uFFFD/g)?.length ?? 0) > 16;
-}
