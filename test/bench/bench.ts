@@ -39,7 +39,7 @@ function coreRun(text: string, file: string, root: ReturnType<typeof loadConfig>
 }
 
 function benchCore(): void {
-  console.log('\n# core resolver (issue 2): parse + resolve + aggregate, 30 custom_keys');
+  console.log('\n# core resolver: parse + resolve + aggregate, 30 custom_keys');
   const cfg = loadConfig('bench_config.py', { readFile: () => configWith30Keys() });
   const perK: number[] = [];
   // One format at a time: the plain dumps' garbage would otherwise be collected during the
@@ -86,9 +86,9 @@ async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const wanted = (section: string): boolean => only.length === 0 || only.includes(section);
   if (wanted('core')) benchCore();
-  if (wanted('lsp')) await optional('lsp.bench.ts', 'benchLsp', 'language server (issue 3)');
-  if (wanted('explorer')) await optional('explorer.bench.ts', 'benchExplorer', 'group explorer (issue 4)');
-  if (wanted('smoke')) await optional('smoke.bench.ts', 'benchSmoke', 'smoke training (issue 5)');
+  if (wanted('lsp')) await optional('lsp.bench.ts', 'benchLsp', 'language server');
+  if (wanted('explorer')) await optional('explorer.bench.ts', 'benchExplorer', 'group explorer');
+  if (wanted('smoke')) await optional('smoke.bench.ts', 'benchSmoke', 'smoke training');
 }
 
 main().catch((e: unknown) => {

@@ -1,4 +1,4 @@
-// Group explorer speed (issue 4): a 100k-parameter MoE model through the real pipeline
+// Group explorer speed: a 100k-parameter MoE model through the real pipeline
 // (listing → resolve → payload), then the built page in headless Chromium: first render
 // (JSON parse, decode, tree, both charts, next frame) and filtering, timed inside the page.
 

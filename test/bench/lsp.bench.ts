@@ -1,6 +1,7 @@
 // Language server speed, through the built server over stdio:
 //   * didChange → publishDiagnostics, p50/p95, on a ViT-B listing and on a 100k-parameter one;
-//   * the server's resident memory with the 100k listing loaded and analysed.
+//   * the server's resident memory with the 100k listing loaded and analysed;
+//   * the group explorer's payload, asked of the server (paramwise/explorerData) and received.
 // Debounce is set to 0 so the figures are the server's own work; the editor adds
 // `paramwise.analysis.debounceMs` (150 ms by default) on top while the user types.
 // PARAMWISE_BENCH_NODE_ARGS passes flags to the server process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p";
@@ -52,10 +53,10 @@ function rssMB(pid: number): number {
   return kb / 1024;
 }
 
-/** Long enough for the server's idle collection (server/src/server/idleHeap.ts) and V8's page release after it. */
+/** Long enough for the server's idle collection (server/src/lsp/idleHeap.ts) and V8's page release after it. */
 const SETTLE_MS = 2500;
 
-async function measure(dir: string, configName: string, configText: string, rounds: number): Promise<{ cold: number; times: number[]; rss: number; coldRss: number; settledRss: number }> {
+async function measure(dir: string, configName: string, configText: string, rounds: number): Promise<{ cold: number; times: number[]; rss: number; coldRss: number; settledRss: number; explorer: number }> {
   const c = new LspClient({ workspaceFolder: dir, settings: { analysis: { debounceMs: 0 }, autoDiscover: false }, nodeArgs: process.env.PARAMWISE_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [] });
   try {
     await c.initialize();
@@ -70,7 +71,15 @@ async function measure(dir: string, configName: string, configText: string, roun
     const times = await latencies(c, uri, configText, rounds);
     const rss = rssMB(c.proc.pid!);
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-    return { cold, times, rss, coldRss, settledRss: rssMB(c.proc.pid!) };
+    const settledRss = rssMB(c.proc.pid!);
+    const explorer: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t1 = performance.now();
+      const data = await c.request('paramwise/explorerData', { uri });
+      if (!data?.payload) throw new Error(`no explorer payload: ${JSON.stringify(data).slice(0, 200)}`);
+      explorer.push(performance.now() - t1);
+    }
+    return { cold, times, rss, coldRss, settledRss, explorer: percentile(explorer, 50) };
   } finally {
     await c.shutdown();
   }
@@ -87,12 +96,14 @@ export async function benchLsp(): Promise<Record<string, Figure>> {
       'ViT-B listing: first analysis (listing parsed, cold)': { value: vit.cold, unit: 'ms' },
       'ViT-B listing: didChange → publishDiagnostics p50': { value: percentile(vit.times, 50), unit: 'ms' },
       'ViT-B listing: didChange → publishDiagnostics p95': { value: percentile(vit.times, 95), unit: 'ms', budget: 50 },
+      'ViT-B listing: explorer payload from the server (request → parsed reply), median of 3': { value: vit.explorer, unit: 'ms' },
       '100k listing: first analysis (listing parsed, cold)': { value: moe.cold, unit: 'ms' },
       '100k listing: didChange → publishDiagnostics p50': { value: percentile(moe.times, 50), unit: 'ms' },
       '100k listing: didChange → publishDiagnostics p95': { value: percentile(moe.times, 95), unit: 'ms', budget: 300 },
       '100k listing: server RSS after the first analysis': { value: moe.coldRss, unit: 'MB' },
       [`100k listing: server RSS right after ${MOE_ROUNDS + WARMUP} edits`]: { value: moe.rss, unit: 'MB' },
       [`100k listing: server RSS ${SETTLE_MS / 1000} s after the last edit`]: { value: moe.settledRss, unit: 'MB', budget: 200 },
+      '100k listing: explorer payload from the server (request → parsed reply), median of 3': { value: moe.explorer, unit: 'ms' },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-// Smoke training speed (issue 5), on this machine:
+// Smoke training speed, on this machine:
 //   * steps/s of the fallback proxy at batch 128 on wasm, next to the same model in PyTorch on
 //     the CPU (Debian's python3-torch, when present): the goal is ≥ 1.0× torch;
 //   * time from starting the runner process to its first logged step (< 3 s);

@@ -8,7 +8,7 @@
 //
 // To add a setting:
 //   1. add it to `Settings` and `DEFAULT_SETTINGS` below (the server reads it through
-//      `settingsFor` in server/src/lsp/settings.ts, which also validates its type);
+//      `validateSettings` in server/src/lsp/settings.ts, which checks its type);
 //   2. add it under `contributes.configuration` in package.json, prefixed `paramwise.`,
 //      `"scope": "resource"` unless it only makes sense per machine;
 //   3. read it per resource where it is used (never cache it in a global);

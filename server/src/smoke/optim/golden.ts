@@ -1,6 +1,6 @@
-// Replays files in the format of /work/shared/golden/optimizer-steps.json (real torch.optim runs)
-// on the current tfjs backend and reports the first disagreement of each case. Shared by the
-// tests and `paramwise optim-check`.
+// Replays files in the format of the golden optimizer-steps.json (real torch.optim runs; a
+// copy lies in test/fixtures/golden/) on the current tfjs backend and reports the first
+// disagreement of each case. Shared by the tests and `paramwise optim-check`.
 
 import * as tf from '@tensorflow/tfjs-core';
 import type { HyperValue } from './hyper.ts';
