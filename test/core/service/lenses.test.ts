@@ -3,6 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lensesFor } from '../../../server/src/core/service/index.ts';
+import { LENS_COMMANDS } from '../../../server/src/core/service/lenses.ts';
+import { Commands } from '../../../server/src/protocol/lsp.ts';
 import { analyzeFiles, model, spanText } from './helpers.ts';
 
 test('custom keys say how many parameters they match and the lr they get', () => {
@@ -35,4 +37,9 @@ test('a layer-decay rate shows the layer count and the lr range it produces', ()
 test('without a listing there are no lenses (nothing is resolved)', () => {
   const files = { '/cfg/config.py': "optim_wrapper = dict(optimizer=dict(type='SGD', lr=0.1))\n" };
   assert.deepEqual(lensesFor(analyzeFiles(files, '/cfg/config.py'), '/cfg/config.py'), []);
+});
+
+test('the lens command ids are the client commands the protocol declares', () => {
+  assert.equal(LENS_COMMANDS.openExplorer, Commands.openExplorer);
+  assert.equal(LENS_COMMANDS.smokeTrain, Commands.smokeTrain);
 });

@@ -1,6 +1,6 @@
 // The language service: everything the editor features need from the core, as plain data
 // with offsets. Pure: no vscode, no LSP, no fs; file contents come in through `sources`.
-// The LSP server converts these results in one place (server/src/server/convert.ts).
+// The LSP server converts these results in one place (server/src/lsp/convert.ts).
 
 import { DEFAULT_SEVERITY } from './codes.ts';
 

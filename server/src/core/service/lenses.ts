@@ -11,7 +11,7 @@ import { LAYER_DECAY_KEYS } from './schema.ts';
 import { siteSpan, type OptimSite } from './sites.ts';
 import type { ConfigAnalysis, LensInfo } from './types.ts';
 
-/** Client command ids (server/src/protocol.ts `Commands` declares the same). */
+/** Client command ids (server/src/protocol/lsp.ts `Commands` declares the same; a test checks they agree). */
 export const LENS_COMMANDS = { openExplorer: 'paramwise.openExplorer', smokeTrain: 'paramwise.smokeTrain' } as const;
 
 export function lensesFor(analysis: ConfigAnalysis, file: string): LensInfo[] {
