@@ -86,7 +86,7 @@ function firstRender(page: Page, json: string): Promise<number> {
 
 /** Types into the real filter field (its inner <input>) and waits for the next painted frame. */
 async function filterOnce(page: Page, filter: string, regex: boolean): Promise<number> {
-  await page.evaluate(async ([text, useRegex]) => {
+  await page.evaluate(async ([, useRegex]) => {
     const toggle = document.getElementById('regex')!;
     if (toggle.classList.contains('active') !== useRegex) toggle.click();
     const input = document.getElementById('filter')!.shadowRoot!.querySelector('input')!;

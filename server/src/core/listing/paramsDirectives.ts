@@ -1,7 +1,6 @@
 // The `@` header lines of a .params file: what the dumper learnt by calling the model's own
 // methods (hooks) and where the model came from. Each runs to the end of its line.
 
-import type { Span } from '../pyvalue.ts';
 import type { BackboneInfo, ListingProblem, ModelHooks } from './model.ts';
 import { normalizeBackbone } from './backbone.ts';
 import { jsonErrorInfo } from './jsonErrors.ts';
