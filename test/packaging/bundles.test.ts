@@ -17,6 +17,7 @@ async function inputsOf(outfile: string): Promise<{ sources: string[]; bytes: nu
   const entry = (entries as Entry[]).find((e) => e.outfile === outfile);
   assert.ok(entry, `no bundle ${outfile} in esbuild.mjs`);
   const result = await esbuild.build({ ...node, ...entry, absWorkingDir: root, write: false, metafile: true, sourcemap: false, logLevel: 'silent' });
+  assert.ok(result.metafile, 'esbuild returned no metafile');
   const output = Object.entries(result.metafile.outputs).find(([name]) => name.endsWith('.js'));
   assert.ok(output);
   return { sources: Object.keys(output[1].inputs).filter((p) => p.startsWith('server/src/')), bytes: output[1].bytes };

@@ -65,7 +65,7 @@ export class SmokeReportFeed implements vscode.Disposable {
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(file, '..'), name));
     const changed = (): void => {
       if (this.timer) clearTimeout(this.timer);
-      this.timer = setTimeout(() => this.send().catch((e: unknown) => this.page.log(`explorer: smoke report: ${String(e)}`)), REREAD_DEBOUNCE_MS);
+      this.timer = setTimeout(() => void this.send().catch((e: unknown) => this.page.log(`explorer: smoke report: ${String(e)}`)), REREAD_DEBOUNCE_MS);
     };
     watcher.onDidCreate(changed);
     watcher.onDidChange(changed);

@@ -1,8 +1,9 @@
 // `paramwise smoke ...` and `paramwise optim-check ...` run in the smoke runner (dist/smoke.js,
 // beside this bundle), a process of its own as when the VS Code task starts it: the CLI and
-// the smoke runner are sibling adapters and never import each other. Ctrl+C reaches both
-// processes (same process group); the runner stops between two iterations and writes its
-// report, and its exit status is passed on.
+// the smoke runner are sibling adapters and never import each other. The runner gets a process
+// group of its own, so that each SIGINT or SIGTERM this process receives (Ctrl+C in a terminal,
+// `kill`, a CI timeout) reaches it exactly once, from here: it stops between two iterations,
+// writes its partial report and exits 130 or 143, and that status is passed on.
 
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -22,10 +23,10 @@ export function forwardToSmokeRunner(leading: string[]): Command {
       io.stderr(`paramwise: the smoke runner ${runner} is missing; build it with \`npm run build\`.\n`);
       return 2;
     }
-    const child = spawn(process.execPath, [runner, ...leading, ...argv], { cwd: io.cwd, stdio: 'inherit' });
-    const ignore = () => undefined;
-    // The runner handles Ctrl+C itself; this process waits for its report instead of dying first.
-    process.on('SIGINT', ignore);
+    const child = spawn(process.execPath, [runner, ...leading, ...argv], { cwd: io.cwd, stdio: 'inherit', detached: true });
+    const forward = (signal: NodeJS.Signals) => () => void child.kill(signal);
+    const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((signal) => [signal, forward(signal)] as const);
+    for (const [signal, handler] of handlers) process.on(signal, handler);
     try {
       return await new Promise<number>((resolve) => {
         child.on('error', (e) => {
@@ -35,7 +36,7 @@ export function forwardToSmokeRunner(leading: string[]): Command {
         child.on('exit', (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 1)));
       });
     } finally {
-      process.removeListener('SIGINT', ignore);
+      for (const [signal, handler] of handlers) process.removeListener(signal, handler);
     }
   };
 }
