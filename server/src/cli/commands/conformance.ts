@@ -1,4 +1,4 @@
-// `paramwise conformance <dir>`: every case of a corpus in the shared/conformance format.
+// `paramwise conformance <dir>`: every case of a corpus in the conformance format (test/fixtures/conformance/README.md).
 
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
