@@ -88,3 +88,21 @@ test('unknown command and missing arguments print usage', () => {
   assert.equal(run('frobnicate').code, 2);
   assert.equal(run('groups').code, 2);
 });
+
+test('--max-listing-mb: a listing over it is refused with a clear message and a non-zero exit', () => {
+  // vit_tiny.params is 21 KB, vit_tiny.json 144 KB.
+  const over = /error: The listing is 0\.0208 MB, over the limit of 0\.01 MB \(--max-listing-mb \/ paramwise\.analysis\.maxListingSizeMB\); it is not read\. \[listing-too-large\]/;
+  const groups = run('groups', 'examples/vit_finetune.py', '--params', 'examples/vit_tiny.params', '--max-listing-mb', '0.01');
+  assert.equal(groups.code, 1, groups.err);
+  assert.match(groups.err, over);
+  const schedule = run('schedule', 'examples/vit_finetune.py', '--params', 'examples/vit_tiny.params', '--iters-per-epoch', '10', '--max-listing-mb=0.01');
+  assert.notEqual(schedule.code, 0);
+  assert.match(schedule.err, over);
+  // Under the limit (and with the default, 256 MB) the same listing is read.
+  const under = run('groups', 'examples/vit_finetune.py', '--params', 'examples/vit_tiny.json', '--max-listing-mb', '0.2');
+  assert.equal(under.code, 0, under.err);
+  assert.doesNotMatch(under.err, /listing-too-large/);
+  const bad = run('groups', 'examples/vit_finetune.py', '--params', 'examples/vit_tiny.json', '--max-listing-mb', 'lots');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--max-listing-mb must be a positive number of megabytes/);
+});

@@ -76,6 +76,13 @@ describe('guards and settings', () => {
     assert.deepEqual(d.map((x) => x.code), ['paramwise-file-too-large']);
   }));
 
+  it('refuses a paired listing over maxListingSizeMB with the core\'s message', () => withServer({ settings: { analysis: { maxListingSizeMB: 0.0001, debounceMs: 0 } } }, async (c, dir) => {
+    const uri = c.open(join(dir, 'finetune.py'));
+    const d = await c.waitForDiagnostics(uri, (x) => x.some((y) => y.code === 'paramwise-file-too-large'));
+    const refused = d.find((x) => x.code === 'paramwise-file-too-large');
+    assert.match(refused!.message, /model\.params: The listing is [\d.]+ MB, over the limit of 0\.0001 MB \(--max-listing-mb \/ paramwise\.analysis\.maxListingSizeMB\); it is not read\. Checks that need the model are skipped\./);
+  }));
+
   it('says a binary listing is binary', () => withServer({}, async (c, dir) => {
     const uri = c.open(join(dir, 'weights.params'), 'paramwise-params', 'PK\u0003\u0004\u0000\u0000binary\u0000stuff');
     const d = await c.waitForDiagnostics(uri);

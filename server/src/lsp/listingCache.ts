@@ -2,28 +2,29 @@
 // parse, and a config edit must not pay for it again. Keyed by the file's stamp (open buffer
 // version, or size + mtime on disk) so any change re-reads it. A listing read from disk keeps
 // its line index, not a second copy of its text (megabytes for 100k parameters); an open
-// one's text is the editor buffer's own string and costs nothing to keep.
+// one's text is the editor buffer's own string and costs nothing to keep. The size limit
+// (paramwise.analysis.maxListingSizeMB) is part of the key: raising it reads a refused listing.
 
 import type { ListingResult } from '../core/listing/model.ts';
 import { LineIndex } from '../core/positions.ts';
 import { FileSource } from './files.ts';
-import { readListing } from './service.ts';
+import { listingTooLargeMessage, readListing } from './service.ts';
 
 export type LoadedListing =
   | { ok: true; path: string; result: ListingResult; lines: LineIndex; text?: string }
   | { ok: false; path: string; code: 'paramwise-listing-missing' | 'paramwise-file-too-large'; message: string };
 
 export class ListingCache {
-  private readonly entries = new Map<string, { stamp: string; loaded: LoadedListing }>();
+  private readonly entries = new Map<string, { stamp: string; maxBytes: number; loaded: LoadedListing }>();
 
   constructor(private readonly files: FileSource) {}
 
   load(path: string, maxBytes: number): LoadedListing {
     const stamp = this.files.stamp(path);
     const cached = this.entries.get(path);
-    if (stamp && cached?.stamp === stamp) return cached.loaded;
+    if (stamp && cached?.stamp === stamp && cached.maxBytes === maxBytes) return cached.loaded;
     const loaded = this.read(path, maxBytes);
-    if (stamp) this.entries.set(path, { stamp, loaded });
+    if (stamp) this.entries.set(path, { stamp, maxBytes, loaded });
     return loaded;
   }
 
@@ -35,13 +36,11 @@ export class ListingCache {
   private read(path: string, maxBytes: number): LoadedListing {
     const read = this.files.readListing(path, maxBytes);
     if (read.kind === 'missing') return { ok: false, path, code: 'paramwise-listing-missing', message: `The parameter listing ${path} cannot be read.` };
-    if (read.kind === 'too-large') {
-      const mb = (read.size / 2 ** 20).toFixed(1);
-      return { ok: false, path, code: 'paramwise-file-too-large', message: `The parameter listing ${path} is ${mb} MB, over paramwise.analysis.maxListingSizeMB; it is not read, so checks that need the model are skipped.` };
-    }
-    if (read.kind === 'text') return { ok: true, path, result: readListing(read.text, path), lines: new LineIndex(read.text), text: read.text };
+    // Refused here, before reading, so a huge file never enters memory; the core would refuse it too.
+    if (read.kind === 'too-large') return { ok: false, path, code: 'paramwise-file-too-large', message: `${path}: ${listingTooLargeMessage(read.size, maxBytes)} Checks that need the model are skipped.` };
+    if (read.kind === 'text') return { ok: true, path, result: readListing(read.text, path, { maxBytes }), lines: new LineIndex(read.text), text: read.text };
     // Safetensors headers are binary; their spans (if any) are not shown as text positions.
     const lines = new LineIndex(path.endsWith('.safetensors') ? '' : new TextDecoder().decode(read.bytes));
-    return { ok: true, path, result: readListing(read.bytes, path), lines };
+    return { ok: true, path, result: readListing(read.bytes, path, { maxBytes }), lines };
   }
 }

@@ -5,4 +5,4 @@ export {
   analyzeConfig, analyzeListing, applySeverities, completionsAt, definitionAt, hoverAt, lensesFor, referencesAt, DIAGNOSTIC_CODES,
 } from '../core/service/index.ts';
 export type { CompletionInfo, ConfigAnalysis, DefinitionInfo, HoverInfo, LensInfo, ServiceDiagnostic, Severity, TextEdit } from '../core/service/index.ts';
-export { readListing } from '../core/listing/index.ts';
+export { listingTooLargeMessage, readListing } from '../core/listing/index.ts';

@@ -40,7 +40,10 @@ export function prepare(request: SmokeRequest, host: PrepareHost): Prepared | { 
   if (loaded.root.size === 0 && configError) return { error: `${request.config}: ${configError.message}` };
   const bytes = host.readBytes(request.listing);
   if (!bytes) return { error: `${request.listing}: cannot read the parameter listing` };
-  const listing = readListing(bytes, request.listing).listing;
+  const read = readListing(bytes, request.listing, { maxBytes: request.maxListingBytes });
+  const tooLarge = read.problems.find((p) => p.code === 'listing-too-large');
+  if (tooLarge) return { error: `${request.listing}: ${tooLarge.message}` };
+  const listing = read.listing;
   const resolved = resolveConfig(loaded.root, listing);
   const optimizer = resolved.optimizers[0];
   if (!optimizer) return { error: resolved.diagnostics.find((d) => d.severity === 'error')?.message ?? 'no optimizer in the config' };

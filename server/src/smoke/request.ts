@@ -1,6 +1,7 @@
 // The options of a smoke run, parsed the same way for `node dist/smoke.js` and `paramwise smoke`.
 
 import { flagNumber, flagString, parseArgs } from '../node/args.ts';
+import { listingLimits, MAX_LISTING_FLAG } from '../node/listingLimit.ts';
 import { backendPreferences, type BackendPreference } from './backend.ts';
 
 export interface SmokeRequest {
@@ -17,11 +18,13 @@ export interface SmokeRequest {
   /** Train the recommended variant too when the config has weight-decay problems. */
   ab: boolean;
   proxy: 'auto' | 'fallback';
+  /** Listings over this are refused (--max-listing-mb, default 256 MB like paramwise.analysis.maxListingSizeMB). */
+  maxListingBytes: number;
 }
 
-export const SMOKE_USAGE = 'usage: <config> --params <listing> [--steps N] [--backend auto|tensorflow|wasm|cpu] [--report out.json] [--width-scale F] [--seed N] [--batch N] [--log-every N] [--no-ab] [--proxy auto|fallback]\n';
+export const SMOKE_USAGE = 'usage: <config> --params <listing> [--steps N] [--backend auto|tensorflow|wasm|cpu] [--report out.json] [--width-scale F] [--seed N] [--batch N] [--log-every N] [--no-ab] [--proxy auto|fallback] [--max-listing-mb N]\n';
 
-const FLAGS = ['params', 'steps', 'backend', 'report', 'width-scale', 'seed', 'batch', 'log-every', 'no-ab', 'proxy'];
+const FLAGS = ['params', 'steps', 'backend', 'report', 'width-scale', 'seed', 'batch', 'log-every', 'no-ab', 'proxy', MAX_LISTING_FLAG];
 
 export const DEFAULT_STEPS = 300;
 export const DEFAULT_BATCH = 128;
@@ -40,7 +43,9 @@ export function parseSmokeArgs(argv: string[]): SmokeRequest | { error: string }
   if (proxy !== 'auto' && proxy !== 'fallback') return { error: '--proxy must be auto or fallback' };
   const numbers = readNumbers(args);
   if ('error' in numbers) return numbers;
-  return { config, listing, backend: backend as BackendPreference, report: flagString(args, 'report'), ab: !args.flags.has('no-ab'), proxy, ...numbers };
+  const limits = listingLimits(args);
+  if ('error' in limits) return limits;
+  return { config, listing, backend: backend as BackendPreference, report: flagString(args, 'report'), ab: !args.flags.has('no-ab'), proxy, maxListingBytes: limits.maxBytes, ...numbers };
 }
 
 function readNumbers(args: ReturnType<typeof parseArgs>): Pick<SmokeRequest, 'steps' | 'seed' | 'batch' | 'logEvery' | 'widthScale'> | { error: string } {

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LISTING_SIZE_LIMIT, readListing } from '../../../server/src/core/listing/index.ts';
+import { readListing } from '../../../server/src/core/listing/index.ts';
 import { CONFORMANCE_MODELS } from './helpers.ts';
 
 const resnetJson = readFileSync(join(CONFORMANCE_MODELS, 'tv_resnet18.json'), 'utf8');
@@ -105,24 +105,40 @@ test('UTF-16 (PowerShell redirection) and a UTF-8 BOM are read as text', () => {
   assert.deepEqual(readListing(bom, 'dump.txt').listing.params.map((p) => p.name), ['fc.weight']);
 });
 
-test('a listing over 50 MB is read up to the limit, with a problem at the cut', () => {
+test('a listing over the caller\'s limit is refused, text or bytes, whatever its format', () => {
   const line = 'encoder.layers.0.attention.self.query.weight  [1024, 1024]  Linear\n';
-  const text = line.repeat(Math.ceil((LISTING_SIZE_LIMIT + 1_000_000) / line.length));
+  const text = line.repeat(Math.ceil(1500 / line.length));
+  for (const [input, file] of [[text, 'big.params'], [encode(text), 'big.params'], [encode(text), 'dump.txt'], [encode(`{${' '.repeat(1500)}}`), 'big.json']] as const) {
+    const { listing, problems } = readListing(input, file, { maxBytes: 1024 });
+    assert.equal(listing.params.length, 0, file);
+    assert.equal(problems.length, 1, file);
+    assert.equal(problems[0].code, 'listing-too-large');
+    assert.equal(problems[0].severity, 'error');
+    assert.match(problems[0].message, /^The listing is 0\.00\d+ MB, over the limit of 0\.000977 MB \(--max-listing-mb \/ paramwise\.analysis\.maxListingSizeMB\); it is not read\.$/);
+  }
+  // At the limit it is read; without a limit nothing is refused.
+  assert.equal(readListing(text, 'big.params', { maxBytes: text.length }).listing.params.length, 1);
+  assert.equal(readListing(encode(text), 'big.params').problems.filter((p) => p.code === 'listing-too-large').length, 0);
+});
+
+test('the limit is not capped by the core: a listing over 50 MB is read whole under a 256 MB limit', () => {
+  const line = 'encoder.layers.0.attention.self.query.weight  [1024, 1024]  Linear\n';
+  const text = line.repeat(Math.ceil((50 * 2 ** 20 + 1_000_000) / line.length));
   const started = performance.now();
-  const { listing, problems } = readListing(text, 'huge.params');
-  const problem = problems.find((p) => p.code === 'listing-too-large');
-  assert.ok(problem, 'a listing-too-large problem');
-  assert.ok(problem.span!.start <= LISTING_SIZE_LIMIT);
+  const { listing, problems } = readListing(text, 'huge.params', { maxBytes: 256 * 2 ** 20 });
+  assert.ok(!problems.some((p) => p.code === 'listing-too-large'));
   // One name repeated: the first line is read, the rest are duplicates; nothing hangs.
   assert.equal(listing.params.length, 1);
   assert.ok(problems.length <= 1002, `${problems.length} problems`);
   assert.ok(performance.now() - started < 60_000);
 });
 
-test('a JSON listing over 50 MB is refused without parsing', () => {
-  const big = new Uint8Array(LISTING_SIZE_LIMIT + 10).fill(0x20);
-  big[0] = 0x7b;
-  const { problems } = readListing(big, 'huge.json');
-  assert.equal(problems[0].code, 'listing-too-large');
-  assert.match(problems[0].message, /--format params/);
+test('safetensors are exempt from the listing limit: only their header is read', () => {
+  const header = new TextEncoder().encode(JSON.stringify({ 'fc.weight': { dtype: 'F32', shape: [2, 2], data_offsets: [0, 16] } }));
+  const bytes = new Uint8Array(8 + header.length + 16);
+  new DataView(bytes.buffer).setBigUint64(0, BigInt(header.length), true);
+  bytes.set(header, 8);
+  const { listing, problems } = readListing(bytes, 'model.safetensors', { maxBytes: 8 });
+  assert.deepEqual(problems.filter((p) => p.code === 'listing-too-large'), []);
+  assert.deepEqual(listing.params.map((p) => p.name), ['fc.weight']);
 });

@@ -1,4 +1,4 @@
-// `paramwise groups <config> --params <listing> [--format table|json] [--explain NAME] [--per-group] [--layer-rules FILE]`
+// `paramwise groups <config> --params <listing> [--format table|json] [--explain NAME] [--per-group] [--layer-rules FILE] [--max-listing-mb N]`
 
 import { loadConfig } from '../../core/config/index.ts';
 import { readListing } from '../../core/listing/index.ts';
@@ -9,6 +9,7 @@ import { aggregate } from '../../core/analysis/aggregate.ts';
 import { explainParam } from '../../core/analysis/explain.ts';
 import { pyFloatRepr, type Span } from '../../core/pyvalue.ts';
 import { flagString, parseArgs } from '../../node/args.ts';
+import { listingLimits } from '../../node/listingLimit.ts';
 import { compactCount, makeLocator, table } from '../format.ts';
 import type { CliIO, Command } from '../../node/io.ts';
 import { configHost } from '../../node/configHost.ts';
@@ -20,8 +21,10 @@ export const groupsCommand: Command = async (argv, io) => {
   const args = parseArgs(argv, ['per-group']);
   const configPath = args.positionals[0];
   const listingPath = flagString(args, 'params');
-  if (!configPath || !listingPath) {
-    io.stderr('usage: paramwise groups <config> --params <listing> [--format table|json] [--explain NAME] [--per-group] [--layer-rules FILE]\n');
+  const limits = listingLimits(args);
+  if (!configPath || !listingPath || 'error' in limits) {
+    const usage = 'usage: paramwise groups <config> --params <listing> [--format table|json] [--explain NAME] [--per-group] [--layer-rules FILE] [--max-listing-mb N]\n';
+    io.stderr('error' in limits ? `paramwise groups: ${limits.error}\n${usage}` : usage);
     return 2;
   }
   const loaded = loadConfig(configPath, configHost(io));
@@ -30,7 +33,7 @@ export const groupsCommand: Command = async (argv, io) => {
     io.stderr(`${listingPath}: cannot read the parameter listing (no such file)\n`);
     return 2;
   }
-  const listing = readListing(bytes, listingPath);
+  const listing = readListing(bytes, listingPath, limits);
   const rulesPath = flagString(args, 'layer-rules');
   const rules = rulesPath ? loadConfig(rulesPath, configHost(io)) : undefined;
   // A listing that could not be read would only produce misleading "matches nothing" findings.

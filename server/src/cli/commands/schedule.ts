@@ -1,4 +1,4 @@
-// `paramwise schedule <config> --params <listing> --iters-per-epoch N [--epochs E | --iters I] [--json]`
+// `paramwise schedule <config> --params <listing> --iters-per-epoch N [--epochs E | --iters I] [--json] [--max-listing-mb N]`
 // The lr each param group trains every iteration with: groups from the resolver, curves from
 // the config's param_scheduler (or mmcv 1.x lr_config), length from train_cfg unless given.
 
@@ -8,13 +8,14 @@ import { pyFloatRepr, toNumber, type PyValue, type Span } from '../../core/pyval
 import { resolveConfig, type ResolvedOptimizer } from '../../core/resolve/index.ts';
 import { scheduleFromConfig, type ScheduleResult } from '../../core/schedule/index.ts';
 import { flagNumber, flagString, parseArgs, type ParsedArgs } from '../../node/args.ts';
+import { listingLimits } from '../../node/listingLimit.ts';
 import { makeLocator, table } from '../format.ts';
 import type { CliIO, Command } from '../../node/io.ts';
 import { configHost } from '../../node/configHost.ts';
 
 interface Problem { severity: string; code: string; message: string; span?: Span }
 
-const USAGE = 'usage: paramwise schedule <config> --params <listing> --iters-per-epoch N [--epochs E | --iters I] [--json]\n';
+const USAGE = 'usage: paramwise schedule <config> --params <listing> --iters-per-epoch N [--epochs E | --iters I] [--json] [--max-listing-mb N]\n';
 
 export const scheduleCommand: Command = async (argv, io) => {
   const args = parseArgs(argv, ['json']);
@@ -22,8 +23,10 @@ export const scheduleCommand: Command = async (argv, io) => {
   const listingPath = flagString(args, 'params');
   const itersPerEpoch = flagNumber(args, 'iters-per-epoch');
   const length = lengthFlags(args);
-  if (!configPath || !listingPath || itersPerEpoch === undefined || typeof length === 'string') {
-    io.stderr(typeof length === 'string' ? `${length}\n${USAGE}` : USAGE);
+  const limits = listingLimits(args);
+  if (!configPath || !listingPath || itersPerEpoch === undefined || typeof length === 'string' || 'error' in limits) {
+    const problem = typeof length === 'string' ? length : 'error' in limits ? `paramwise schedule: ${limits.error}` : undefined;
+    io.stderr(problem ? `${problem}\n${USAGE}` : USAGE);
     return 2;
   }
   const bytes = io.readBytes(listingPath);
@@ -32,7 +35,7 @@ export const scheduleCommand: Command = async (argv, io) => {
     return 2;
   }
   const loaded = loadConfig(configPath, configHost(io));
-  const listing = readListing(bytes, listingPath);
+  const listing = readListing(bytes, listingPath, limits);
   const resolved = resolveConfig(loaded.root, listing.listing);
   const problems: Problem[] = [...loaded.diagnostics, ...listing.problems, ...resolved.diagnostics];
   const optimizer = resolved.optimizers[0];

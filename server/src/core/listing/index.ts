@@ -16,28 +16,41 @@ export { writeParamsText } from './paramsWriter.ts';
 export { readPlainDump } from './plainDump.ts';
 export { readSafetensors, safetensorsBytesNeeded } from './safetensors.ts';
 
-/** Text listings above this are read only up to it (JSON not at all): nothing real is that big. */
-export const LISTING_SIZE_LIMIT = 50 * 1024 * 1024;
+export interface ListingLimits {
+  /**
+   * Listings over this many bytes (characters for text already decoded) are refused, not read.
+   * The core has no default of its own: adapters pass their knob, `--max-listing-mb` or
+   * `paramwise.analysis.maxListingSizeMB` (both default to DEFAULT_SETTINGS' 256 MB). Absent,
+   * nothing is refused (tests and benchmarks). Safetensors files are exempt: only their
+   * header is read, which has its own bound (SAFETENSORS_HEADER_LIMIT).
+   */
+  maxBytes?: number;
+}
 
-export function readListing(input: Uint8Array | string, file: string): ListingResult {
+/** The one message for a listing over the limit, whichever adapter refuses it. */
+export function listingTooLargeMessage(size: number, maxBytes: number): string {
+  return `The listing is ${megabytes(size)}, over the limit of ${megabytes(maxBytes)} (--max-listing-mb / paramwise.analysis.maxListingSizeMB); it is not read.`;
+}
+
+export function readListing(input: Uint8Array | string, file: string, limits: ListingLimits = {}): ListingResult {
   try {
-    return detectAndRead(input, file);
+    return detectAndRead(input, file, limits);
   } catch (e) {
     return failed(file, 'dumper-json', { severity: 'error', code: 'listing-internal-error', message: `The listing could not be read (${(e as Error)?.message ?? e}).`, span: { file, start: 0, end: 0 } });
   }
 }
 
-function detectAndRead(input: Uint8Array | string, file: string): ListingResult {
+function detectAndRead(input: Uint8Array | string, file: string, { maxBytes }: ListingLimits): ListingResult {
   if (typeof input !== 'string' && (/\.safetensors$/i.test(file) || looksLikeSafetensors(input))) return readSafetensors(input, file);
-  const decoded = typeof input === 'string' ? stringInput(input, file) : decodeListingBytes(input, file, LISTING_SIZE_LIMIT);
-  if ('binary' in decoded) return failed(file, 'params-text', decoded.binary);
-  const { text, size, problems } = decoded;
-  const json = /\.json$/i.test(file) || text.charCodeAt(firstNonSpace(text)) === 123; /* { */
-  if (json && size > LISTING_SIZE_LIMIT) {
-    return failed(file, 'dumper-json', { severity: 'error', code: 'listing-too-large', message: `The JSON listing is ${megabytes(size)}; JSON listings over ${megabytes(LISTING_SIZE_LIMIT)} are not read. Write it as .params instead (paramwise_dump.py --format params).`, span: { file, start: 0, end: 1 } });
+  // Refused before decoding: a partial listing would only give misleading "matches nothing" findings.
+  if (maxBytes !== undefined && input.length > maxBytes) {
+    return failed(file, /\.json$/i.test(file) ? 'dumper-json' : 'params-text', { severity: 'error', code: 'listing-too-large', message: listingTooLargeMessage(input.length, maxBytes), span: { file, start: 0, end: 1 } });
   }
-  const bounded = size > LISTING_SIZE_LIMIT ? cutAtLine(text, LISTING_SIZE_LIMIT, size, file, problems) : text;
-  const result = json ? readDumperJson(bounded, file) : readTextListing(bounded, file);
+  const decoded = typeof input === 'string' ? stringInput(input, file) : decodeListingBytes(input, file);
+  if ('binary' in decoded) return failed(file, 'params-text', decoded.binary);
+  const { text, problems } = decoded;
+  const json = /\.json$/i.test(file) || text.charCodeAt(firstNonSpace(text)) === 123; /* { */
+  const result = json ? readDumperJson(text, file) : readTextListing(text, file);
   return { listing: result.listing, problems: [...problems, ...result.problems] };
 }
 
@@ -51,26 +64,12 @@ function readTextListing(text: string, file: string): ListingResult {
   return plain.listing.params.length ? plain : strict;
 }
 
-type Decoded = { text: string; size: number; problems: ListingProblem[] } | { binary: ListingProblem };
+type Decoded = { text: string; problems: ListingProblem[] } | { binary: ListingProblem };
 
 function stringInput(text: string, file: string): Decoded {
   const bad = findBinaryChar(text);
   if (bad !== undefined) return { binary: { severity: 'error', code: 'listing-binary', message: `Binary file, not a model listing: ${bad.what} at offset ${bad.offset}.`, span: { file, start: bad.offset, end: bad.offset + 1 } } };
-  return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, size: text.length, problems: [] };
-}
-
-/** The first `limit` characters, ending at a line break, with a problem saying so. */
-function cutAtLine(text: string, limit: number, size: number, file: string, problems: ListingProblem[]): string {
-  const cut = Math.max(0, text.lastIndexOf('\n', Math.min(limit, text.length)));
-  const lines = countLines(text, cut);
-  problems.push({ severity: 'warning', code: 'listing-too-large', message: `The listing is ${megabytes(size)}: only its first ${megabytes(limit)} (${lines} lines) were read.`, span: { file, start: cut, end: cut + 1 } });
-  return text.slice(0, cut);
-}
-
-function countLines(text: string, end: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) n++;
-  return n;
+  return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, problems: [] };
 }
 
 function firstNonSpace(text: string): number {
@@ -79,7 +78,8 @@ function firstNonSpace(text: string): number {
   return i;
 }
 
-const megabytes = (n: number): string => `${(n / 1024 / 1024).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+/** 312 MB, 51.5 MB, 0.00098 MB: three significant digits, so a tiny limit does not read as 0.0 MB. */
+const megabytes = (n: number): string => `${Number((n / 2 ** 20).toPrecision(3))} MB`;
 
 function failed(file: string, format: ListingFormat, problem: ListingProblem): ListingResult {
   return { listing: { ...emptyListing(file), format }, problems: [problem] };

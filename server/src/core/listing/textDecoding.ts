@@ -19,19 +19,19 @@ const MAGIC: Array<[bytes: number[], what: string]> = [
 ];
 const SNIFF = 8192;
 
-export type DecodedBytes = { text: string; size: number; problems: ListingProblem[] } | { binary: ListingProblem };
+export type DecodedBytes = { text: string; problems: ListingProblem[] } | { binary: ListingProblem };
 
-/** Decodes at most `limit` bytes (UTF-8, or UTF-16 with a BOM); `size` is the whole input's. */
-export function decodeListingBytes(bytes: Uint8Array, file: string, limit: number): DecodedBytes {
+/** Decodes the bytes (UTF-8, or UTF-16 with a BOM); the caller has already checked their size. */
+export function decodeListingBytes(bytes: Uint8Array, file: string): DecodedBytes {
   const binary = (offset: number, what: string): DecodedBytes => ({
     binary: { severity: 'error', code: 'listing-binary', message: `Binary file, not a model listing: ${what} at byte ${offset}.${what.includes('zip') || what.includes('pickle') ? CHECKPOINT_HINT : ''}`, span: { file, start: offset, end: offset + 1 } },
   });
   const magic = MAGIC.find(([m]) => m.every((b, i) => bytes[i] === b) && !(m.length === 1 && !isPickleProtocol(bytes[1])));
   if (magic) return binary(0, magic[1]);
   const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : undefined;
-  if (utf16) return { text: new TextDecoder(utf16).decode(bytes.subarray(2, Math.min(bytes.length, 2 + limit * 2))), size: (bytes.length - 2) / 2, problems: [] };
+  if (utf16) return { text: new TextDecoder(utf16).decode(bytes.subarray(2)), problems: [] };
   const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  const body = bytes.subarray(start, Math.min(bytes.length, start + limit + 1));
+  const body = bytes.subarray(start);
   const nul = body.indexOf(0);
   if (nul >= 0) return binary(start + nul, 'a NUL byte');
   const text = new TextDecoder('utf-8').decode(body);
@@ -44,7 +44,7 @@ export function decodeListingBytes(bytes: Uint8Array, file: string, limit: numbe
   }
   const control = findBinaryChar(text);
   if (control) return binary(start + byteOffsetOf(text, control.offset), control.what);
-  return { text, size: bytes.length - start, problems };
+  return { text, problems };
 }
 
 /** NUL, or mostly control characters in the first few KB (a stray ANSI colour code is fine). */
