@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { LspClient, positionAt, type Diagnostic } from './lspClient.ts';
 import { EXAMPLES, FIXTURES } from './helpers.ts';
+import { seededRandom } from '../../server/src/core/numeric/rng.ts';
 
 const SEED = 20240611;
 const EDITS = 10_000;
@@ -23,18 +24,6 @@ const FILES = [
   join(EXAMPLES, 'vit_finetune.py'), join(EXAMPLES, '_base_/adamw_schedule.py'), join(EXAMPLES, 'timm_layer_decay.yaml'),
   join(EXAMPLES, 'vit_tiny.params'), join(FIXTURES, 'chain/finetune.py'), join(FIXTURES, 'chain/model.params'),
 ];
-
-/** mulberry32: small, fast, and the same sequence on every machine. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Mutations stay near valid input: a document returns to its original text every few edits. */
 const MAX_EDITS_BEFORE_RESET = 8;
@@ -54,7 +43,7 @@ function randomEdit(doc: Doc, random: () => number): { start: number; end: numbe
 describe('fuzz: random edits never take the server down', () => {
   it(`survives ${EDITS} edits (seed ${SEED}) and answers every request`, { timeout: 120_000 }, async () => {
     const c = new LspClient({ settings: { analysis: { debounceMs: 5 } } });
-    const random = rng(SEED);
+    const random = seededRandom(SEED);
     const started = Date.now();
     let requests = 0;
     try {

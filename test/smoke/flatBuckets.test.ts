@@ -9,7 +9,7 @@ import { FlatBuckets, hyperKey } from '../../server/src/smoke/optim/flatBuckets.
 import { createOptimizer, updateRules, type ParamGroup } from '../../server/src/smoke/optim/optimizer.ts';
 import { OptimWrapper, type OptimWrapperOptions } from '../../server/src/smoke/optim/wrapper.ts';
 import type { HyperValue } from '../../server/src/smoke/optim/hyper.ts';
-import { normalArray, seededRandom } from '../../server/src/smoke/rng.ts';
+import { normalArray, seededRandom } from '../../server/src/core/numeric/rng.ts';
 
 const SHAPES = [[3, 4], [4], [2, 2, 3], [5]];
 const optimizers: [string, Record<string, HyperValue>][] = [

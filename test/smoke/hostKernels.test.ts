@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { selectBackend } from '../../server/src/smoke/backend.ts';
-import { normalArray, seededRandom } from '../../server/src/smoke/rng.ts';
+import { normalArray, seededRandom } from '../../server/src/core/numeric/rng.ts';
 import { hostAttention, hostNorm } from '../../server/src/smoke/proxy/hostOps.ts';
 import { attend, normalize, relativeBias } from '../../server/src/smoke/proxy/ops.ts';
 

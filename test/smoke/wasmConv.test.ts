@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { selectBackend } from '../../server/src/smoke/backend.ts';
-import { normalArray, seededRandom } from '../../server/src/smoke/rng.ts';
+import { normalArray, seededRandom } from '../../server/src/core/numeric/rng.ts';
 import { conv2dValid, depthwiseValid } from '../../server/src/smoke/proxy/wasmConv.ts';
 
 type Shape4 = [number, number, number, number];

@@ -8,7 +8,7 @@
 
 import * as tf from '@tensorflow/tfjs-core';
 import type { InputSpec } from './proxy/types.ts';
-import { deriveSeed, normalArray, seededRandom } from './rng.ts';
+import { deriveSeed, normalArray, seededRandom } from '../core/numeric/rng.ts';
 
 /** The task uses at most this many classes (a head with more outputs keeps the rest unused). */
 export const MAX_CLASSES = 10;

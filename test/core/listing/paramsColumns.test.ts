@@ -13,7 +13,7 @@ import { writeParamsText } from '../../../server/src/core/listing/paramsWriter.t
 import { columnsOf } from '../../../server/src/core/listing/columns.ts';
 import { CONFORMANCE_MODELS } from './helpers.ts';
 import { randomListing } from './randomParams.ts';
-import { seededRandom } from '../../../server/src/smoke/rng.ts';
+import { seededRandom } from '../../../server/src/core/numeric/rng.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures');
 

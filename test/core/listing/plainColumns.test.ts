@@ -13,7 +13,7 @@ import { resolveConfig } from '../../../server/src/core/resolve/index.ts';
 import { aggregate } from '../../../server/src/core/analysis/aggregate.ts';
 import { fromPlain, type PyDict } from '../../../server/src/core/pyvalue.ts';
 import { CONFORMANCE_MODELS, LISTING_FIXTURES } from './helpers.ts';
-import { seededRandom } from '../../../server/src/smoke/rng.ts';
+import { seededRandom } from '../../../server/src/core/numeric/rng.ts';
 
 const plain = (x: unknown): unknown => JSON.parse(JSON.stringify(x, (_, v) => (typeof v === 'bigint' ? `${v}n` : v)));
 

@@ -16,7 +16,7 @@ import { columnsOf } from '../../../server/src/core/listing/columns.ts';
 import type { ModelListing } from '../../../server/src/core/listing/model.ts';
 import { CONFORMANCE_MODELS } from '../listing/helpers.ts';
 import { randomListing } from '../listing/randomParams.ts';
-import { seededRandom } from '../../../server/src/smoke/rng.ts';
+import { seededRandom } from '../../../server/src/core/numeric/rng.ts';
 
 const wrapper = (optimizer: unknown, paramwise?: unknown): PyDict =>
   fromPlain({ optim_wrapper: paramwise === undefined ? { optimizer } : { optimizer, paramwise_cfg: paramwise } }, false) as PyDict;

@@ -2,7 +2,7 @@
 // every backend, and PyTorch's default initialisers for each kind of layer.
 
 import * as tf from '@tensorflow/tfjs-core';
-import { deriveSeed, normalArray, seededRandom, uniformArray } from '../rng.ts';
+import { deriveSeed, normalArray, seededRandom, uniformArray } from '../../core/numeric/rng.ts';
 import type { ProxyParam } from './types.ts';
 
 export function initialValues(param: ProxyParam, seed: number): Float32Array {

@@ -1,5 +1,6 @@
-// A seeded generator on the host, so the data, the teacher and the initial weights are the same
-// on every backend: tfjs's own seeded random ops differ between cpu, wasm and tensorflow.
+// The project's one seeded generator: the same sequence on every machine and backend. The smoke
+// runner draws its data, teacher and initial weights from it (tfjs's own seeded random ops differ
+// between cpu, wasm and tensorflow); tests draw random listings and edits from it.
 
 /** mulberry32: tiny, fast, and good enough for synthetic data and weight init. */
 export function seededRandom(seed: number): () => number {
