@@ -23,7 +23,10 @@ export async function choosePairing(client: LanguageClient, store: PairingStore)
     ...candidates.map((c) => ({ label: c.label, description: c.reason, listingUri: c.uri })),
     { label: '$(folder-opened) Browse…', browse: true },
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: 'Parameter listing for this config', placeHolder: 'The model this config is checked against' });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Parameter listing for this config',
+    placeHolder: 'The model this config is checked against',
+  });
   if (!picked) return;
   const listingUri = picked.browse ? await browse() : picked.listingUri;
   if (listingUri === undefined) return;
@@ -31,7 +34,11 @@ export async function choosePairing(client: LanguageClient, store: PairingStore)
   await store.set(configUri, listingUri);
 }
 
-export async function setPairing(client: LanguageClient, configUri: string, listingUri: string | null): Promise<PairingStatus | null> {
+export async function setPairing(
+  client: LanguageClient,
+  configUri: string,
+  listingUri: string | null,
+): Promise<PairingStatus | null> {
   return sendTyped(client, Requests.setPairing, { configUri, listingUri });
 }
 

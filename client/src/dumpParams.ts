@@ -6,7 +6,9 @@ import { join } from 'node:path';
 
 export async function dumpParams(context: vscode.ExtensionContext): Promise<void> {
   if (!vscode.workspace.isTrusted) {
-    void vscode.window.showWarningMessage('Paramwise: dumping model parameters runs your Python code, so it is available only in a trusted workspace.');
+    void vscode.window.showWarningMessage(
+      'Paramwise: dumping model parameters runs your Python code, so it is available only in a trusted workspace.',
+    );
     return;
   }
   const target = await vscode.window.showInputBox({

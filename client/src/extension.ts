@@ -26,7 +26,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     await client.start();
     // The server forgets pairing choices when it restarts; replay the ones kept here.
     const replay = Object.entries(store.all()).map(([config, listing]) =>
-      setPairing(client!, config, listing).catch((e: unknown) => output.warn(`Paramwise: could not restore the pairing of ${config}: ${String(e)}`)));
+      setPairing(client!, config, listing).catch((e: unknown) =>
+        output.warn(`Paramwise: could not restore the pairing of ${config}: ${String(e)}`),
+      ),
+    );
     await Promise.all(replay);
     statusBar.attach(client);
   };
@@ -36,22 +39,32 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
 
   context.subscriptions.push(
-    vscode.commands.registerCommand(Commands.restartServer, () => report('restart the language server', async () => {
-      await client?.stop();
-      await start();
-    })),
+    vscode.commands.registerCommand(Commands.restartServer, () =>
+      report('restart the language server', async () => {
+        await client?.stop();
+        await start();
+      }),
+    ),
     vscode.commands.registerCommand(Commands.showOutput, () => output.show(true)),
-    vscode.commands.registerCommand(Commands.choosePairing, () => report('choose a listing', () => choosePairing(running(), store))),
-    vscode.commands.registerCommand(Commands.dumpParams, () => report('dump model parameters', () => dumpParams(context))),
+    vscode.commands.registerCommand(Commands.choosePairing, () =>
+      report('choose a listing', () => choosePairing(running(), store)),
+    ),
+    vscode.commands.registerCommand(Commands.dumpParams, () =>
+      report('dump model parameters', () => dumpParams(context)),
+    ),
   );
   const listingFor = listingFromServer(running);
   const explorer = registerExplorer(context, explorerDataFromServer(running), (m) => output.warn(m));
   const smoke = registerSmoke(context, { resolveListing: listingFor, log: (m) => output.warn(m) });
-  context.subscriptions.push(smoke.onDidFinish((run) => {
-    output.info(`smoke run of ${run.config.fsPath} ended (exit ${run.exit.code ?? run.exit.signal}); report ${run.report.fsPath}`);
-    // The explorer charts the report: loss, per-group lr and update ratio.
-    explorer.showSmokeReport(run.config, run.report);
-  }));
+  context.subscriptions.push(
+    smoke.onDidFinish((run) => {
+      output.info(
+        `smoke run of ${run.config.fsPath} ended (exit ${run.exit.code ?? run.exit.signal}); report ${run.report.fsPath}`,
+      );
+      // The explorer charts the report: loss, per-group lr and update ratio.
+      explorer.showSmokeReport(run.config, run.report);
+    }),
+  );
   await report('start the language server', start);
 }
 

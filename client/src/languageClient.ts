@@ -2,12 +2,23 @@
 // training configs (Python, JSON, YAML) and parameter listings (.params, dumper JSON).
 
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
 import { PARAMS_LANGUAGE_ID } from '../../server/src/protocol/lsp.ts';
 
-export const DOCUMENT_SELECTOR = ['python', 'json', 'jsonc', 'yaml', PARAMS_LANGUAGE_ID].map((language) => ({ scheme: 'file', language }));
+export const DOCUMENT_SELECTOR = ['python', 'json', 'jsonc', 'yaml', PARAMS_LANGUAGE_ID].map((language) => ({
+  scheme: 'file',
+  language,
+}));
 
-export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
+export function createLanguageClient(
+  context: vscode.ExtensionContext,
+  output: vscode.LogOutputChannel,
+): LanguageClient {
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.stdio },

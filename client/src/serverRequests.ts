@@ -5,10 +5,18 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import type * as vscode from 'vscode';
 import type { NotificationDef, ParamsOf, RequestDef, ResultOf } from '../../server/src/protocol/lsp.ts';
 
-export function sendTyped<D extends RequestDef<unknown, unknown>>(client: LanguageClient, def: D, params: ParamsOf<D>): Promise<ResultOf<D>> {
+export function sendTyped<D extends RequestDef<unknown, unknown>>(
+  client: LanguageClient,
+  def: D,
+  params: ParamsOf<D>,
+): Promise<ResultOf<D>> {
   return client.sendRequest(def.method, params) as Promise<ResultOf<D>>;
 }
 
-export function onTyped<D extends NotificationDef<unknown>>(client: LanguageClient, def: D, handler: (params: ParamsOf<D>) => void): vscode.Disposable {
+export function onTyped<D extends NotificationDef<unknown>>(
+  client: LanguageClient,
+  def: D,
+  handler: (params: ParamsOf<D>) => void,
+): vscode.Disposable {
   return client.onNotification(def.method, handler);
 }

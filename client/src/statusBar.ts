@@ -28,9 +28,11 @@ export class PairingStatusBar implements vscode.Disposable {
   /** Attach to a (re)started client. */
   attach(client: LanguageClient): void {
     this.client = client;
-    this.subscriptions.push(onTyped(client, Notifications.pairing, (status) => {
-      if (status.configUri === activeUri()) this.show(status);
-    }));
+    this.subscriptions.push(
+      onTyped(client, Notifications.pairing, (status) => {
+        if (status.configUri === activeUri()) this.show(status);
+      }),
+    );
     this.refresh();
   }
 
@@ -52,7 +54,9 @@ export class PairingStatusBar implements vscode.Disposable {
       return;
     }
     const config = basename(status.configUri);
-    this.item.text = status.listingUri ? `$(link) ${config} ↔ ${basename(status.listingUri)}` : `$(circle-slash) ${config}: no listing`;
+    this.item.text = status.listingUri
+      ? `$(link) ${config} ↔ ${basename(status.listingUri)}`
+      : `$(circle-slash) ${config}: no listing`;
     this.item.tooltip = `Paramwise: ${SOURCE_TEXT[status.source]} — ${status.detail}\nClick to choose the parameter listing for this config.`;
     this.item.show();
   }

@@ -1,10 +1,34 @@
 // Chart.js with only the pieces the explorer draws (tree-shaken), themed from VS Code, and a
 // marker on each canvas once drawn (the browser tests and the benchmark wait for it).
 
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip, type Plugin } from 'chart.js';
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  LogarithmicScale,
+  PointElement,
+  Tooltip,
+  type Plugin,
+} from 'chart.js';
 import type { ChartTheme } from './theme.ts';
 
-Chart.register(BarController, BarElement, CategoryScale, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip);
+Chart.register(
+  BarController,
+  BarElement,
+  CategoryScale,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  LogarithmicScale,
+  PointElement,
+  Tooltip,
+);
 
 const drawnMarker: Plugin = {
   id: 'paramwiseDrawn',

@@ -21,7 +21,14 @@ export const COLUMNS: Column[] = [
   { id: 'group', label: 'Group', title: 'Index in optimizer.param_groups', width: '6%', numeric: true, hideBelow: 960 },
   { id: 'lr', label: 'lr', title: 'Learning rate the group is built with', width: '9%', numeric: true },
   { id: 'wd', label: 'wd', title: 'Weight decay', width: '6%', numeric: true },
-  { id: 'lrWd', label: 'lr·wd', title: 'lr × weight decay: what decoupled weight decay takes off per step', width: '9%', numeric: true, hideBelow: 860 },
+  {
+    id: 'lrWd',
+    label: 'lr·wd',
+    title: 'lr × weight decay: what decoupled weight decay takes off per step',
+    width: '9%',
+    numeric: true,
+    hideBelow: 860,
+  },
   { id: 'lrScale', label: 'lr_scale', title: 'lr_scale (layer decay factor)', width: '8%', numeric: true },
   { id: 'layer', label: 'Layer', title: 'Layer id', width: '6%', numeric: true },
   { id: 'rule', label: 'Rule', title: 'The config rule that decided the settings', width: '17%', numeric: false },
@@ -36,29 +43,53 @@ export interface CellText {
 
 export function paramCell(m: Model, column: ColumnId, i: number): CellText {
   switch (column) {
-    case 'name': return { text: m.names[i], title: m.names[i] };
-    case 'group': return { text: String(m.group[i]) };
-    case 'lr': return number(m.lr[i]);
-    case 'wd': return number(m.wd[i]);
-    case 'lrWd': return number(m.lrWd[i]);
-    case 'lrScale': return number(m.lrScale[i]);
-    case 'layer': return { text: Number.isNaN(m.layer[i]) ? '' : String(m.layer[i]) };
-    case 'rule': return rule(m, m.rule[i]);
-    case 'shape': return { text: m.payload.shapes[m.shape[i]] };
-    case 'numel': return { text: count(m.numel[i]), title: m.numel[i].toLocaleString('en-US') };
+    case 'name':
+      return { text: m.names[i], title: m.names[i] };
+    case 'group':
+      return { text: String(m.group[i]) };
+    case 'lr':
+      return number(m.lr[i]);
+    case 'wd':
+      return number(m.wd[i]);
+    case 'lrWd':
+      return number(m.lrWd[i]);
+    case 'lrScale':
+      return number(m.lrScale[i]);
+    case 'layer':
+      return { text: Number.isNaN(m.layer[i]) ? '' : String(m.layer[i]) };
+    case 'rule':
+      return rule(m, m.rule[i]);
+    case 'shape':
+      return { text: m.payload.shapes[m.shape[i]] };
+    case 'numel':
+      return { text: count(m.numel[i]), title: m.numel[i].toLocaleString('en-US') };
   }
 }
 
 /** Header rows show what every member shares (the values of its first member, in a set). */
-export function groupCell(m: Model, mode: GroupingMode, column: ColumnId, g: number, s: GroupSummary, shown: number): CellText {
+export function groupCell(
+  m: Model,
+  mode: GroupingMode,
+  column: ColumnId,
+  g: number,
+  s: GroupSummary,
+  shown: number,
+): CellText {
   switch (column) {
-    case 'name': return { text: groupLabel(mode, g, s, shown) };
-    case 'group': return mode === 'framework' ? { text: String(g) } : frameworkGroups(m.payload.sets[g]?.frameworkGroups ?? []);
-    case 'layer': return { text: range(s.layerMin, s.layerMax) };
-    case 'rule': return s.rule < 0 ? { text: 'several rules' } : rule(m, s.rule);
-    case 'shape': return { text: '' };
-    case 'numel': return { text: count(s.numel), title: s.numel.toLocaleString('en-US') };
-    default: return s.first < 0 ? { text: '' } : paramCell(m, column, s.first);
+    case 'name':
+      return { text: groupLabel(mode, g, s, shown) };
+    case 'group':
+      return mode === 'framework' ? { text: String(g) } : frameworkGroups(m.payload.sets[g]?.frameworkGroups ?? []);
+    case 'layer':
+      return { text: range(s.layerMin, s.layerMax) };
+    case 'rule':
+      return s.rule < 0 ? { text: 'several rules' } : rule(m, s.rule);
+    case 'shape':
+      return { text: '' };
+    case 'numel':
+      return { text: count(s.numel), title: s.numel.toLocaleString('en-US') };
+    default:
+      return s.first < 0 ? { text: '' } : paramCell(m, column, s.first);
   }
 }
 
@@ -82,5 +113,8 @@ function rule(m: Model, r: number): CellText {
 /** The first few indices: a set can merge 100k one-parameter groups. */
 function frameworkGroups(groups: number[]): CellText {
   const shown = groups.slice(0, 6).join(', ');
-  return { text: groups.length > 6 ? `${shown}, …` : shown, title: groups.length > 6 ? `${groups.length} param_groups` : undefined };
+  return {
+    text: groups.length > 6 ? `${shown}, …` : shown,
+    title: groups.length > 6 ? `${groups.length} param_groups` : undefined,
+  };
 }

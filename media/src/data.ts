@@ -68,7 +68,14 @@ function floats(values: (number | null)[]): Float64Array {
 function summarise(m: Model, groupOf: Int32Array, size: number): GroupSummary[] {
   let count = size;
   for (let i = 0; i < m.n; i++) count = Math.max(count, groupOf[i] + 1);
-  const out: GroupSummary[] = Array.from({ length: count }, () => ({ count: 0, numel: 0, first: -1, layerMin: NaN, layerMax: NaN, rule: -1 }));
+  const out: GroupSummary[] = Array.from({ length: count }, () => ({
+    count: 0,
+    numel: 0,
+    first: -1,
+    layerMin: NaN,
+    layerMax: NaN,
+    rule: -1,
+  }));
   for (let i = 0; i < m.n; i++) {
     const g = out[groupOf[i]];
     if (g.count++ === 0) {

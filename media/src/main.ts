@@ -2,7 +2,12 @@
 // charts (and, when the host has a smoke report, the smoke run's tab), and keeps the user's view (filter, sort, grouping, selection, scroll) across
 // live updates and reloads.
 
-import { parseHostMessage, type ExplorerPayload, type HostToPage, type ScheduleView } from '../../server/src/protocol/webview.ts';
+import {
+  parseHostMessage,
+  type ExplorerPayload,
+  type HostToPage,
+  type ScheduleView,
+} from '../../server/src/protocol/webview.ts';
 import { applyTheme } from './chartSetup.ts';
 import { decode, type Model } from './data.ts';
 import { showDetail } from './detail.ts';
@@ -45,7 +50,11 @@ bindToolbar(ui, state, {
   },
   optionsChanged() {
     saveState(state);
-    post({ type: 'options', itersPerEpoch: state.itersPerEpoch ?? schedule?.itersPerEpoch ?? 100, optimizerIndex: state.optimizerIndex });
+    post({
+      type: 'options',
+      itersPerEpoch: state.itersPerEpoch ?? schedule?.itersPerEpoch ?? 100,
+      optimizerIndex: state.optimizerIndex,
+    });
   },
 });
 
@@ -75,12 +84,14 @@ function showSummary(matched: number): void {
 function showProblems(payload: ExplorerPayload): void {
   const shown = payload.problems.filter((x) => x.severity !== 'info').slice(0, 3);
   ui.problems.hidden = shown.length === 0;
-  ui.problems.replaceChildren(...shown.map((x) => {
-    const line = document.createElement('div');
-    line.className = x.severity;
-    line.textContent = x.message;
-    return line;
-  }));
+  ui.problems.replaceChildren(
+    ...shown.map((x) => {
+      const line = document.createElement('div');
+      line.className = x.severity;
+      line.textContent = x.message;
+      return line;
+    }),
+  );
   const more = payload.problems.length - shown.length;
   if (more > 0 && shown.length) ui.problems.append(`(${more} more)`);
 }
@@ -148,4 +159,8 @@ onThemeChange(() => {
   smoke.redraw();
 });
 showDetail(ui.detail, undefined, undefined);
-post({ type: 'ready', optimizerIndex: state.optimizerIndex, ...(state.itersPerEpoch === null ? {} : { itersPerEpoch: state.itersPerEpoch }) });
+post({
+  type: 'ready',
+  optimizerIndex: state.optimizerIndex,
+  ...(state.itersPerEpoch === null ? {} : { itersPerEpoch: state.itersPerEpoch }),
+});

@@ -53,7 +53,14 @@ export function buildRows(m: Model, o: RowsOptions, sorts: SortCache): Rows {
 export const isFlat = (mode: GroupingMode, groupSize: number): boolean => mode === 'framework' && groupSize === 1;
 
 /** Matching parameters grouped contiguously, each group in the sorted order. */
-function bucket(n: number, order: Int32Array | undefined, mask: Uint8Array | undefined, groupOf: Int32Array, shown: Int32Array, matched: number): { items: Int32Array; start: Int32Array } {
+function bucket(
+  n: number,
+  order: Int32Array | undefined,
+  mask: Uint8Array | undefined,
+  groupOf: Int32Array,
+  shown: Int32Array,
+  matched: number,
+): { items: Int32Array; start: Int32Array } {
   const start = new Int32Array(shown.length);
   for (let g = 1; g < shown.length; g++) start[g] = start[g - 1] + shown[g - 1];
   const next = start.slice();

@@ -14,7 +14,11 @@ const LEGEND_LIMIT = 6;
 export class ScheduleChart {
   private chart?: Chart<'line', Point[]>;
 
-  constructor(private readonly canvas: HTMLCanvasElement, private readonly empty: HTMLElement, private readonly note: HTMLElement) {}
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    private readonly empty: HTMLElement,
+    private readonly note: HTMLElement,
+  ) {}
 
   update(schedule: ScheduleView | null, theme: ChartTheme): void {
     const lines = schedule?.series ?? [];
@@ -58,12 +62,33 @@ function scheduleConfig(s: ScheduleView, theme: ChartTheme): ChartConfiguration<
       normalized: true,
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
       scales: {
-        x: { type: 'linear', min: 0, max: Math.max(1, s.totalIters - 1), title: { display: true, text: `iteration (${s.itersPerEpoch} per epoch)` }, ticks: { callback: (v) => count(Number(v)), maxTicksLimit: 8 }, grid: { display: false } },
-        y: { type: 'linear', beginAtZero: true, title: { display: true, text: s.lrScaleApplied ? 'lr × lr_scale' : 'lr' }, ticks: { callback: (v) => short(Number(v)), maxTicksLimit: 6 } },
+        x: {
+          type: 'linear',
+          min: 0,
+          max: Math.max(1, s.totalIters - 1),
+          title: { display: true, text: `iteration (${s.itersPerEpoch} per epoch)` },
+          ticks: { callback: (v) => count(Number(v)), maxTicksLimit: 8 },
+          grid: { display: false },
+        },
+        y: {
+          type: 'linear',
+          beginAtZero: true,
+          title: { display: true, text: s.lrScaleApplied ? 'lr × lr_scale' : 'lr' },
+          ticks: { callback: (v) => short(Number(v)), maxTicksLimit: 6 },
+        },
       },
       plugins: {
-        legend: { display: s.series.length <= LEGEND_LIMIT, position: 'bottom', labels: { boxWidth: 12, boxHeight: 2 } },
-        tooltip: { callbacks: { title: (items) => (items[0] ? `iteration ${items[0].parsed.x} · ${epoch(items[0].parsed.x ?? 0)}` : ''), label: (item) => `${item.dataset.label}: ${short(item.parsed.y ?? NaN)}` } },
+        legend: {
+          display: s.series.length <= LEGEND_LIMIT,
+          position: 'bottom',
+          labels: { boxWidth: 12, boxHeight: 2 },
+        },
+        tooltip: {
+          callbacks: {
+            title: (items) => (items[0] ? `iteration ${items[0].parsed.x} · ${epoch(items[0].parsed.x ?? 0)}` : ''),
+            label: (item) => `${item.dataset.label}: ${short(item.parsed.y ?? NaN)}`,
+          },
+        },
       },
     },
   };

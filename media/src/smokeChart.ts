@@ -19,7 +19,11 @@ export interface SmokeAxis {
 export class SmokeChart {
   private chart?: Chart<'line', ChartPoint[]>;
 
-  constructor(private readonly canvas: HTMLCanvasElement, private readonly empty: HTMLElement, private readonly note: HTMLElement) {}
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    private readonly empty: HTMLElement,
+    private readonly note: HTMLElement,
+  ) {}
 
   update(lines: SmokeLine[], axis: SmokeAxis, theme: ChartTheme): void {
     const drawable = lines.some((l) => l.points.some((p) => p.y !== null));
@@ -64,9 +68,21 @@ function lineConfig(lines: SmokeLine[], axis: SmokeAxis, theme: ChartTheme): Cha
       normalized: true,
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
       scales: {
-        x: { type: 'linear', min: 0, max: axis.lastStep, title: { display: true, text: 'step' }, ticks: { callback: (v) => count(Number(v)), maxTicksLimit: 8 }, grid: { display: false } },
+        x: {
+          type: 'linear',
+          min: 0,
+          max: axis.lastStep,
+          title: { display: true, text: 'step' },
+          ticks: { callback: (v) => count(Number(v)), maxTicksLimit: 8 },
+          grid: { display: false },
+        },
         // Log ticks come as 100000.00000000001: round before formatting. `grace` keeps a first loss off the top edge.
-        y: { type: axis.log ? 'logarithmic' : 'linear', grace: axis.log ? 0 : '5%', title: { display: true, text: axis.log ? `${axis.title} (log)` : axis.title }, ticks: { callback: (v) => short(Number(Number(v).toPrecision(10))), maxTicksLimit: 6 } },
+        y: {
+          type: axis.log ? 'logarithmic' : 'linear',
+          grace: axis.log ? 0 : '5%',
+          title: { display: true, text: axis.log ? `${axis.title} (log)` : axis.title },
+          ticks: { callback: (v) => short(Number(Number(v).toPrecision(10))), maxTicksLimit: 6 },
+        },
       },
       plugins: {
         legend: { display: lines.length <= LEGEND_LIMIT, position: 'bottom', labels: { boxWidth: 14, boxHeight: 2 } },

@@ -37,15 +37,31 @@ export function smokeSeries(report: SmokeReport): SmokeSeries {
   const updateRatio: SmokeLine[] = [];
   for (const run of report.runs) {
     const fixed = run.label === 'fixed';
-    const at = (y: (p: SmokeRun['points'][number]) => number | null): ChartPoint[] => run.points.map((p) => ({ x: p.step, y: finite(y(p)) }));
-    loss.push({ label: `train loss${arm(run)}`, fixed, color: 0, points: at((p) => p.loss) }, { label: `val loss${arm(run)}`, fixed, color: 1, points: at((p) => p.valLoss) });
+    const at = (y: (p: SmokeRun['points'][number]) => number | null): ChartPoint[] =>
+      run.points.map((p) => ({ x: p.step, y: finite(y(p)) }));
+    loss.push(
+      { label: `train loss${arm(run)}`, fixed, color: 0, points: at((p) => p.loss) },
+      { label: `val loss${arm(run)}`, fixed, color: 1, points: at((p) => p.valLoss) },
+    );
     for (const sets of distinctCurves(run)) {
       const first = run.sets[sets[0]];
-      lr.push({ label: `${setsLabel(run, sets)}${arm(run)}`, fixed, color: sets[0], detail: sets.length === 1 ? first.rule : undefined, points: at((p) => p.lr[sets[0]]) });
+      lr.push({
+        label: `${setsLabel(run, sets)}${arm(run)}`,
+        fixed,
+        color: sets[0],
+        detail: sets.length === 1 ? first.rule : undefined,
+        points: at((p) => p.lr[sets[0]]),
+      });
     }
     run.sets.forEach((set, k) => {
       // A set that did not step (frozen, or before accumulation ends) has ratio 0: no point on a log axis.
-      updateRatio.push({ label: `set ${set.id}${arm(run)}`, fixed, color: k, detail: set.rule, points: at((p) => positive(p.updateRatio[k])) });
+      updateRatio.push({
+        label: `set ${set.id}${arm(run)}`,
+        fixed,
+        color: k,
+        detail: set.rule,
+        points: at((p) => positive(p.updateRatio[k])),
+      });
     });
   }
   return { loss, lr, updateRatio, lastStep };
@@ -72,15 +88,18 @@ function setsLabel(run: SmokeRun, sets: number[]): string {
 export function wantsLog(lines: SmokeLine[], factor: number): boolean {
   let lo = Infinity;
   let hi = 0;
-  for (const line of lines) for (const { y } of line.points) {
-    if (y !== null && y > 0) {
-      lo = Math.min(lo, y);
-      hi = Math.max(hi, y);
+  for (const line of lines)
+    for (const { y } of line.points) {
+      if (y !== null && y > 0) {
+        lo = Math.min(lo, y);
+        hi = Math.max(hi, y);
+      }
     }
-  }
   return hi > 0 && hi / lo > factor;
 }
 
 /** The JSON report writes a non-finite value as null; guard anyway. */
-const finite = (y: number | null | undefined): number | null => (typeof y === 'number' && Number.isFinite(y) ? y : null);
-const positive = (y: number | null | undefined): number | null => (typeof y === 'number' && y > 0 && Number.isFinite(y) ? y : null);
+const finite = (y: number | null | undefined): number | null =>
+  typeof y === 'number' && Number.isFinite(y) ? y : null;
+const positive = (y: number | null | undefined): number | null =>
+  typeof y === 'number' && y > 0 && Number.isFinite(y) ? y : null;

@@ -14,13 +14,22 @@ export interface SmokeStatus {
 
 export function smokeStatus(r: SmokeReport): SmokeStatus {
   const device = `${r.backend.name} on ${r.backend.device.toUpperCase()}`;
-  if (r.status === 'error') return { text: `Failed · ${device}`, tone: 'error', detail: [r.error ?? 'The run stopped before training.'] };
+  if (r.status === 'error')
+    return { text: `Failed · ${device}`, tone: 'error', detail: [r.error ?? 'The run stopped before training.'] };
   const ab = r.runs.length > 1;
   const allCompleted = r.runs.length > 0 && r.runs.every((run) => run.status === 'completed');
-  const runs = allCompleted ? [`Completed ${r.steps} steps${ab ? ' in both arms' : ''}`] : r.runs.map((run) => `${ab ? `${run.label}: ` : ''}${runOutcome(run, r.steps, !ab)}`);
+  const runs = allCompleted
+    ? [`Completed ${r.steps} steps${ab ? ' in both arms' : ''}`]
+    : r.runs.map((run) => `${ab ? `${run.label}: ` : ''}${runOutcome(run, r.steps, !ab)}`);
   const speed = r.runs[0] ? ` · ${r.runs[0].stepsPerSecond.toFixed(1)} steps/s` : '';
-  const tone: Tone = r.runs.some((run) => run.status === 'non-finite') ? 'error' : r.runs.some((run) => run.status === 'cancelled') ? 'warning' : 'ok';
-  const detail = r.runs.flatMap((run) => (run.nonFinite ? [`${ab ? `${run.label}: ` : ''}${run.nonFinite.message}`] : []));
+  const tone: Tone = r.runs.some((run) => run.status === 'non-finite')
+    ? 'error'
+    : r.runs.some((run) => run.status === 'cancelled')
+      ? 'warning'
+      : 'ok';
+  const detail = r.runs.flatMap((run) =>
+    run.nonFinite ? [`${ab ? `${run.label}: ` : ''}${run.nonFinite.message}`] : [],
+  );
   return { text: `${runs.join(' · ') || 'No run'} · ${device}${speed}`, tone, detail };
 }
 
@@ -51,14 +60,41 @@ export function abLines(r: SmokeReport): string[] {
 
 export function auditLines(a: SmokeAudit): string[] {
   const lines = [
-    a.trainableNotOptimized.length ? `Trainable but not optimized: ${names3(a.trainableNotOptimized.map((x) => `${x.name} (${x.reason})`), 6)}` : '',
-    a.inSeveralGroups.length ? `In several param_groups: ${names3(a.inSeveralGroups.map((x) => `${x.name} (groups ${x.groups.join(', ')})`), 6)}` : '',
-    a.frozenInOptimizer.length ? `Frozen but inside the optimizer: ${names3(a.frozenInOptimizer.map((x) => `${x.name} (group ${x.group})`), 6)}` : '',
+    a.trainableNotOptimized.length
+      ? `Trainable but not optimized: ${names3(
+          a.trainableNotOptimized.map((x) => `${x.name} (${x.reason})`),
+          6,
+        )}`
+      : '',
+    a.inSeveralGroups.length
+      ? `In several param_groups: ${names3(
+          a.inSeveralGroups.map((x) => `${x.name} (groups ${x.groups.join(', ')})`),
+          6,
+        )}`
+      : '',
+    a.frozenInOptimizer.length
+      ? `Frozen but inside the optimizer: ${names3(
+          a.frozenInOptimizer.map((x) => `${x.name} (group ${x.group})`),
+          6,
+        )}`
+      : '',
     a.emptyGroups.length ? `Empty param_groups: ${a.emptyGroups.join(', ')}` : '',
-    a.tied.length ? `Tied weights: ${names3(a.tied.map((t) => `${t.names.join(' = ')} (groups ${t.groups.map((g) => (g === null ? 'none' : String(g))).join(' / ')})`), 6)}` : '',
+    a.tied.length
+      ? `Tied weights: ${names3(
+          a.tied.map(
+            (t) =>
+              `${t.names.join(' = ')} (groups ${t.groups.map((g) => (g === null ? 'none' : String(g))).join(' / ')})`,
+          ),
+          6,
+        )}`
+      : '',
   ].filter(Boolean);
   if (lines.length) return lines;
-  return [a.ok ? 'No findings: every trainable parameter is in exactly one group; no frozen parameter in the optimizer, empty group or tied weight.' : 'The audit failed without naming a parameter.'];
+  return [
+    a.ok
+      ? 'No findings: every trainable parameter is in exactly one group; no frozen parameter in the optimizer, empty group or tied weight.'
+      : 'The audit failed without naming a parameter.',
+  ];
 }
 
 function names3(names: string[], max = 3): string {

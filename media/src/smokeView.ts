@@ -23,7 +23,10 @@ export class SmokeView {
   /** Charts wait until their tab shows: Chart.js cannot size a hidden canvas. */
   private stale = false;
   private readonly nav = el('nav', { class: 'tabs', role: 'tablist', 'aria-label': 'Views', hidden: '' });
-  private readonly tabs: Record<Tab, HTMLButtonElement> = { groups: tabButton('groups', 'Groups'), smoke: tabButton('smoke', 'Smoke run') };
+  private readonly tabs: Record<Tab, HTMLButtonElement> = {
+    groups: tabButton('groups', 'Groups'),
+    smoke: tabButton('smoke', 'Smoke run'),
+  };
   private readonly status = el('div', { id: 'smoke-status', class: 'status' });
   private readonly detail = el('div', { id: 'smoke-detail', class: 'detail-lines' });
   private readonly problemBox = el('div', { id: 'smoke-problem', class: 'problems', hidden: '' });
@@ -32,9 +35,14 @@ export class SmokeView {
   private readonly body = el('div', { class: 'smoke-body' });
   private readonly charts: SmokeCharts;
 
-  constructor(root: HTMLElement, private readonly state: ViewState, private readonly changed: () => void) {
+  constructor(
+    root: HTMLElement,
+    private readonly state: ViewState,
+    private readonly changed: () => void,
+  ) {
     this.nav.append(this.tabs.groups, this.tabs.smoke);
-    for (const [tab, button] of Object.entries(this.tabs) as [Tab, HTMLButtonElement][]) button.addEventListener('click', () => this.select(tab));
+    for (const [tab, button] of Object.entries(this.tabs) as [Tab, HTMLButtonElement][])
+      button.addEventListener('click', () => this.select(tab));
     this.nav.addEventListener('keydown', (e) => {
       if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
       this.select(this.state.tab === 'smoke' ? 'groups' : 'smoke');
@@ -49,8 +57,20 @@ export class SmokeView {
     const [lrFigure, lr] = figure('smoke-lr-chart', 'lr per settings set');
     const [ratioFigure, updateRatio] = figure('smoke-ratio-chart', 'update ratio ‖Δw‖/‖w‖ per set');
     this.charts = { loss, lr, updateRatio };
-    this.body.append(this.ab, el('section', { class: 'charts' }, lossFigure, lrFigure, ratioFigure), el('h3', {}, 'Audit'), this.audit);
-    const section = el('section', { id: 'smoke', class: 'smoke', role: 'tabpanel', 'aria-label': 'Smoke run' }, this.status, this.detail, this.problemBox, this.body);
+    this.body.append(
+      this.ab,
+      el('section', { class: 'charts' }, lossFigure, lrFigure, ratioFigure),
+      el('h3', {}, 'Audit'),
+      this.audit,
+    );
+    const section = el(
+      'section',
+      { id: 'smoke', class: 'smoke', role: 'tabpanel', 'aria-label': 'Smoke run' },
+      this.status,
+      this.detail,
+      this.problemBox,
+      this.body,
+    );
     root.prepend(this.nav);
     root.append(section);
     this.applyTab();
@@ -106,7 +126,10 @@ export class SmokeView {
     this.status.textContent = status.text;
     this.status.className = `status ${status.tone}`;
     this.status.title = `${r.backend.detail}\n${file}`;
-    this.detail.replaceChildren(...status.detail.map((d) => el('div', { class: 'error' }, d)), el('div', {}, proxyLine(r)));
+    this.detail.replaceChildren(
+      ...status.detail.map((d) => el('div', { class: 'error' }, d)),
+      el('div', {}, proxyLine(r)),
+    );
     const ab = abLines(r);
     this.ab.hidden = ab.length === 0;
     this.ab.replaceChildren(...ab.map((line, i) => el('div', { class: i === 0 ? 'summary-line' : '' }, line)));

@@ -38,16 +38,26 @@ function sortBy(n: number, key: Float64Array, descending: boolean): Int32Array {
 
 function sortKey(m: Model, column: ColumnId): Float64Array {
   switch (column) {
-    case 'lr': return m.lr;
-    case 'wd': return m.wd;
-    case 'lrWd': return m.lrWd;
-    case 'lrScale': return m.lrScale;
-    case 'layer': return m.layer;
-    case 'numel': return m.numel;
-    case 'group': return Float64Array.from(m.group);
-    case 'rule': return byTable(m.rule, rankStrings(m.payload.rules.map((r) => r.label)));
-    case 'shape': return byTable(m.shape, rankShapes(m.payload.shapes));
-    case 'name': return rankNames(m.names);
+    case 'lr':
+      return m.lr;
+    case 'wd':
+      return m.wd;
+    case 'lrWd':
+      return m.lrWd;
+    case 'lrScale':
+      return m.lrScale;
+    case 'layer':
+      return m.layer;
+    case 'numel':
+      return m.numel;
+    case 'group':
+      return Float64Array.from(m.group);
+    case 'rule':
+      return byTable(m.rule, rankStrings(m.payload.rules.map((r) => r.label)));
+    case 'shape':
+      return byTable(m.shape, rankShapes(m.payload.shapes));
+    case 'name':
+      return rankNames(m.names);
   }
 }
 
@@ -77,5 +87,11 @@ function rankNames(names: string[]): Float64Array {
 function rankShapes(shapes: string[]): Int32Array {
   const dims = shapes.map((s) => (s.match(/\d+/g) ?? []).map(Number));
   const numel = dims.map((d) => d.reduce((a, b) => a * b, 1));
-  return rankOf(shapes.length, (a, b) => numel[a] - numel[b] || dims[a].length - dims[b].length || (shapes[a] < shapes[b] ? -1 : shapes[a] > shapes[b] ? 1 : 0));
+  return rankOf(
+    shapes.length,
+    (a, b) =>
+      numel[a] - numel[b] ||
+      dims[a].length - dims[b].length ||
+      (shapes[a] < shapes[b] ? -1 : shapes[a] > shapes[b] ? 1 : 0),
+  );
 }

@@ -6,7 +6,18 @@ import type { ExplorerPersistedState } from '../../server/src/protocol/webview.t
 import { getState, setState } from './vscodeApi.ts';
 
 export type ColumnId = 'name' | 'group' | 'lr' | 'wd' | 'lrWd' | 'lrScale' | 'layer' | 'rule' | 'shape' | 'numel';
-export const COLUMN_IDS: ColumnId[] = ['name', 'group', 'lr', 'wd', 'lrWd', 'lrScale', 'layer', 'rule', 'shape', 'numel'];
+export const COLUMN_IDS: ColumnId[] = [
+  'name',
+  'group',
+  'lr',
+  'wd',
+  'lrWd',
+  'lrScale',
+  'layer',
+  'rule',
+  'shape',
+  'numel',
+];
 
 /** 'sets': identical settings together; 'framework': the framework's own param_groups. */
 export type GroupingMode = 'sets' | 'framework';
@@ -30,7 +41,19 @@ export interface ViewState extends ExplorerPersistedState {
 }
 
 export function defaultState(): ViewState {
-  return { configUri: '', filter: '', regex: false, sort: null, mode: 'sets', collapsed: { sets: [], framework: [] }, selected: null, scrollTop: 0, itersPerEpoch: null, optimizerIndex: 0, tab: 'groups' };
+  return {
+    configUri: '',
+    filter: '',
+    regex: false,
+    sort: null,
+    mode: 'sets',
+    collapsed: { sets: [], framework: [] },
+    selected: null,
+    scrollTop: 0,
+    itersPerEpoch: null,
+    optimizerIndex: 0,
+    tab: 'groups',
+  };
 }
 
 export function loadState(): ViewState {
@@ -45,8 +68,10 @@ export function loadState(): ViewState {
   if (o.tab === 'groups' || o.tab === 'smoke') s.tab = o.tab;
   if (typeof o.selected === 'string') s.selected = o.selected;
   if (typeof o.scrollTop === 'number' && o.scrollTop >= 0) s.scrollTop = o.scrollTop;
-  if (typeof o.itersPerEpoch === 'number' && Number.isInteger(o.itersPerEpoch) && o.itersPerEpoch > 0) s.itersPerEpoch = o.itersPerEpoch;
-  if (typeof o.optimizerIndex === 'number' && Number.isInteger(o.optimizerIndex) && o.optimizerIndex >= 0) s.optimizerIndex = o.optimizerIndex;
+  if (typeof o.itersPerEpoch === 'number' && Number.isInteger(o.itersPerEpoch) && o.itersPerEpoch > 0)
+    s.itersPerEpoch = o.itersPerEpoch;
+  if (typeof o.optimizerIndex === 'number' && Number.isInteger(o.optimizerIndex) && o.optimizerIndex >= 0)
+    s.optimizerIndex = o.optimizerIndex;
   s.sort = parseSort(o.sort);
   s.collapsed = parseCollapsed(o.collapsed);
   return s;
@@ -55,11 +80,14 @@ export function loadState(): ViewState {
 function parseSort(v: unknown): ViewState['sort'] {
   if (typeof v !== 'object' || v === null) return null;
   const { column, descending } = v as Record<string, unknown>;
-  return COLUMN_IDS.includes(column as ColumnId) && typeof descending === 'boolean' ? { column: column as ColumnId, descending } : null;
+  return COLUMN_IDS.includes(column as ColumnId) && typeof descending === 'boolean'
+    ? { column: column as ColumnId, descending }
+    : null;
 }
 
 function parseCollapsed(v: unknown): ViewState['collapsed'] {
-  const ints = (x: unknown): number[] => (Array.isArray(x) ? x.filter((n): n is number => Number.isInteger(n) && n >= 0) : []);
+  const ints = (x: unknown): number[] =>
+    Array.isArray(x) ? x.filter((n): n is number => Number.isInteger(n) && n >= 0) : [];
   if (typeof v !== 'object' || v === null) return { sets: [], framework: [] };
   const o = v as Record<string, unknown>;
   return { sets: ints(o.sets), framework: ints(o.framework) };
@@ -75,8 +103,9 @@ export function saveState(state: ViewState, coalesce = false): void {
   if (pending !== undefined) clearTimeout(pending);
   pending = undefined;
   if (!coalesce) setState(state);
-  else pending = setTimeout(() => {
-    pending = undefined;
-    setState(state);
-  }, 150);
+  else
+    pending = setTimeout(() => {
+      pending = undefined;
+      setState(state);
+    }, 150);
 }

@@ -49,7 +49,11 @@ export class VirtualTable {
   /** Which columns fitColumns hid last, to touch the DOM only when that changes. */
   private hiddenKey = '';
 
-  constructor(parent: HTMLElement, private readonly columns: Column[], private readonly events: TableEvents) {
+  constructor(
+    parent: HTMLElement,
+    private readonly columns: Column[],
+    private readonly events: TableEvents,
+  ) {
     this.element = document.createElement('vscode-table');
     this.element.setAttribute('resizable', '');
     this.element.setAttribute('columns', JSON.stringify(columns.map((c) => c.width)));
@@ -154,7 +158,9 @@ export class VirtualTable {
     if (key === this.hiddenKey) return;
     this.hiddenKey = key;
     const shown = this.columns.reduce((sum, c, i) => (hidden[i] ? sum : sum + parseFloat(c.width)), 0);
-    (this.element as HTMLElement & { columns: string[] }).columns = this.columns.map((c, i) => (hidden[i] ? '0%' : `${(parseFloat(c.width) * 100) / shown}%`));
+    (this.element as HTMLElement & { columns: string[] }).columns = this.columns.map((c, i) =>
+      hidden[i] ? '0%' : `${(parseFloat(c.width) * 100) / shown}%`,
+    );
     this.columns.forEach((c, i) => {
       this.headers.get(c.id)?.classList.toggle('narrow-hidden', hidden[i]);
       for (const row of this.pool) row.cells[i].classList.toggle('narrow-hidden', hidden[i]);
@@ -211,10 +217,14 @@ export class VirtualTable {
     if (!container) return;
     this.scrollable = scrollable;
     this.container = container;
-    container.addEventListener('scroll', () => {
-      this.render();
-      this.events.scroll(container.scrollTop);
-    }, { passive: true });
+    container.addEventListener(
+      'scroll',
+      () => {
+        this.render();
+        this.events.scroll(container.scrollTop);
+      },
+      { passive: true },
+    );
     // vscode-table resets the scroller's height when the body resizes: set it back after.
     new ResizeObserver(() => this.fixScrollableHeight()).observe(this.body);
     this.fixScrollableHeight();

@@ -21,7 +21,9 @@ export function chartTheme(): ChartTheme {
     grid: withAlpha(v('--vscode-charts-lines', foreground), 0.25),
     fontFamily: v('--vscode-font-family', 'system-ui, sans-serif'),
     fontSize: parseFloat(v('--vscode-font-size', '13px')) - 1 || 12,
-    palette: ['blue', 'orange', 'green', 'purple', 'red', 'yellow'].map((c, i) => v(`--vscode-charts-${c}`, FALLBACK[i])),
+    palette: ['blue', 'orange', 'green', 'purple', 'red', 'yellow'].map((c, i) =>
+      v(`--vscode-charts-${c}`, FALLBACK[i]),
+    ),
   };
 }
 

@@ -55,12 +55,14 @@ export function showOptions(ui: Layout, payload: ExplorerPayload, state: ViewSta
   const names = payload.optimizers.map((o, i) => o.name || `optimizer ${i}`);
   ui.optimizer.hidden = names.length < 2;
   if (names.length >= 2 && ui.optimizer.childElementCount !== names.length) {
-    ui.optimizer.replaceChildren(...names.map((name, i) => {
-      const option = document.createElement('vscode-option');
-      option.setAttribute('value', String(i));
-      option.textContent = name;
-      return option;
-    }));
+    ui.optimizer.replaceChildren(
+      ...names.map((name, i) => {
+        const option = document.createElement('vscode-option');
+        option.setAttribute('value', String(i));
+        option.textContent = name;
+        return option;
+      }),
+    );
   }
   ui.optimizer.value = String(payload.optimizerIndex);
   if (payload.schedule && state.itersPerEpoch === null) ui.iters.value = String(payload.schedule.itersPerEpoch);

@@ -25,7 +25,11 @@ export class GroupTree {
   /** Same encoding as a row: a parameter index, or -(group + 1) for a header. */
   private selection: number | undefined;
 
-  constructor(parent: HTMLElement, private readonly state: ViewState, private readonly events: TreeEvents) {
+  constructor(
+    parent: HTMLElement,
+    private readonly state: ViewState,
+    private readonly events: TreeEvents,
+  ) {
     this.table = new VirtualTable(parent, COLUMNS, {
       sort: (column) => this.sortBy(column),
       click: (r) => this.click(r),
@@ -75,7 +79,9 @@ export class GroupTree {
       const open = !this.state.collapsed[this.state.mode].includes(headerGroup(v));
       row.twistie.className = `twistie codicon codicon-chevron-${open ? 'down' : 'right'}`;
     } else {
-      row.twistie.className = isFlat(this.state.mode, m.groups[this.state.mode][this.groupOf(v)].count) ? 'twistie flat' : 'twistie indent';
+      row.twistie.className = isFlat(this.state.mode, m.groups[this.state.mode][this.groupOf(v)].count)
+        ? 'twistie flat'
+        : 'twistie indent';
     }
     row.label.textContent = texts[0].text;
     row.cells[0].title = texts[0].title ?? texts[0].text;
@@ -99,7 +105,8 @@ export class GroupTree {
   private sortBy(column: ColumnId): void {
     // Ascending, descending, then back to the framework's order.
     const s = this.state.sort;
-    this.state.sort = s?.column !== column ? { column, descending: false } : s.descending ? null : { column, descending: true };
+    this.state.sort =
+      s?.column !== column ? { column, descending: false } : s.descending ? null : { column, descending: true };
     this.table.setSort(this.state.sort);
     this.refresh();
     this.events.changed();
@@ -135,10 +142,18 @@ export class GroupTree {
     if (!rows.length) return;
     const at = this.selection === undefined ? -1 : rows.indexOf(this.selection);
     const page = this.table.pageRows();
-    const moves: Record<string, number> = { ArrowDown: at + 1, ArrowUp: at - 1, PageDown: at + page, PageUp: at - page, Home: 0, End: rows.length - 1 };
+    const moves: Record<string, number> = {
+      ArrowDown: at + 1,
+      ArrowUp: at - 1,
+      PageDown: at + page,
+      PageUp: at - page,
+      Home: 0,
+      End: rows.length - 1,
+    };
     const v = at >= 0 ? rows[at] : undefined;
     if (e.key in moves) this.moveTo(Math.max(0, Math.min(rows.length - 1, moves[e.key])));
-    else if (v !== undefined && v < 0 && (e.key === 'ArrowLeft' || e.key === 'ArrowRight')) this.toggle(headerGroup(v), e.key === 'ArrowRight');
+    else if (v !== undefined && v < 0 && (e.key === 'ArrowLeft' || e.key === 'ArrowRight'))
+      this.toggle(headerGroup(v), e.key === 'ArrowRight');
     else if (v !== undefined && (e.key === 'Enter' || e.key === ' ')) {
       if (v < 0) this.toggle(headerGroup(v));
       else this.selectParam(v, true);

@@ -10,7 +10,12 @@ import { aggregate } from '../../server/src/core/analysis/aggregate.ts';
 import { configWith30Keys, moeModel, plainDump } from './synthetic.ts';
 import { paramsText } from './paramsText.ts';
 
-interface Row { name: string; value: number; unit: string; budget?: number }
+interface Row {
+  name: string;
+  value: number;
+  unit: string;
+  budget?: number;
+}
 const rows: Row[] = [];
 
 function report(name: string, value: number, unit: string, budget?: number): void {
@@ -34,7 +39,8 @@ function coreRun(text: string, file: string, root: ReturnType<typeof loadConfig>
   const listing = readListing(text, file);
   const result = resolveConfig(root, listing.listing);
   aggregate(result.optimizers[0]);
-  if (objects) void [listing.listing.modules.length, result.optimizers[0].params.length, result.optimizers[0].groups.length];
+  if (objects)
+    void [listing.listing.modules.length, result.optimizers[0].params.length, result.optimizers[0].groups.length];
   return performance.now() - t0;
 }
 
@@ -45,7 +51,10 @@ function benchCore(): void {
   // One format at a time: the plain dumps' garbage would otherwise be collected during the
   // .params runs that follow them.
   // Each saved as its kind of file (a plain dump named .params is first tried as .params).
-  for (const [format, write, file] of [['.params', paramsText, 'synthetic.params'], ['plain dump', plainDump, 'synthetic.txt']] as const) {
+  for (const [format, write, file] of [
+    ['.params', paramsText, 'synthetic.params'],
+    ['plain dump', plainDump, 'synthetic.txt'],
+  ] as const) {
     for (const n of [10_000, 20_000, 50_000, 100_000]) {
       const text = write(moeModel(n));
       for (let i = 0; i < 3; i++) coreRun(text, file, cfg.root);
@@ -58,7 +67,11 @@ function benchCore(): void {
   console.log(`  ms per 1k params, .params, at 10k / 20k / 50k / 100k: ${perK.map((x) => x.toFixed(2)).join(' / ')}`);
   const text = paramsText(moeModel(100_000));
   for (let i = 0; i < 2; i++) coreRun(text, 'synthetic.params', cfg.root, true);
-  report('100k params, .params, and every object read as well', median(Array.from({ length: 5 }, () => coreRun(text, 'synthetic.params', cfg.root, true))), 'ms');
+  report(
+    '100k params, .params, and every object read as well',
+    median(Array.from({ length: 5 }, () => coreRun(text, 'synthetic.params', cfg.root, true))),
+    'ms',
+  );
 }
 
 async function optional(file: string, fn: string, title: string): Promise<void> {
@@ -69,10 +82,24 @@ async function optional(file: string, fn: string, title: string): Promise<void> 
   }
   console.log(`\n# ${title}`);
   try {
-    const mod = (await import(path)) as Record<string, () => Promise<Record<string, number | { value: number; unit: string; budget?: number }>>>;
+    const mod = (await import(path)) as Record<
+      string,
+      () => Promise<Record<string, number | { value: number; unit: string; budget?: number }>>
+    >;
     const figures = await mod[fn]();
     for (const [name, v] of Object.entries(figures)) {
-      if (typeof v === 'number') report(name, v, name.includes('RSS') || name.includes('MB') ? 'MB' : name.includes('/s') ? 'steps/s' : name.includes('×') || name.includes('ratio') ? '×' : 'ms');
+      if (typeof v === 'number')
+        report(
+          name,
+          v,
+          name.includes('RSS') || name.includes('MB')
+            ? 'MB'
+            : name.includes('/s')
+              ? 'steps/s'
+              : name.includes('×') || name.includes('ratio')
+                ? '×'
+                : 'ms',
+        );
       else report(name, v.value, v.unit, v.budget);
     }
   } catch (e) {

@@ -19,7 +19,7 @@ const CONFIG = [
   'optim_wrapper = dict(',
   "    constructor='LearningRateDecayOptimWrapperConstructor',",
   "    optimizer=dict(type='AdamW', lr=3e-4, weight_decay=0.05),",
-  "    paramwise_cfg=dict(layer_decay_rate=0.9, norm_decay_mult=0.0, bias_decay_mult=0.0,",
+  '    paramwise_cfg=dict(layer_decay_rate=0.9, norm_decay_mult=0.0, bias_decay_mult=0.0,',
   "                       layer_rules=[(r'^layers\\.(\\d+)\\.', '$1 + 1'), (r'^embed', 0)]))",
   "param_scheduler = [dict(type='LinearLR', start_factor=0.001, by_epoch=False, begin=0, end=500),",
   "                   dict(type='CosineAnnealingLR', eta_min_ratio=0.01, by_epoch=True, begin=0, end=100, convert_to_iter_based=True)]",
@@ -38,10 +38,18 @@ export async function benchExplorer(): Promise<Record<string, Figure>> {
   const server = await servePage();
   try {
     const { page } = await openExplorer(browser, server, 'dark', { width: 1280, height: 900 });
-    figures['first render of 100k params (parse → tree + charts painted)'] = { value: await firstRender(page, json), unit: 'ms', budget: 1000 };
-    const substring = await medianOf(5, (i) => filterOnce(page, ['experts.1', 'attn.q_proj', 'layers.7.', 'router', 'norm2'][i], false));
+    figures['first render of 100k params (parse → tree + charts painted)'] = {
+      value: await firstRender(page, json),
+      unit: 'ms',
+      budget: 1000,
+    };
+    const substring = await medianOf(5, (i) =>
+      filterOnce(page, ['experts.1', 'attn.q_proj', 'layers.7.', 'router', 'norm2'][i], false),
+    );
     figures['filter 100k params by substring (to next paint)'] = { value: substring, unit: 'ms', budget: 100 };
-    const regex = await medianOf(5, (i) => filterOnce(page, ['experts\\.\\d+\\.w1', '^layers\\.1\\d\\.', 'bias$', 'q_proj|k_proj', 'norm\\d'][i], true));
+    const regex = await medianOf(5, (i) =>
+      filterOnce(page, ['experts\\.\\d+\\.w1', '^layers\\.1\\d\\.', 'bias$', 'q_proj|k_proj', 'norm\\d'][i], true),
+    );
     figures['filter 100k params by regex (to next paint)'] = { value: regex, unit: 'ms', budget: 100 };
     figures['sort 100k params by lr (first time, to next paint)'] = { value: await sortOnce(page), unit: 'ms' };
   } finally {
@@ -59,7 +67,11 @@ function hostMessage(figures: Record<string, Figure>): HostToPage {
   const t1 = performance.now();
   const resolved = resolveConfig(config.root, listing.listing);
   const t2 = performance.now();
-  const payload = explorerPayload(config.root, listing.listing, { configFile: 'bench_config.py', itersPerEpoch: 100, resolved });
+  const payload = explorerPayload(config.root, listing.listing, {
+    configFile: 'bench_config.py',
+    itersPerEpoch: 100,
+    resolved,
+  });
   const t3 = performance.now();
   figures['host: read 100k-param listing'] = { value: t1 - t0, unit: 'ms' };
   figures['host: resolve (mmpretrain layer decay)'] = { value: t2 - t1, unit: 'ms' };
@@ -76,7 +88,10 @@ function firstRender(page: Page, json: string): Promise<number> {
   return page.evaluate(async (text) => {
     const t0 = performance.now();
     window.postMessage(JSON.parse(text), '*');
-    while (!(document.body.dataset.rendered === '1' && ['layer-chart', 'schedule-chart'].every((id) => Number(document.getElementById(id)?.dataset.drawn ?? 0) > 0))) {
+    while (!(
+      document.body.dataset.rendered === '1' &&
+      ['layer-chart', 'schedule-chart'].every((id) => Number(document.getElementById(id)?.dataset.drawn ?? 0) > 0)
+    )) {
       await new Promise((r) => requestAnimationFrame(r));
     }
     await new Promise((r) => requestAnimationFrame(r));
@@ -86,14 +101,17 @@ function firstRender(page: Page, json: string): Promise<number> {
 
 /** Types into the real filter field (its inner <input>) and waits for the next painted frame. */
 async function filterOnce(page: Page, filter: string, regex: boolean): Promise<number> {
-  await page.evaluate(async ([, useRegex]) => {
-    const toggle = document.getElementById('regex')!;
-    if (toggle.classList.contains('active') !== useRegex) toggle.click();
-    const input = document.getElementById('filter')!.shadowRoot!.querySelector('input')!;
-    input.value = '';
-    input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
-    await new Promise((r) => requestAnimationFrame(r));
-  }, [filter, regex] as const);
+  await page.evaluate(
+    async ([, useRegex]) => {
+      const toggle = document.getElementById('regex')!;
+      if (toggle.classList.contains('active') !== useRegex) toggle.click();
+      const input = document.getElementById('filter')!.shadowRoot!.querySelector('input')!;
+      input.value = '';
+      input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+      await new Promise((r) => requestAnimationFrame(r));
+    },
+    [filter, regex] as const,
+  );
   return page.evaluate(async (text) => {
     const input = document.getElementById('filter')!.shadowRoot!.querySelector('input')!;
     const t0 = performance.now();
@@ -101,7 +119,8 @@ async function filterOnce(page: Page, filter: string, regex: boolean): Promise<n
     input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
     await new Promise((r) => requestAnimationFrame(r));
     const elapsed = performance.now() - t0;
-    if (!/ of 100[0-9]{3} parameters/.test(document.getElementById('summary')!.textContent ?? '')) throw new Error(`filter '${text}' did not apply`);
+    if (!/ of 100[0-9]{3} parameters/.test(document.getElementById('summary')!.textContent ?? ''))
+      throw new Error(`filter '${text}' did not apply`);
     return elapsed;
   }, filter);
 }

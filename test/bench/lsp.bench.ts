@@ -56,8 +56,17 @@ function rssMB(pid: number): number {
 /** Long enough for the server's idle collection (server/src/lsp/idleHeap.ts) and V8's page release after it. */
 const SETTLE_MS = 2500;
 
-async function measure(dir: string, configName: string, configText: string, rounds: number): Promise<{ cold: number; times: number[]; rss: number; coldRss: number; settledRss: number; explorer: number }> {
-  const c = new LspClient({ workspaceFolder: dir, settings: { analysis: { debounceMs: 0 }, autoDiscover: false }, nodeArgs: process.env.PARAMWISE_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [] });
+async function measure(
+  dir: string,
+  configName: string,
+  configText: string,
+  rounds: number,
+): Promise<{ cold: number; times: number[]; rss: number; coldRss: number; settledRss: number; explorer: number }> {
+  const c = new LspClient({
+    workspaceFolder: dir,
+    settings: { analysis: { debounceMs: 0 }, autoDiscover: false },
+    nodeArgs: process.env.PARAMWISE_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
+  });
   try {
     await c.initialize();
     const path = join(dir, configName);
@@ -96,14 +105,24 @@ export async function benchLsp(): Promise<Record<string, Figure>> {
       'ViT-B listing: first analysis (listing parsed, cold)': { value: vit.cold, unit: 'ms' },
       'ViT-B listing: didChange → publishDiagnostics p50': { value: percentile(vit.times, 50), unit: 'ms' },
       'ViT-B listing: didChange → publishDiagnostics p95': { value: percentile(vit.times, 95), unit: 'ms', budget: 50 },
-      'ViT-B listing: explorer payload from the server (request → parsed reply), median of 3': { value: vit.explorer, unit: 'ms' },
+      'ViT-B listing: explorer payload from the server (request → parsed reply), median of 3': {
+        value: vit.explorer,
+        unit: 'ms',
+      },
       '100k listing: first analysis (listing parsed, cold)': { value: moe.cold, unit: 'ms' },
       '100k listing: didChange → publishDiagnostics p50': { value: percentile(moe.times, 50), unit: 'ms' },
       '100k listing: didChange → publishDiagnostics p95': { value: percentile(moe.times, 95), unit: 'ms', budget: 300 },
       '100k listing: server RSS after the first analysis': { value: moe.coldRss, unit: 'MB' },
       [`100k listing: server RSS right after ${MOE_ROUNDS + WARMUP} edits`]: { value: moe.rss, unit: 'MB' },
-      [`100k listing: server RSS ${SETTLE_MS / 1000} s after the last edit`]: { value: moe.settledRss, unit: 'MB', budget: 200 },
-      '100k listing: explorer payload from the server (request → parsed reply), median of 3': { value: moe.explorer, unit: 'ms' },
+      [`100k listing: server RSS ${SETTLE_MS / 1000} s after the last edit`]: {
+        value: moe.settledRss,
+        unit: 'MB',
+        budget: 200,
+      },
+      '100k listing: explorer payload from the server (request → parsed reply), median of 3': {
+        value: moe.explorer,
+        unit: 'ms',
+      },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -22,23 +22,36 @@ const STEPS = 200;
 // Debian's python3-torch lives under /usr/bin/python3; PARAMWISE_PYTHON points elsewhere.
 const PYTHON = process.env.PARAMWISE_PYTHON ?? '/usr/bin/python3';
 
-interface RunnerResult { firstStepMs: number; totalMs: number; report: SmokeReport }
+interface RunnerResult {
+  firstStepMs: number;
+  totalMs: number;
+  report: SmokeReport;
+}
 
 /** Starts the runner as the task does and times its first `step` line and its exit. */
 function runRunner(args: string[], reportPath: string): Promise<RunnerResult> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     let firstStepMs = NaN;
-    const child = spawn(process.execPath, [RUNNER, ...args, '--report', reportPath], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [RUNNER, ...args, '--report', reportPath], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       if (Number.isNaN(firstStepMs) && /^step +\d+\//m.test(chunk)) firstStepMs = performance.now() - started;
     });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
     child.once('error', reject);
     child.once('close', (code) => {
       if (code !== 0) return reject(new Error(`the runner exited ${code}: ${stderr.slice(-500)}`));
-      resolve({ firstStepMs, totalMs: performance.now() - started, report: JSON.parse(readFileSync(reportPath, 'utf8')) as SmokeReport });
+      resolve({
+        firstStepMs,
+        totalMs: performance.now() - started,
+        report: JSON.parse(readFileSync(reportPath, 'utf8')) as SmokeReport,
+      });
     });
   });
 }
@@ -73,7 +86,23 @@ export async function benchSmoke(): Promise<Record<string, Figure>> {
   const dir = mkdtempSync(join(tmpdir(), 'paramwise-smoke-bench-'));
   try {
     const figures: Record<string, Figure> = {};
-    const fallback = await runRunner([...EXAMPLE, '--proxy', 'fallback', '--no-ab', '--backend', 'wasm', '--batch', String(BATCH), '--steps', String(STEPS), '--log-every', String(STEPS)], join(dir, 'fallback.json'));
+    const fallback = await runRunner(
+      [
+        ...EXAMPLE,
+        '--proxy',
+        'fallback',
+        '--no-ab',
+        '--backend',
+        'wasm',
+        '--batch',
+        String(BATCH),
+        '--steps',
+        String(STEPS),
+        '--log-every',
+        String(STEPS),
+      ],
+      join(dir, 'fallback.json'),
+    );
     const wasm = fallback.report.runs[0].stepsPerSecond;
     figures['fallback proxy, wasm, batch 128 (steps/s)'] = { value: wasm, unit: 'steps/s' };
     for (const threads of [1, 2]) {
@@ -87,8 +116,12 @@ export async function benchSmoke(): Promise<Record<string, Figure>> {
     }
     const example = await runRunner(EXAMPLE, join(dir, 'example.json'));
     figures['example: runner start → first logged step'] = { value: example.firstStepMs, unit: 'ms', budget: 3000 };
-    figures[`example: default run, ${example.report.steps} steps${example.report.ab ? ' + A/B arm' : ''}, end to end`] = { value: example.totalMs, unit: 'ms', budget: 30_000 };
-    figures[`example: configured arm on ${example.report.backend.name} (steps/s)`] = { value: example.report.runs[0].stepsPerSecond, unit: 'steps/s' };
+    figures[`example: default run, ${example.report.steps} steps${example.report.ab ? ' + A/B arm' : ''}, end to end`] =
+      { value: example.totalMs, unit: 'ms', budget: 30_000 };
+    figures[`example: configured arm on ${example.report.backend.name} (steps/s)`] = {
+      value: example.report.runs[0].stepsPerSecond,
+      unit: 'steps/s',
+    };
     return figures;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -97,6 +130,9 @@ export async function benchSmoke(): Promise<Record<string, Figure>> {
 
 if (process.argv[1] === import.meta.filename) {
   void benchSmoke().then((figures) => {
-    for (const [name, f] of Object.entries(figures)) console.log(`${name.padEnd(58)} ${f.value.toFixed(2).padStart(10)} ${f.unit}${f.budget ? `  (${(f.value / f.budget).toFixed(2)}× of budget)` : ''}`);
+    for (const [name, f] of Object.entries(figures))
+      console.log(
+        `${name.padEnd(58)} ${f.value.toFixed(2).padStart(10)} ${f.unit}${f.budget ? `  (${(f.value / f.budget).toFixed(2)}× of budget)` : ''}`,
+      );
   });
 }

@@ -47,8 +47,18 @@ export function dumperJson(m: SyntheticModel): string {
       const isNorm = /norm\d?$/.test(path);
       // MROs as the dumper writes them (through builtins.object), so the .params text spells
       // the classes `Linear` / `LayerNorm` as a real dump does; the root is the model's own class.
-      const own = path === '' ? 'moe.model.MoEModel' : isNorm ? 'torch.nn.modules.normalization.LayerNorm' : 'torch.nn.modules.linear.Linear';
-      mod = { path, class: own.slice(own.lastIndexOf('.') + 1), mro_qualified: [own, 'torch.nn.modules.module.Module', 'builtins.object'], params: [] };
+      const own =
+        path === ''
+          ? 'moe.model.MoEModel'
+          : isNorm
+            ? 'torch.nn.modules.normalization.LayerNorm'
+            : 'torch.nn.modules.linear.Linear';
+      mod = {
+        path,
+        class: own.slice(own.lastIndexOf('.') + 1),
+        mro_qualified: [own, 'torch.nn.modules.module.Module', 'builtins.object'],
+        params: [],
+      };
       modules.set(path, mod);
     }
     return mod;
@@ -56,18 +66,59 @@ export function dumperJson(m: SyntheticModel): string {
   moduleFor('');
   const params = m.names.map((name, i) => {
     const dot = name.lastIndexOf('.');
-    moduleFor(name.slice(0, dot)).params.push({ name: name.slice(dot + 1), shape: m.shapes[i], requires_grad: true, tensor_id: i });
+    moduleFor(name.slice(0, dot)).params.push({
+      name: name.slice(dot + 1),
+      shape: m.shapes[i],
+      requires_grad: true,
+      tensor_id: i,
+    });
     return { name, shape: m.shapes[i], requires_grad: true, tensor_id: i };
   });
-  const list = [...modules.values()].map((mod, i) => ({ ...mod, module_id: i, attrs: {}, mro: mod.mro_qualified.map((q) => q.slice(q.lastIndexOf('.') + 1)) }));
+  const list = [...modules.values()].map((mod, i) => ({
+    ...mod,
+    module_id: i,
+    attrs: {},
+    mro: mod.mro_qualified.map((q) => q.slice(q.lastIndexOf('.') + 1)),
+  }));
   return JSON.stringify({ model_id: 'synthetic_moe', meta: { env: 'torch', hooks: {} }, modules: list, params });
 }
 
 export function configWith30Keys(): string {
-  const keys = ['embed', 'head', 'router', 'norm', 'attn.q_proj', 'attn.k_proj', 'attn.v_proj', 'attn.o_proj', 'experts.0.', 'experts.1.',
-    'experts.2.', 'experts.3.', 'layers.0.', 'layers.1.', 'layers.2.', 'layers.3.', 'layers.10.', 'layers.20.', 'w1', 'w2',
-    'w3', 'bias', 'moe', '.norm', 'layers.5.moe', 'layers.6.moe', 'layers.7.attn', 'layers.8.attn', 'experts.10.w1', 'experts.11.w2'];
-  const entries = keys.map((k, i) => `        '${k}': dict(lr_mult=${(0.1 + i / 100).toFixed(2)}${i % 3 === 0 ? ', decay_mult=0.' : ''}),`);
+  const keys = [
+    'embed',
+    'head',
+    'router',
+    'norm',
+    'attn.q_proj',
+    'attn.k_proj',
+    'attn.v_proj',
+    'attn.o_proj',
+    'experts.0.',
+    'experts.1.',
+    'experts.2.',
+    'experts.3.',
+    'layers.0.',
+    'layers.1.',
+    'layers.2.',
+    'layers.3.',
+    'layers.10.',
+    'layers.20.',
+    'w1',
+    'w2',
+    'w3',
+    'bias',
+    'moe',
+    '.norm',
+    'layers.5.moe',
+    'layers.6.moe',
+    'layers.7.attn',
+    'layers.8.attn',
+    'experts.10.w1',
+    'experts.11.w2',
+  ];
+  const entries = keys.map(
+    (k, i) => `        '${k}': dict(lr_mult=${(0.1 + i / 100).toFixed(2)}${i % 3 === 0 ? ', decay_mult=0.' : ''}),`,
+  );
   return [
     'optim_wrapper = dict(',
     "    optimizer=dict(type='AdamW', lr=3e-4, weight_decay=0.05),",

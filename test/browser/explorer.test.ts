@@ -9,13 +9,28 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { HostToPage } from '../../server/src/protocol/webview.ts';
 import { vitPayload } from '../core/explorer/fixture.ts';
-import { browserSkipReason, launchChromium, openExplorer, post, posted, REPO, servePage, visibleRows, type PageServer } from './harness.ts';
+import {
+  browserSkipReason,
+  launchChromium,
+  openExplorer,
+  post,
+  posted,
+  REPO,
+  servePage,
+  visibleRows,
+  type PageServer,
+} from './harness.ts';
 
 const reason = browserSkipReason();
 const skip = reason ? `skipped: ${reason}` : false;
 if (reason) console.log(`# browser tests ${skip}`);
 
-const data: HostToPage = { type: 'data', configUri: 'file:///work/config.py', title: 'Groups: config.py', payload: vitPayload() };
+const data: HostToPage = {
+  type: 'data',
+  configUri: 'file:///work/config.py',
+  title: 'Groups: config.py',
+  payload: vitPayload(),
+};
 const OUT = join(REPO, 'test-output');
 
 describe('group explorer page', { skip }, () => {
@@ -42,11 +57,26 @@ describe('group explorer page', { skip }, () => {
   test('tree: settings sets with their parameters, virtualised', async () => {
     const rows = await visibleRows(page);
     assert.equal(rows[0][0], 'Set 1 · 3 params');
-    assert.deepEqual(rows.slice(1, 4).map((r) => r[0]), ['cls_token', 'pos_embed', 'patch_embed.proj.bias']);
-    assert.deepEqual(rows[1].slice(2), ['3.697e-6', '0', '0', '0.003697', '0', "custom_keys['cls_token']", '[1, 1, 192]', '192']);
+    assert.deepEqual(
+      rows.slice(1, 4).map((r) => r[0]),
+      ['cls_token', 'pos_embed', 'patch_embed.proj.bias'],
+    );
+    assert.deepEqual(rows[1].slice(2), [
+      '3.697e-6',
+      '0',
+      '0',
+      '0.003697',
+      '0',
+      "custom_keys['cls_token']",
+      '[1, 1, 192]',
+      '192',
+    ]);
     const pooled = await page.locator('vscode-table-body vscode-table-row').count();
     assert.ok(pooled < 60, `${pooled} row elements for ${152 + 28} rows`);
-    assert.match(await page.locator('#summary').innerText(), /^152 parameters · 28 settings sets · 152 param_groups · 5\.72M elements/);
+    assert.match(
+      await page.locator('#summary').innerText(),
+      /^152 parameters · 28 settings sets · 152 param_groups · 5\.72M elements/,
+    );
   });
 
   test('filter by substring, then by regex', async () => {
@@ -58,7 +88,12 @@ describe('group explorer page', { skip }, () => {
     await page.locator('#regex').click();
     await page.locator('#filter input').fill('^blocks\\.1[01]\\.norm\\d\\.bias$');
     names = (await visibleRows(page)).map((r) => r[0]).filter((n) => !n.startsWith('Set '));
-    assert.deepEqual(names, ['blocks.10.norm1.bias', 'blocks.10.norm2.bias', 'blocks.11.norm1.bias', 'blocks.11.norm2.bias']);
+    assert.deepEqual(names, [
+      'blocks.10.norm1.bias',
+      'blocks.10.norm2.bias',
+      'blocks.11.norm1.bias',
+      'blocks.11.norm2.bias',
+    ]);
     assert.match(await page.locator('#summary').innerText(), /^4 of 152 parameters/);
     await page.locator('#filter input').fill('(');
     assert.equal(await page.locator('#filter').getAttribute('invalid'), '', 'an invalid regex marks the field');
@@ -68,7 +103,11 @@ describe('group explorer page', { skip }, () => {
 
   test('a code lens on a custom_keys key filters by that key', async () => {
     await post(page, { type: 'filter', filter: 'pos_embed' });
-    await page.waitForFunction(() => document.getElementById('summary')?.textContent?.startsWith('1 of 152'), undefined, { timeout: 5000 });
+    await page.waitForFunction(
+      () => document.getElementById('summary')?.textContent?.startsWith('1 of 152'),
+      undefined,
+      { timeout: 5000 },
+    );
     assert.equal(await page.locator('#filter input').inputValue(), 'pos_embed');
     await page.locator('#filter input').fill('');
   });
@@ -81,11 +120,17 @@ describe('group explorer page', { skip }, () => {
     assert.equal(await header.getAttribute('aria-sort'), 'descending');
     // Sets follow their largest member; within a set, largest first.
     assert.equal(rows[0][0], 'Set 28 · 2 params');
-    assert.deepEqual(rows.slice(1, 3).map((r) => r[0]), ['head.weight', 'head.bias']);
+    assert.deepEqual(
+      rows.slice(1, 3).map((r) => r[0]),
+      ['head.weight', 'head.bias'],
+    );
     const lrHeader = page.locator('vscode-table-header-cell[data-column="lr"]');
     await lrHeader.click();
     const lrs = (await visibleRows(page)).filter((r) => !r[0].startsWith('Set ')).map((r) => Number(r[2]));
-    assert.deepEqual(lrs, [...lrs].sort((a, b) => a - b));
+    assert.deepEqual(
+      lrs,
+      [...lrs].sort((a, b) => a - b),
+    );
     await lrHeader.click();
     await lrHeader.click();
     assert.equal(await lrHeader.getAttribute('aria-sort'), 'none', 'third click: back to framework order');
@@ -94,7 +139,14 @@ describe('group explorer page', { skip }, () => {
   test('framework order: one row per one-parameter param_group', async () => {
     await selectMode(page, 'framework');
     const rows = await visibleRows(page);
-    assert.deepEqual(rows.slice(0, 3).map((r) => [r[0], r[1]]), [['cls_token', '0'], ['pos_embed', '1'], ['patch_embed.proj.weight', '2']]);
+    assert.deepEqual(
+      rows.slice(0, 3).map((r) => [r[0], r[1]]),
+      [
+        ['cls_token', '0'],
+        ['pos_embed', '1'],
+        ['patch_embed.proj.weight', '2'],
+      ],
+    );
     await selectMode(page, 'sets');
     assert.equal((await visibleRows(page))[0][0], 'Set 1 · 3 params');
   });
@@ -112,7 +164,9 @@ describe('group explorer page', { skip }, () => {
 
   test('both charts are drawn', async () => {
     for (const id of ['layer-chart', 'schedule-chart']) {
-      await page.waitForFunction((i) => Number(document.getElementById(i)?.dataset.drawn ?? 0) > 0, id, { timeout: 5000 });
+      await page.waitForFunction((i) => Number(document.getElementById(i)?.dataset.drawn ?? 0) > 0, id, {
+        timeout: 5000,
+      });
       const inked = await page.evaluate((i) => {
         const canvas = document.getElementById(i) as HTMLCanvasElement;
         const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
@@ -131,23 +185,35 @@ describe('group explorer page', { skip }, () => {
     assert.deepEqual(options.at(-1), { type: 'options', itersPerEpoch: 40, optimizerIndex: 0 });
     const drawn = await page.evaluate(() => Number(document.getElementById('schedule-chart')!.dataset.drawn));
     await post(page, { type: 'schedule', schedule: vitPayload({ itersPerEpoch: 40 }).schedule });
-    await page.waitForFunction((n) => Number(document.getElementById('schedule-chart')!.dataset.drawn) > n, drawn, { timeout: 5000 });
+    await page.waitForFunction((n) => Number(document.getElementById('schedule-chart')!.dataset.drawn) > n, drawn, {
+      timeout: 5000,
+    });
   });
 
   test('state survives a reload and a live update', async () => {
     await page.locator('#filter input').fill('blocks.');
     await page.locator('vscode-table').hover();
     await page.mouse.wheel(0, 440);
-    await page.waitForFunction(() => JSON.parse(sessionStorage.getItem('paramwise-state') ?? '{}').scrollTop >= 440, undefined, { timeout: 5000 });
+    await page.waitForFunction(
+      () => JSON.parse(sessionStorage.getItem('paramwise-state') ?? '{}').scrollTop >= 440,
+      undefined,
+      { timeout: 5000 },
+    );
     const top = (await visibleRows(page))[0][0];
     const picked = (await visibleRows(page)).map((r) => r[0]).filter((n) => !n.startsWith('Set '))[3];
     await page.locator('vscode-table-row', { hasText: picked }).first().click();
     await page.reload();
-    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+    await page.waitForFunction(() =>
+      (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'),
+    );
     assert.deepEqual((await posted(page))[0], { type: 'ready', optimizerIndex: 0, itersPerEpoch: 40 });
     await post(page, data);
     assert.equal(await page.locator('#filter input').inputValue(), 'blocks.');
-    await page.waitForFunction((name) => (document.querySelector('vscode-table-row.selected')?.textContent ?? '').includes(name), picked, { timeout: 5000 });
+    await page.waitForFunction(
+      (name) => (document.querySelector('vscode-table-row.selected')?.textContent ?? '').includes(name),
+      picked,
+      { timeout: 5000 },
+    );
     assert.equal((await visibleRows(page))[0][0], top, 'scrolled back to where it was');
     await post(page, data);
     assert.match(await page.locator('vscode-table-row.selected').innerText(), new RegExp(picked.replace(/\./g, '\\.')));
@@ -159,12 +225,18 @@ describe('group explorer page', { skip }, () => {
     mkdirSync(OUT, { recursive: true });
     await page.locator('vscode-table').hover();
     await page.mouse.wheel(0, -100_000);
-    await page.waitForFunction(() => document.querySelector('vscode-table-row[data-row="0"]')?.textContent?.includes('Set 1'), undefined, { timeout: 5000 });
+    await page.waitForFunction(
+      () => document.querySelector('vscode-table-row[data-row="0"]')?.textContent?.includes('Set 1'),
+      undefined,
+      { timeout: 5000 },
+    );
     await page.locator('vscode-table-row', { hasText: 'blocks.0.attn.qkv.weight' }).first().click();
     await page.screenshot({ path: join(OUT, 'explorer.png') });
     const before = await page.evaluate(() => Number(document.getElementById('layer-chart')!.dataset.drawn));
     await page.evaluate(() => (window as unknown as { __setTheme(name: string): void }).__setTheme('light'));
-    await page.waitForFunction((n) => Number(document.getElementById('layer-chart')!.dataset.drawn) > n, before, { timeout: 5000 });
+    await page.waitForFunction((n) => Number(document.getElementById('layer-chart')!.dataset.drawn) > n, before, {
+      timeout: 5000,
+    });
     await page.screenshot({ path: join(OUT, 'explorer-light.png') });
   });
 

@@ -15,7 +15,12 @@ export const REPO = join(import.meta.dirname, '../..');
 export const CHROMIUM = '/usr/bin/chromium';
 export type ThemeName = 'dark' | 'light';
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.ttf': 'font/ttf',
+  '.map': 'application/json',
+};
 
 const THEMES = readFileSync(join(REPO, 'test/fixtures/explorer/themes.json'), 'utf8');
 
@@ -45,7 +50,19 @@ export async function servePage(): Promise<PageServer> {
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const origin = `http://${req.headers.host}`;
-    if (path === '/') return send(res, 'text/html', explorerHtml({ cspSource: origin, nonce: makeNonce(), scriptUri: '/dist/webview.js', styleUri: '/media/explorer.css', codiconUri: '/dist/codicon.css', preludeUris: ['/stub.js'] }));
+    if (path === '/')
+      return send(
+        res,
+        'text/html',
+        explorerHtml({
+          cspSource: origin,
+          nonce: makeNonce(),
+          scriptUri: '/dist/webview.js',
+          styleUri: '/media/explorer.css',
+          codiconUri: '/dist/codicon.css',
+          preludeUris: ['/stub.js'],
+        }),
+      );
     if (path === '/stub.js') return send(res, 'text/javascript', STUB);
     if (path === '/favicon.ico') return void res.writeHead(204).end();
     const file = normalize(join(REPO, path));
@@ -77,7 +94,15 @@ export async function launchChromium(): Promise<Browser> {
   const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -87,7 +112,12 @@ export interface OpenPage {
   errors: string[];
 }
 
-export async function openExplorer(browser: Browser, server: PageServer, theme: ThemeName = 'dark', size = { width: 1280, height: 900 }): Promise<OpenPage> {
+export async function openExplorer(
+  browser: Browser,
+  server: PageServer,
+  theme: ThemeName = 'dark',
+  size = { width: 1280, height: 900 },
+): Promise<OpenPage> {
   const page = await browser.newPage({ viewport: size, deviceScaleFactor: 1 });
   const errors: string[] = [];
   page.on('console', (m) => {
@@ -95,8 +125,16 @@ export async function openExplorer(browser: Browser, server: PageServer, theme: 
   });
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`${server.url}/?theme=${theme}`);
-  await page.evaluate(() => document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP: ${e.violatedDirective} ${e.blockedURI}`)));
-  await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'), undefined, { timeout: 10_000 });
+  await page.evaluate(() =>
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`CSP: ${e.violatedDirective} ${e.blockedURI}`),
+    ),
+  );
+  await page.waitForFunction(
+    () => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'),
+    undefined,
+    { timeout: 10_000 },
+  );
   return { page, errors };
 }
 
@@ -105,14 +143,20 @@ export async function post(page: Page, message: HostToPage): Promise<void> {
   const counter = message.type === 'data' ? 'rendered' : message.type === 'smokeReport' ? 'smokeRendered' : undefined;
   const before = counter ? await renderCount(page, counter) : 0;
   await page.evaluate((m) => window.postMessage(m, '*'), message);
-  if (counter) await page.waitForFunction(([c, n]) => Number(document.body.dataset[c] ?? 0) > n, [counter, before] as const, { timeout: 10_000 });
+  if (counter)
+    await page.waitForFunction(([c, n]) => Number(document.body.dataset[c] ?? 0) > n, [counter, before] as const, {
+      timeout: 10_000,
+    });
 }
 
-export const renderCount = (page: Page, counter: 'rendered' | 'smokeRendered' = 'rendered'): Promise<number> => page.evaluate((c) => Number(document.body.dataset[c] ?? 0), counter);
+export const renderCount = (page: Page, counter: 'rendered' | 'smokeRendered' = 'rendered'): Promise<number> =>
+  page.evaluate((c) => Number(document.body.dataset[c] ?? 0), counter);
 
 /** Share of a chart canvas's pixels drawn, once the chart has rendered at least once. */
 export async function inkedShare(page: Page, canvasId: string): Promise<number> {
-  await page.waitForFunction((i) => Number(document.getElementById(i)?.dataset.drawn ?? 0) > 0, canvasId, { timeout: 5000 });
+  await page.waitForFunction((i) => Number(document.getElementById(i)?.dataset.drawn ?? 0) > 0, canvasId, {
+    timeout: 5000,
+  });
   return page.evaluate((i) => {
     const canvas = document.getElementById(i) as HTMLCanvasElement;
     const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
@@ -128,8 +172,10 @@ export function posted(page: Page): Promise<{ type: string; [k: string]: unknown
 
 /** Visible rows' cell texts, top to bottom (pooled rows past the data are hidden). */
 export function visibleRows(page: Page): Promise<string[][]> {
-  return page.evaluate(() => Array.from(document.querySelectorAll<HTMLElement>('vscode-table-body vscode-table-row'))
-    .filter((r) => r.dataset.row)
-    .sort((a, b) => Number(a.dataset.row) - Number(b.dataset.row))
-    .map((r) => Array.from(r.querySelectorAll('vscode-table-cell'), (c) => (c.textContent ?? '').trim())));
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll<HTMLElement>('vscode-table-body vscode-table-row'))
+      .filter((r) => r.dataset.row)
+      .sort((a, b) => Number(a.dataset.row) - Number(b.dataset.row))
+      .map((r) => Array.from(r.querySelectorAll('vscode-table-cell'), (c) => (c.textContent ?? '').trim())),
+  );
 }

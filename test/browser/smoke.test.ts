@@ -11,20 +11,42 @@ import type { Browser, Page } from 'playwright-core';
 import type { HostToPage } from '../../server/src/protocol/webview.ts';
 import type { SmokeReport } from '../../server/src/protocol/smokeReport.ts';
 import { vitPayload } from '../core/explorer/fixture.ts';
-import { browserSkipReason, inkedShare, launchChromium, openExplorer, post, REPO, renderCount, servePage, type PageServer } from './harness.ts';
+import {
+  browserSkipReason,
+  inkedShare,
+  launchChromium,
+  openExplorer,
+  post,
+  REPO,
+  renderCount,
+  servePage,
+  type PageServer,
+} from './harness.ts';
 
 const reason = browserSkipReason();
 const skip = reason ? `skipped: ${reason}` : false;
 
-const data: HostToPage = { type: 'data', configUri: 'file:///work/vit_finetune.py', title: 'Groups: vit_finetune.py', payload: vitPayload() };
+const data: HostToPage = {
+  type: 'data',
+  configUri: 'file:///work/vit_finetune.py',
+  title: 'Groups: vit_finetune.py',
+  payload: vitPayload(),
+};
 const OUT = join(REPO, 'test-output');
 const CHARTS = ['smoke-loss-chart', 'smoke-lr-chart', 'smoke-ratio-chart'];
 
 export function smokeFixture(name: string): SmokeReport {
-  return JSON.parse(readFileSync(join(REPO, 'test/fixtures/explorer-smoke', `${name}.smoke.json`), 'utf8')) as SmokeReport;
+  return JSON.parse(
+    readFileSync(join(REPO, 'test/fixtures/explorer-smoke', `${name}.smoke.json`), 'utf8'),
+  ) as SmokeReport;
 }
 
-const reportMessage = (name: string, extra: { reveal?: boolean } = {}): HostToPage => ({ type: 'smokeReport', file: `/work/${name}.smoke.json`, report: smokeFixture(name), ...extra });
+const reportMessage = (name: string, extra: { reveal?: boolean } = {}): HostToPage => ({
+  type: 'smokeReport',
+  file: `/work/${name}.smoke.json`,
+  report: smokeFixture(name),
+  ...extra,
+});
 
 describe('group explorer page: smoke run tab', { skip }, () => {
   let browser: Browser;
@@ -65,10 +87,19 @@ describe('group explorer page: smoke run tab', { skip }, () => {
   test('A/B run: status, final gap, audit, and the three charts with both arms', async () => {
     await page.locator('#tab-smoke').click();
     assert.equal(await page.locator('#explorer').isVisible(), false);
-    assert.equal(await page.locator('#smoke-status').innerText(), 'Completed 40 steps in both arms · wasm on CPU · 2.6 steps/s');
-    assert.match(await page.locator('#smoke-detail').innerText(), /^Proxy: transformer proxy built from the listing: real depth \(24 residual units\)/);
+    assert.equal(
+      await page.locator('#smoke-status').innerText(),
+      'Completed 40 steps in both arms · wasm on CPU · 2.6 steps/s',
+    );
+    assert.match(
+      await page.locator('#smoke-detail').innerText(),
+      /^Proxy: transformer proxy built from the listing: real depth \(24 residual units\)/,
+    );
     const ab = await page.locator('#smoke-ab').innerText();
-    assert.match(ab, /^configured vs fixed after 40 steps: val loss 0\.6431 vs 0\.6430 \(gap -0\.0000\), val acc 0\.898 vs 0\.898/);
+    assert.match(
+      ab,
+      /^configured vs fixed after 40 steps: val loss 0\.6431 vs 0\.6430 \(gap -0\.0000\), val acc 0\.898 vs 0\.898/,
+    );
     assert.match(ab, /Fixed variant \(dashed\): AdamW \(decoupled decay\)/);
     assert.match(await page.locator('#smoke-audit').innerText(), /^No findings/);
     for (const id of CHARTS) {
@@ -81,25 +112,38 @@ describe('group explorer page: smoke run tab', { skip }, () => {
 
   test('the tab is remembered across a reload', async () => {
     await page.reload();
-    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+    await page.waitForFunction(() =>
+      (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'),
+    );
     await post(page, data);
     await post(page, reportMessage('adam_coupled.ab'));
     assert.equal(await page.locator('#smoke').isVisible(), true);
     await inkedShare(page, 'smoke-loss-chart');
     assert.deepEqual(await seriesCounts(page), [4, 2, 3]);
     const audit = await page.locator('#smoke-audit li').allInnerTexts();
-    assert.deepEqual(audit, ['Frozen but inside the optimizer: frozen.weight (group 0), frozen.bias (group 0)', 'Tied weights: embed.weight = head.weight (groups 0 / 0)']);
+    assert.deepEqual(audit, [
+      'Frozen but inside the optimizer: frozen.weight (group 0), frozen.bias (group 0)',
+      'Tied weights: embed.weight = head.weight (groups 0 / 0)',
+    ]);
     assert.match(await page.locator('#smoke-ab .summary-line').innerText(), /gap -0\.0055/);
   });
 
   test('a run that went non-finite says where, in which group', async () => {
     const drawn = await page.evaluate(() => Number(document.getElementById('smoke-loss-chart')!.dataset.drawn));
     await post(page, reportMessage('head_lr10.nonfinite'));
-    await page.waitForFunction((n) => Number(document.getElementById('smoke-loss-chart')!.dataset.drawn) > n, drawn, { timeout: 5000 });
+    await page.waitForFunction((n) => Number(document.getElementById('smoke-loss-chart')!.dataset.drawn) > n, drawn, {
+      timeout: 5000,
+    });
     const status = page.locator('#smoke-status');
-    assert.equal(await status.innerText(), 'Non-finite at step 24 in param_group 0 (set 0: embedding.weight), weights first · wasm on CPU · 8.8 steps/s');
+    assert.equal(
+      await status.innerText(),
+      'Non-finite at step 24 in param_group 0 (set 0: embedding.weight), weights first · wasm on CPU · 8.8 steps/s',
+    );
     assert.equal(await status.getAttribute('class'), 'status error');
-    assert.match(await page.locator('#smoke-detail .error').innerText(), /set 1 \(custom_keys\['head'\]\) was the first whose update outgrew its weights/);
+    assert.match(
+      await page.locator('#smoke-detail .error').innerText(),
+      /set 1 \(custom_keys\['head'\]\) was the first whose update outgrew its weights/,
+    );
     assert.equal(await page.locator('#smoke-ab').isHidden(), true, 'no A/B block for a single run');
     assert.deepEqual(await seriesCounts(page), [2, 2, 2]);
     await page.screenshot({ path: join(OUT, 'explorer-smoke-nonfinite.png') });
@@ -111,9 +155,17 @@ describe('group explorer page: smoke run tab', { skip }, () => {
     broken.report.runs[0].points[3].lr = [0.01];
     const before = await renderCount(page, 'smokeRendered');
     const warned = warnings.length;
-    await page.evaluate((bad) => {
-      for (const m of bad) window.postMessage(m, '*');
-    }, [broken, { type: 'smokeReport', file: 'x', report: { version: 2 } }, { type: 'smokeReport', report: null }, { type: 'smokeReport', file: 'x', report: null, problem: 3 }]);
+    await page.evaluate(
+      (bad) => {
+        for (const m of bad) window.postMessage(m, '*');
+      },
+      [
+        broken,
+        { type: 'smokeReport', file: 'x', report: { version: 2 } },
+        { type: 'smokeReport', report: null },
+        { type: 'smokeReport', file: 'x', report: null, problem: 3 },
+      ],
+    );
     await post(page, good);
     assert.equal(await renderCount(page, 'smokeRendered'), before + 1, 'only the valid message was rendered');
     assert.equal(warnings.length - warned, 4, warnings.slice(warned).join('\n'));
@@ -122,8 +174,16 @@ describe('group explorer page: smoke run tab', { skip }, () => {
   });
 
   test('a report the host could not read shows why, with no charts', async () => {
-    await post(page, { type: 'smokeReport', file: '/work/c.smoke.json', report: null, problem: '/work/c.smoke.json is not valid JSON (Unexpected end of JSON input).' });
-    assert.equal(await page.locator('#smoke-problem').innerText(), '/work/c.smoke.json is not valid JSON (Unexpected end of JSON input).');
+    await post(page, {
+      type: 'smokeReport',
+      file: '/work/c.smoke.json',
+      report: null,
+      problem: '/work/c.smoke.json is not valid JSON (Unexpected end of JSON input).',
+    });
+    assert.equal(
+      await page.locator('#smoke-problem').innerText(),
+      '/work/c.smoke.json is not valid JSON (Unexpected end of JSON input).',
+    );
     assert.equal(await page.locator('#smoke-status').innerText(), 'The smoke report cannot be shown.');
     assert.equal(await page.locator('.smoke-body').isHidden(), true);
     assert.equal(await page.locator('nav.tabs').isVisible(), true);
@@ -152,7 +212,9 @@ describe('group explorer page: smoke run tab', { skip }, () => {
     await page.screenshot({ path: join(OUT, 'explorer-smoke.png') });
     const drawn = await page.evaluate(() => Number(document.getElementById('smoke-lr-chart')!.dataset.drawn));
     await page.evaluate(() => (window as unknown as { __setTheme(name: string): void }).__setTheme('light'));
-    await page.waitForFunction((n) => Number(document.getElementById('smoke-lr-chart')!.dataset.drawn) > n, drawn, { timeout: 5000 });
+    await page.waitForFunction((n) => Number(document.getElementById('smoke-lr-chart')!.dataset.drawn) > n, drawn, {
+      timeout: 5000,
+    });
     await page.screenshot({ path: join(OUT, 'explorer-smoke-light.png') });
   });
 

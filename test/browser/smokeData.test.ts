@@ -44,7 +44,10 @@ test('a broken report names what is wrong, and the host sends that instead', () 
     [broken(['runs', 0, 'nonFinite'], { step: 3 }), /^runs\[0\]\.nonFinite/],
   ];
   for (const [report, problem] of cases) assert.match(smokeReportProblem(report) ?? 'passed', problem);
-  assert.match(smokeReportMessage('/w/c.smoke.json', '{"version": 1, "runs": [').problem ?? '', /^\/w\/c\.smoke\.json is not valid JSON/);
+  assert.match(
+    smokeReportMessage('/w/c.smoke.json', '{"version": 1, "runs": [').problem ?? '',
+    /^\/w\/c\.smoke\.json is not valid JSON/,
+  );
   const wrong = smokeReportMessage('/w/c.smoke.json', '{"version": 7}');
   assert.equal(wrong.report, null);
   assert.match(wrong.problem ?? '', /not a smoke report this Paramwise can chart: version 7, expected 1/);
@@ -63,8 +66,19 @@ test('non-finite values are written as null: accepted, drawn as gaps', () => {
 
 test('lines: the fixed arm dashed, identical lr curves merged, one ratio line per set', () => {
   const s = smokeSeries(fixture('vit_finetune.ab'));
-  assert.deepEqual(s.loss.map((l) => [l.label, l.fixed]), [['train loss · configured', false], ['val loss · configured', false], ['train loss · fixed', true], ['val loss · fixed', true]]);
-  assert.deepEqual(s.lr.map((l) => l.label), ['sets 0–2 · configured', 'set 3 · configured', 'sets 0–3 · fixed', 'sets 4, 5 · fixed']);
+  assert.deepEqual(
+    s.loss.map((l) => [l.label, l.fixed]),
+    [
+      ['train loss · configured', false],
+      ['val loss · configured', false],
+      ['train loss · fixed', true],
+      ['val loss · fixed', true],
+    ],
+  );
+  assert.deepEqual(
+    s.lr.map((l) => l.label),
+    ['sets 0–2 · configured', 'set 3 · configured', 'sets 0–3 · fixed', 'sets 4, 5 · fixed'],
+  );
   assert.equal(s.lr[1].detail, "custom_keys['head']");
   assert.equal(s.updateRatio.length, 4 + 6);
   assert.ok(s.updateRatio.every((l) => l.points.every((p) => p.y === null || p.y > 0)));
@@ -76,13 +90,20 @@ test('words: status per outcome, audit findings', () => {
   cancelled.status = 'cancelled';
   cancelled.runs[0].status = 'cancelled';
   cancelled.runs[0].points = cancelled.runs[0].points.slice(0, 5);
-  assert.deepEqual(smokeStatus(cancelled), { text: 'Cancelled after step 8 of 40 · wasm on CPU · 85.7 steps/s', tone: 'warning', detail: [] });
+  assert.deepEqual(smokeStatus(cancelled), {
+    text: 'Cancelled after step 8 of 40 · wasm on CPU · 85.7 steps/s',
+    tone: 'warning',
+    detail: [],
+  });
   const failed = { ...fixture('warmup_cosine'), status: 'error' as const, error: 'no backend', runs: [] };
   assert.deepEqual(smokeStatus(failed), { text: 'Failed · wasm on CPU', tone: 'error', detail: ['no backend'] });
   const nf = smokeStatus(fixture('head_lr10.nonfinite'));
   assert.equal(nf.tone, 'error');
   assert.match(nf.text, /^Non-finite at step 24 in param_group 0 \(set 0: embedding\.weight\), weights first/);
-  assert.deepEqual(auditLines(fixture('adam_coupled.ab').audit), ['Frozen but inside the optimizer: frozen.weight (group 0), frozen.bias (group 0)', 'Tied weights: embed.weight = head.weight (groups 0 / 0)']);
+  assert.deepEqual(auditLines(fixture('adam_coupled.ab').audit), [
+    'Frozen but inside the optimizer: frozen.weight (group 0), frozen.bias (group 0)',
+    'Tied weights: embed.weight = head.weight (groups 0 / 0)',
+  ]);
   assert.match(auditLines(fixture('vit_finetune.ab').audit)[0], /^No findings/);
 });
 

@@ -47,7 +47,10 @@ test('conformance on the shared corpus passes and ends with the summary line', (
 
 test('a framework error is reported with its exception and a non-zero exit', () => {
   const cfg = join(tmp, 'no_wd.py');
-  writeFileSync(cfg, "optim_wrapper = dict(optimizer=dict(type='AdamW', lr=1e-3),\n    paramwise_cfg=dict(norm_decay_mult=0.))\n");
+  writeFileSync(
+    cfg,
+    "optim_wrapper = dict(optimizer=dict(type='AdamW', lr=1e-3),\n    paramwise_cfg=dict(norm_decay_mult=0.))\n",
+  );
   const r = run('groups', cfg, '--params', 'examples/vit_tiny.json');
   assert.equal(r.code, 1);
   assert.match(r.out, /ValueError: base_wd should not be None/);
@@ -60,7 +63,13 @@ test('bad input never crashes: truncated JSON, binary, syntax errors, missing fi
   writeFileSync(binary, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));
   const broken = join(tmp, 'broken.py');
   writeFileSync(broken, "optim_wrapper = dict(\n    optimizer=dict(type='SGD', lr=0.1,\n");
-  for (const [config, listing] of [['examples/vit_finetune.py', truncated], ['examples/vit_finetune.py', binary], [broken, 'examples/vit_tiny.json'], ['missing.py', 'examples/vit_tiny.json'], ['examples/vit_finetune.py', 'missing.params']]) {
+  for (const [config, listing] of [
+    ['examples/vit_finetune.py', truncated],
+    ['examples/vit_finetune.py', binary],
+    [broken, 'examples/vit_tiny.json'],
+    ['missing.py', 'examples/vit_tiny.json'],
+    ['examples/vit_finetune.py', 'missing.params'],
+  ]) {
     const r = run('groups', config, '--params', listing);
     assert.ok(r.code === 1 || r.code === 2, `${config} × ${listing}: exit ${r.code}\n${r.err}`);
     assert.doesNotMatch(r.err, /internal error/);
@@ -91,18 +100,48 @@ test('unknown command and missing arguments print usage', () => {
 
 test('--max-listing-mb: a listing over it is refused with a clear message and a non-zero exit', () => {
   // vit_tiny.params is 21 KB, vit_tiny.json 144 KB.
-  const over = /error: The listing is 0\.0208 MB, over the limit of 0\.01 MB \(--max-listing-mb \/ paramwise\.analysis\.maxListingSizeMB\); it is not read\. \[listing-too-large\]/;
-  const groups = run('groups', 'examples/vit_finetune.py', '--params', 'examples/vit_tiny.params', '--max-listing-mb', '0.01');
+  const over =
+    /error: The listing is 0\.0208 MB, over the limit of 0\.01 MB \(--max-listing-mb \/ paramwise\.analysis\.maxListingSizeMB\); it is not read\. \[listing-too-large\]/;
+  const groups = run(
+    'groups',
+    'examples/vit_finetune.py',
+    '--params',
+    'examples/vit_tiny.params',
+    '--max-listing-mb',
+    '0.01',
+  );
   assert.equal(groups.code, 1, groups.err);
   assert.match(groups.err, over);
-  const schedule = run('schedule', 'examples/vit_finetune.py', '--params', 'examples/vit_tiny.params', '--iters-per-epoch', '10', '--max-listing-mb=0.01');
+  const schedule = run(
+    'schedule',
+    'examples/vit_finetune.py',
+    '--params',
+    'examples/vit_tiny.params',
+    '--iters-per-epoch',
+    '10',
+    '--max-listing-mb=0.01',
+  );
   assert.notEqual(schedule.code, 0);
   assert.match(schedule.err, over);
   // Under the limit (and with the default, 256 MB) the same listing is read.
-  const under = run('groups', 'examples/vit_finetune.py', '--params', 'examples/vit_tiny.json', '--max-listing-mb', '0.2');
+  const under = run(
+    'groups',
+    'examples/vit_finetune.py',
+    '--params',
+    'examples/vit_tiny.json',
+    '--max-listing-mb',
+    '0.2',
+  );
   assert.equal(under.code, 0, under.err);
   assert.doesNotMatch(under.err, /listing-too-large/);
-  const bad = run('groups', 'examples/vit_finetune.py', '--params', 'examples/vit_tiny.json', '--max-listing-mb', 'lots');
+  const bad = run(
+    'groups',
+    'examples/vit_finetune.py',
+    '--params',
+    'examples/vit_tiny.json',
+    '--max-listing-mb',
+    'lots',
+  );
   assert.equal(bad.code, 2);
   assert.match(bad.err, /--max-listing-mb must be a positive number of megabytes/);
 });

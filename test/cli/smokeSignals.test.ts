@@ -10,11 +10,25 @@ import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '../..');
 
-async function interrupted(signal: 'SIGTERM' | 'SIGINT'): Promise<{ code: number | null; status: string; out: string }> {
+async function interrupted(
+  signal: 'SIGTERM' | 'SIGINT',
+): Promise<{ code: number | null; status: string; out: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'paramwise-smoke-signal-'));
   try {
     const report = join(dir, 'r.json');
-    const args = ['smoke', 'examples/vit_finetune.py', '--params', 'examples/vit_tiny.params', '--steps', '5000', '--backend', 'wasm', '--no-ab', '--report', report];
+    const args = [
+      'smoke',
+      'examples/vit_finetune.py',
+      '--params',
+      'examples/vit_tiny.params',
+      '--steps',
+      '5000',
+      '--backend',
+      'wasm',
+      '--no-ab',
+      '--report',
+      report,
+    ];
     const child = spawn(process.execPath, [join(root, 'dist/cli.js'), ...args], { cwd: root });
     let out = '';
     const training = new Promise<void>((resolve) => {

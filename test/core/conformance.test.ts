@@ -12,7 +12,11 @@ import { PyDict } from '../../server/src/core/pyvalue.ts';
 
 const root = join(import.meta.dirname, '../fixtures/conformance');
 // A missing corpus fails the first test below instead of crashing the file at load.
-const cases = existsSync(join(root, 'cases')) ? readdirSync(join(root, 'cases')).filter((f) => f.endsWith('.json')).sort() : [];
+const cases = existsSync(join(root, 'cases'))
+  ? readdirSync(join(root, 'cases'))
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+  : [];
 const models = new Map<string, ReturnType<typeof readDumperJson>['listing']>();
 
 function model(id: string) {

@@ -21,30 +21,49 @@ const BIN = join(CACHE_DIR, 'node_modules', '.bin', 'code-server');
 
 function sh(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, cwd?: string): void {
   const r = spawnSync(cmd, args, { env, cwd, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${(r.stderr || r.stdout || '').slice(-3000)}`);
+  if (r.status !== 0)
+    throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${(r.stderr || r.stdout || '').slice(-3000)}`);
 }
 
 /** Why code-server cannot be had here (not cached and not installable), or undefined. */
 export function codeServerSkipReason(): string | undefined {
   if (existsSync(BIN)) return undefined;
-  if (!existsSync('/usr/bin/rg')) return `code-server is not cached in ${CACHE_DIR} and installing it needs /usr/bin/rg (apt-get install ripgrep)`;
-  if (spawnSync('npm', ['--version'], { stdio: 'ignore' }).status !== 0) return `code-server is not cached in ${CACHE_DIR} and npm is missing to install it`;
+  if (!existsSync('/usr/bin/rg'))
+    return `code-server is not cached in ${CACHE_DIR} and installing it needs /usr/bin/rg (apt-get install ripgrep)`;
+  if (spawnSync('npm', ['--version'], { stdio: 'ignore' }).status !== 0)
+    return `code-server is not cached in ${CACHE_DIR} and npm is missing to install it`;
   return undefined;
 }
 
 /** Installs code-server into the cache when it is missing (about 3 minutes, once). */
 export function ensureCodeServer(): string {
   if (existsSync(BIN)) return BIN;
-  if (!existsSync('/usr/bin/rg')) throw new Error('ripgrep is needed to pre-seed code-server\'s install (apt-get install ripgrep)');
+  if (!existsSync('/usr/bin/rg'))
+    throw new Error("ripgrep is needed to pre-seed code-server's install (apt-get install ripgrep)");
   const seed = join(tmpdir(), 'vscode-ripgrep-cache-1.15.11');
   mkdirSync(join(seed, 'stage'), { recursive: true });
   sh('cp', ['/usr/bin/rg', join(seed, 'stage', 'rg')]);
-  sh('tar', ['czf', join(seed, 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz'), '-C', join(seed, 'stage'), 'rg']);
+  sh('tar', [
+    'czf',
+    join(seed, 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz'),
+    '-C',
+    join(seed, 'stage'),
+    'rg',
+  ]);
   mkdirSync(CACHE_DIR, { recursive: true });
   // npm 11 skips dependency install scripts unless allowed; code-server's postinstall runs a
   // nested `npm install` (node-pty, ripgrep...) whose scripts must run too, hence the env form.
-  const env = { ...process.env, npm_config_yes: 'true', npm_config_unsafe_perm: 'true', npm_config_dangerously_allow_all_scripts: 'true' };
-  sh('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', CACHE_DIR, `code-server@${CODE_SERVER_VERSION}`], env);
+  const env = {
+    ...process.env,
+    npm_config_yes: 'true',
+    npm_config_unsafe_perm: 'true',
+    npm_config_dangerously_allow_all_scripts: 'true',
+  };
+  sh(
+    'npm',
+    ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', CACHE_DIR, `code-server@${CODE_SERVER_VERSION}`],
+    env,
+  );
   if (!existsSync(BIN)) throw new Error(`code-server was installed but ${BIN} is missing`);
   return BIN;
 }
@@ -56,7 +75,12 @@ export function installExtension(bin: string, extensionsDir: string, vsix: strin
 /** User settings written before start: a modal trust dialog would otherwise block every click. */
 export function writeUserSettings(userDataDir: string, extra: Record<string, unknown> = {}): void {
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
-  const settings = { 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', ...extra };
+  const settings = {
+    'security.workspace.trust.enabled': false,
+    'workbench.startupEditor': 'none',
+    'telemetry.telemetryLevel': 'off',
+    ...extra,
+  };
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
 }
 
@@ -80,10 +104,24 @@ export interface RunningCodeServer {
   stop(): Promise<void>;
 }
 
-export async function startCodeServer(bin: string, opts: { extensionsDir: string; userDataDir: string; workspace: string }): Promise<RunningCodeServer> {
+export async function startCodeServer(
+  bin: string,
+  opts: { extensionsDir: string; userDataDir: string; workspace: string },
+): Promise<RunningCodeServer> {
   const port = await freePort();
-  const args = ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--extensions-dir', opts.extensionsDir, '--user-data-dir', opts.userDataDir,
-    '--disable-telemetry', '--disable-update-check', opts.workspace];
+  const args = [
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--extensions-dir',
+    opts.extensionsDir,
+    '--user-data-dir',
+    opts.userDataDir,
+    '--disable-telemetry',
+    '--disable-update-check',
+    opts.workspace,
+  ];
   // Its own process group, so stop() reaches the extension host and language server too.
   const child = spawn(bin, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const log: string[] = [];
@@ -101,7 +139,8 @@ export async function startCodeServer(bin: string, opts: { extensionsDir: string
   };
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`code-server exited (${child.exitCode}):\n${log.join('').slice(-3000)}`);
+    if (child.exitCode !== null)
+      throw new Error(`code-server exited (${child.exitCode}):\n${log.join('').slice(-3000)}`);
     if (await responds(`${url}/healthz`)) return { url, process: child, log, stop };
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -13,12 +13,21 @@ import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import type { SmokeReport } from '../../server/src/protocol/smokeReport.ts';
 import { LspClient, ROOT } from '../lsp/lspClient.ts';
 import { caret } from '../lsp/helpers.ts';
-import { codeServerSkipReason, ensureCodeServer, installExtension, startCodeServer, writeUserSettings, type RunningCodeServer } from './codeServer.ts';
+import {
+  codeServerSkipReason,
+  ensureCodeServer,
+  installExtension,
+  startCodeServer,
+  writeUserSettings,
+  type RunningCodeServer,
+} from './codeServer.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CONFIG = 'vit_finetune.py';
 const HOVER_TOKEN = "'he|ad'";
-const skip = existsSync(CHROMIUM) ? (codeServerSkipReason() ?? false) : `${CHROMIUM} is missing (apt-get install chromium)`;
+const skip = existsSync(CHROMIUM)
+  ? (codeServerSkipReason() ?? false)
+  : `${CHROMIUM} is missing (apt-get install chromium)`;
 
 /** What the server says about the example over stdio: the editor must show the same. */
 async function expectedFromServer(workspace: string): Promise<{ message: string; hover: string }> {
@@ -29,7 +38,10 @@ async function expectedFromServer(workspace: string): Promise<{ message: string;
     const uri = c.open(path);
     await c.waitForDiagnostics(uri);
     // The hover request also flushes pending runs, so every file of the `_base_` chain is published by now.
-    const hover = await c.request('textDocument/hover', { textDocument: { uri }, position: caret(readFileSync(path, 'utf8'), HOVER_TOKEN) });
+    const hover = await c.request('textDocument/hover', {
+      textDocument: { uri },
+      position: caret(readFileSync(path, 'utf8'), HOVER_TOKEN),
+    });
     assert.ok(hover, 'the server hovers the custom key');
     const diags = [...c.diagnostics.values()].flat();
     assert.ok(diags.length, `the example ${CONFIG} (or its _base_ files) has diagnostics to look for`);
@@ -41,7 +53,12 @@ async function expectedFromServer(workspace: string): Promise<{ message: string;
 
 /** The start of the hover as the editor renders it (bold and code marks gone, words kept). */
 function firstWords(markdown: string): string {
-  return markdown.split('\n')[0].replace(/\*\*|`/g, '').replace(/\s+/g, ' ').trim().slice(0, 30);
+  return markdown
+    .split('\n')[0]
+    .replace(/\*\*|`/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 30);
 }
 
 describe('VS Code (code-server) with the packaged extension', { skip, timeout: 15 * 60_000 }, () => {
@@ -53,7 +70,11 @@ describe('VS Code (code-server) with the packaged extension', { skip, timeout: 1
 
   before(async () => {
     const vsix = join(scratch, 'paramwise.vsix');
-    const built = spawnSync('npx', ['vsce', 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '-o', vsix], { cwd: ROOT, encoding: 'utf8' });
+    const built = spawnSync(
+      'npx',
+      ['vsce', 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '-o', vsix],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     assert.equal(built.status, 0, `vsce package failed:\n${built.stdout}\n${built.stderr}`);
     const bin = ensureCodeServer();
     const extensionsDir = join(scratch, 'extensions');
@@ -64,7 +85,15 @@ describe('VS Code (code-server) with the packaged extension', { skip, timeout: 1
     server = await startCodeServer(bin, { extensionsDir, userDataDir, workspace });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
@@ -81,10 +110,16 @@ describe('VS Code (code-server) with the packaged extension', { skip, timeout: 1
 
   it('shows the diagnostics in the Problems panel and a hover', async () => {
     const expected = await expectedFromServer(workspace);
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: CONFIG }).first().click({ timeout: 60_000 });
+    await page
+      .locator('.explorer-folders-view .monaco-list-row', { hasText: CONFIG })
+      .first()
+      .click({ timeout: 60_000 });
     await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 60_000 });
     // The status bar shows the pairing from the config's `# paramwise: params=` line.
-    await page.locator('.statusbar-item', { hasText: `${CONFIG} ↔ vit_tiny.params` }).first().waitFor({ timeout: 120_000 });
+    await page
+      .locator('.statusbar-item', { hasText: `${CONFIG} ↔ vit_tiny.params` })
+      .first()
+      .waitFor({ timeout: 120_000 });
     await runCommand(page, 'View: Focus Problems');
     const problems = page.locator('.markers-panel');
     await problems.getByText(expected.message.slice(0, 40), { exact: false }).first().waitFor({ timeout: 120_000 });
@@ -93,44 +128,76 @@ describe('VS Code (code-server) with the packaged extension', { skip, timeout: 1
     const token = page.locator('.monaco-editor .view-lines span[class*="mtk"]', { hasText: /^'?head'?$/ }).first();
     await token.hover();
     const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: expected.hover });
-    await hover.first().waitFor({ timeout: 60_000 }).catch(async () => {
-      // Move off and back on: the first hover can race the language server's first answer.
-      await page.mouse.move(5, 5);
-      await token.hover();
-      await hover.first().waitFor({ timeout: 30_000 });
-    });
+    await hover
+      .first()
+      .waitFor({ timeout: 60_000 })
+      .catch(async () => {
+        // Move off and back on: the first hover can race the language server's first answer.
+        await page.mouse.move(5, 5);
+        await token.hover();
+        await hover.first().waitFor({ timeout: 30_000 });
+      });
     assert.ok(await hover.count());
   });
 
   it('opens the group explorer on the example and sees its groups', async () => {
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: CONFIG }).first().click({ timeout: 60_000 });
+    await page
+      .locator('.explorer-folders-view .monaco-list-row', { hasText: CONFIG })
+      .first()
+      .click({ timeout: 60_000 });
     await runCommand(page, 'Paramwise: Open Group Explorer');
-    await page.locator('.tab', { hasText: `Groups: ${CONFIG}` }).first().waitFor({ timeout: 120_000 });
+    await page
+      .locator('.tab', { hasText: `Groups: ${CONFIG}` })
+      .first()
+      .waitFor({ timeout: 120_000 });
     // The page lives in nested webview iframes; poll every frame for the explorer's summary line.
-    const summary = await pollFrames(page, async (frame) => {
-      const text = await frame.locator('#summary').innerText({ timeout: 1000 }).catch(() => '');
-      return /152 parameters/.test(text) ? text : undefined;
-    }, 120_000);
+    const summary = await pollFrames(
+      page,
+      async (frame) => {
+        const text = await frame
+          .locator('#summary')
+          .innerText({ timeout: 1000 })
+          .catch(() => '');
+        return /152 parameters/.test(text) ? text : undefined;
+      },
+      120_000,
+    );
     assert.match(summary, /152 parameters · \d+ settings sets · 152 param_groups/);
   });
 
   it('runs the smoke task on the example to completion and writes its report', async () => {
     const reportPath = join(workspace, 'vit_finetune.smoke.json');
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: CONFIG }).first().click({ timeout: 60_000 });
+    await page
+      .locator('.explorer-folders-view .monaco-list-row', { hasText: CONFIG })
+      .first()
+      .click({ timeout: 60_000 });
     await runCommand(page, 'Paramwise: Smoke-train this config');
     // The task's progress notification, then the report the runner writes beside the config.
-    await page.locator('.notifications-toasts', { hasText: 'Paramwise smoke training' }).first().waitFor({ timeout: 120_000 });
+    await page
+      .locator('.notifications-toasts', { hasText: 'Paramwise smoke training' })
+      .first()
+      .waitFor({ timeout: 120_000 });
     const report = await pollFile(page, reportPath, 600_000);
     assert.equal(report.status, 'completed', `smoke status ${report.status}: ${report.error ?? ''}`);
     assert.equal(report.steps, 60, 'the paramwise.smoke.steps setting reached the runner');
     const configured = report.runs[0];
     assert.equal(configured.label, 'configured');
-    assert.ok(configured.points.length > 1 && configured.points.at(-1)!.loss < configured.points[0].loss, 'the loss fell');
+    assert.ok(
+      configured.points.length > 1 && configured.points.at(-1)!.loss < configured.points[0].loss,
+      'the loss fell',
+    );
     // When the run ends, the group explorer switches to its Smoke run tab and charts the report.
-    const status = await pollFrames(page, async (frame) => {
-      const text = await frame.locator('#smoke-status').innerText({ timeout: 1000 }).catch(() => '');
-      return /^Completed 60 steps/.test(text) ? text : undefined;
-    }, 120_000);
+    const status = await pollFrames(
+      page,
+      async (frame) => {
+        const text = await frame
+          .locator('#smoke-status')
+          .innerText({ timeout: 1000 })
+          .catch(() => '');
+        return /^Completed 60 steps/.test(text) ? text : undefined;
+      },
+      120_000,
+    );
     assert.match(status, /wasm on CPU|on GPU|on CPU/);
   });
 });
@@ -151,7 +218,11 @@ async function pollFile(page: Page, path: string, timeoutMs: number): Promise<Sm
   throw new Error(`no smoke report at ${path} after ${timeoutMs / 1000} s`);
 }
 
-async function pollFrames(page: Page, probe: (frame: Frame) => Promise<string | undefined>, timeoutMs: number): Promise<string> {
+async function pollFrames(
+  page: Page,
+  probe: (frame: Frame) => Promise<string | undefined>,
+  timeoutMs: number,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {

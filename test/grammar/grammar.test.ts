@@ -39,12 +39,18 @@ async function loadGrammar(): Promise<vsctm.IGrammar> {
 
 function tokenize(grammar: vsctm.IGrammar, text: string): LineTokens[] {
   let state = vsctm.INITIAL;
-  return text.replace(/\n$/, '').split('\n').map((line) => {
-    const result = grammar.tokenizeLine(line, state);
-    state = result.ruleStack;
-    const tokens = result.tokens.map((t) => ({ text: line.slice(t.startIndex, t.endIndex), scopes: t.scopes.filter((s) => s !== SCOPE) }));
-    return { line, tokens };
-  });
+  return text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((line) => {
+      const result = grammar.tokenizeLine(line, state);
+      state = result.ruleStack;
+      const tokens = result.tokens.map((t) => ({
+        text: line.slice(t.startIndex, t.endIndex),
+        scopes: t.scopes.filter((s) => s !== SCOPE),
+      }));
+      return { line, tokens };
+    });
 }
 
 const grammarPromise = loadGrammar();

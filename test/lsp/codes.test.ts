@@ -20,9 +20,17 @@ const SEVERITY = ['', 'error', 'warning', 'info', 'hint'];
 /** Only a bug in the service produces it; the service's own tests cover it. */
 const UNREACHABLE = new Set(['pw-internal-error']);
 let fixesApplied = 0;
-const cases = readdirSync(SERVICE_FIXTURES).filter((d) => existsSync(join(SERVICE_FIXTURES, d, 'expected.json'))).sort();
+const cases = readdirSync(SERVICE_FIXTURES)
+  .filter((d) => existsSync(join(SERVICE_FIXTURES, d, 'expected.json')))
+  .sort();
 
-interface Expected { code: string; severity: string; at: string; message: string; fixes?: string[] }
+interface Expected {
+  code: string;
+  severity: string;
+  at: string;
+  message: string;
+  fixes?: string[];
+}
 
 describe('every diagnostic code over LSP', () => {
   const root = mkdtempSync(join(tmpdir(), 'paramwise-codes-'));
@@ -33,11 +41,17 @@ describe('every diagnostic code over LSP', () => {
     for (const name of cases) {
       cpSync(join(SERVICE_FIXTURES, name), join(root, name), { recursive: true });
       const model = join(root, name, 'model.txt');
-      if (existsSync(model)) cpSync(join(MODELS, `${readFileSync(model, 'utf8').trim()}.json`), join(root, name, 'model.json'));
+      if (existsSync(model))
+        cpSync(join(MODELS, `${readFileSync(model, 'utf8').trim()}.json`), join(root, name, 'model.json'));
     }
     cpSync(join(FIXTURES, 'codes'), join(root, 'lsp-codes'), { recursive: true });
-    const pairs = Object.fromEntries(cases.filter((n) => existsSync(join(root, n, 'model.json'))).map((n) => [`${n}/config.py`, `${n}/model.json`]));
-    c = new LspClient({ workspaceFolder: root, settings: { listing: { pairs }, autoDiscover: false, analysis: { debounceMs: 0 } } });
+    const pairs = Object.fromEntries(
+      cases.filter((n) => existsSync(join(root, n, 'model.json'))).map((n) => [`${n}/config.py`, `${n}/model.json`]),
+    );
+    c = new LspClient({
+      workspaceFolder: root,
+      settings: { listing: { pairs }, autoDiscover: false, analysis: { debounceMs: 0 } },
+    });
     await c.initialize();
   });
   after(async () => {
@@ -62,7 +76,11 @@ describe('every diagnostic code over LSP', () => {
     const uri = c.open(join(root, 'lsp-codes', 'listing.params'));
     const d = await c.waitForDiagnostics(uri);
     for (const x of d) seen.add(x.code as string);
-    assert.deepEqual([...new Set(d.map((x) => x.code))].sort(), ['pw-listing-frozen', 'pw-listing-inferred', 'pw-listing-tied']);
+    assert.deepEqual([...new Set(d.map((x) => x.code))].sort(), [
+      'pw-listing-frozen',
+      'pw-listing-inferred',
+      'pw-listing-tied',
+    ]);
   });
 
   it('covers every code the service defines', () => {
@@ -73,7 +91,13 @@ describe('every diagnostic code over LSP', () => {
   });
 });
 
-interface Published { d: Diagnostic; uri: string; file: string; text: string; view: string }
+interface Published {
+  d: Diagnostic;
+  uri: string;
+  file: string;
+  text: string;
+  view: string;
+}
 
 /** Every diagnostic published for the files of one case folder, with the text each range covers. */
 async function publishedIn(c: LspClient, uri: string, dir: string): Promise<Published[]> {
@@ -86,7 +110,18 @@ async function publishedIn(c: LspClient, uri: string, dir: string): Promise<Publ
     const text = readFileSync(file, 'utf8');
     for (const d of diags) {
       const covered = text.slice(offsetAt(text, d.range.start), offsetAt(text, d.range.end));
-      out.push({ d, uri: u, file, text, view: view({ code: String(d.code), severity: SEVERITY[d.severity ?? 1], at: `${relative(dir, file)}: ${covered}`, message: d.message }) });
+      out.push({
+        d,
+        uri: u,
+        file,
+        text,
+        view: view({
+          code: String(d.code),
+          severity: SEVERITY[d.severity ?? 1],
+          at: `${relative(dir, file)}: ${covered}`,
+          message: d.message,
+        }),
+      });
     }
   }
   return out;
@@ -105,8 +140,14 @@ async function checkFixes(c: LspClient, p: Published, expected: Expected[]): Pro
     if (!c.openUris.has(uriOf(file))) opened.add(c.open(file));
   };
   ensureOpen(p.file);
-  const actions = await c.request('textDocument/codeAction', { textDocument: { uri: p.uri }, range: p.d.range, context: { diagnostics: [p.d] } });
-  const mine = actions.filter((a: any) => a.diagnostics?.some((d: Diagnostic) => d.code === p.d.code && d.message === p.d.message));
+  const actions = await c.request('textDocument/codeAction', {
+    textDocument: { uri: p.uri },
+    range: p.d.range,
+    context: { diagnostics: [p.d] },
+  });
+  const mine = actions.filter((a: any) =>
+    a.diagnostics?.some((d: Diagnostic) => d.code === p.d.code && d.message === p.d.message),
+  );
   assert.deepEqual(mine.map((a: any) => a.title).sort(), [...wanted].sort(), `fixes of ${p.d.code}`);
   const before = count(c, p);
   const originals = new Map<string, string>();

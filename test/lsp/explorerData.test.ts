@@ -22,13 +22,20 @@ describe('paramwise/explorerData', () => {
     const data = await c.request('paramwise/explorerData', { uri: uriOf(config) });
     assert.ok(data.payload, JSON.stringify(data));
     assert.ok(data.payload.params.names.split('\n').includes('head.weight'));
-    assert.ok(data.payload.files.some((f: string) => f.endsWith('adam.py')), 'the _base_ chain travels with it');
+    assert.ok(
+      data.payload.files.some((f: string) => f.endsWith('adam.py')),
+      'the _base_ chain travels with it',
+    );
   });
 
   it('follows the open buffer, unsaved edits included, and takes the explorer options', async () => {
     const uri = c.open(config);
     await c.waitForDiagnostics(uri);
-    c.change(uri, [{ text: "# paramwise: params=other.params\n_base_ = ['./_base_/adam.py']\noptim_wrapper = dict(optimizer=dict(lr=1e-3))\n" }]);
+    c.change(uri, [
+      {
+        text: "# paramwise: params=other.params\n_base_ = ['./_base_/adam.py']\noptim_wrapper = dict(optimizer=dict(lr=1e-3))\n",
+      },
+    ]);
     const data = await c.request('paramwise/explorerData', { uri, itersPerEpoch: 7 });
     assert.ok(data.payload.params.names.split('\n').includes('fc1.weight'), 'the listing the edited directive names');
     assert.equal(data.payload.schedule?.itersPerEpoch ?? 7, 7);
@@ -36,10 +43,17 @@ describe('paramwise/explorerData', () => {
   });
 
   it('says why when no listing is paired, and answers null for a file that is no config', async () => {
-    const lonely = new LspClient({ workspaceFolder: tmp.dir, settings: { autoDiscover: false, analysis: { debounceMs: 10 } } });
+    const lonely = new LspClient({
+      workspaceFolder: tmp.dir,
+      settings: { autoDiscover: false, analysis: { debounceMs: 10 } },
+    });
     try {
       await lonely.initialize();
-      const uri = lonely.open(join(tmp.dir, 'lone.py'), 'python', 'optim_wrapper = dict(optimizer=dict(type="SGD", lr=0.1))\n');
+      const uri = lonely.open(
+        join(tmp.dir, 'lone.py'),
+        'python',
+        'optim_wrapper = dict(optimizer=dict(type="SGD", lr=0.1))\n',
+      );
       await lonely.waitForDiagnostics(uri);
       const data = await lonely.request('paramwise/explorerData', { uri });
       assert.ok(!data.payload && /No model listing is paired/.test(data.unavailable), JSON.stringify(data));

@@ -15,20 +15,76 @@ const SEED = 20240611;
 const EDITS = 10_000;
 const REQUEST_EVERY = 6;
 const TOKENS = [
-  'dict(', ')', "'", '"', '=', ',', '[', ']', '{', '}', ':', '_base_', 'optim_wrapper', 'optimizer', 'paramwise_cfg',
-  'custom_keys', "'head'", 'lr_mult=', 'decay_mult=0.', "type='Adam'", "type='AdamW'", 'weight_decay=', 'layer_decay',
-  '\n', '    ', '\t', '#', '# paramwise: params=', '@model x', '@num_layers', '[1, 2]', '[]', 'Linear', 'LayerNorm<', '= head.weight',
-  'frozen', 'depth=3/12', '\u0000', 'é', '😀', '1e-3', '-', '..', 'import ', 'from . import', 'lambda', '**', '\\', '{{$', 'None', 'True',
+  'dict(',
+  ')',
+  "'",
+  '"',
+  '=',
+  ',',
+  '[',
+  ']',
+  '{',
+  '}',
+  ':',
+  '_base_',
+  'optim_wrapper',
+  'optimizer',
+  'paramwise_cfg',
+  'custom_keys',
+  "'head'",
+  'lr_mult=',
+  'decay_mult=0.',
+  "type='Adam'",
+  "type='AdamW'",
+  'weight_decay=',
+  'layer_decay',
+  '\n',
+  '    ',
+  '\t',
+  '#',
+  '# paramwise: params=',
+  '@model x',
+  '@num_layers',
+  '[1, 2]',
+  '[]',
+  'Linear',
+  'LayerNorm<',
+  '= head.weight',
+  'frozen',
+  'depth=3/12',
+  '\u0000',
+  'é',
+  '😀',
+  '1e-3',
+  '-',
+  '..',
+  'import ',
+  'from . import',
+  'lambda',
+  '**',
+  '\\',
+  '{{$',
+  'None',
+  'True',
 ];
 const FILES = [
-  join(EXAMPLES, 'vit_finetune.py'), join(EXAMPLES, '_base_/adamw_schedule.py'), join(EXAMPLES, 'timm_layer_decay.yaml'),
-  join(EXAMPLES, 'vit_tiny.params'), join(FIXTURES, 'chain/finetune.py'), join(FIXTURES, 'chain/model.params'),
+  join(EXAMPLES, 'vit_finetune.py'),
+  join(EXAMPLES, '_base_/adamw_schedule.py'),
+  join(EXAMPLES, 'timm_layer_decay.yaml'),
+  join(EXAMPLES, 'vit_tiny.params'),
+  join(FIXTURES, 'chain/finetune.py'),
+  join(FIXTURES, 'chain/model.params'),
 ];
 
 /** Mutations stay near valid input: a document returns to its original text every few edits. */
 const MAX_EDITS_BEFORE_RESET = 8;
 
-interface Doc { uri: string; text: string; original: string; budget: number }
+interface Doc {
+  uri: string;
+  text: string;
+  original: string;
+  budget: number;
+}
 
 function randomEdit(doc: Doc, random: () => number): { start: number; end: number; text: string } {
   const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)];
@@ -66,7 +122,9 @@ describe('fuzz: random edits never take the server down', () => {
           doc.budget = 1 + Math.floor(random() * MAX_EDITS_BEFORE_RESET);
         }
         const e = randomEdit(doc, random);
-        c.change(doc.uri, [{ range: { start: positionAt(doc.text, e.start), end: positionAt(doc.text, e.end) }, text: e.text }]);
+        c.change(doc.uri, [
+          { range: { start: positionAt(doc.text, e.start), end: positionAt(doc.text, e.end) }, text: e.text },
+        ]);
         doc.text = doc.text.slice(0, e.start) + e.text + doc.text.slice(e.end);
         if (i % REQUEST_EVERY === 0) requests += await askEverything(c, doc, random);
       }
@@ -75,12 +133,20 @@ describe('fuzz: random edits never take the server down', () => {
         // The request flushes pending runs, and their publish is sent before its answer.
         await c.request('textDocument/codeLens', { textDocument: { uri: d.uri } });
         const after = c.diagnostics.get(d.uri) ?? [];
-        assert.deepEqual(sortDiags(after), sortDiags(initial.get(d.uri)!), `diagnostics of ${d.uri} after restoring its text`);
+        assert.deepEqual(
+          sortDiags(after),
+          sortDiags(initial.get(d.uri)!),
+          `diagnostics of ${d.uri} after restoring its text`,
+        );
       }
       assert.equal(c.exited, false, 'the server is still running');
     } finally {
-      const failures = c.notifications.filter((n) => n.method === 'window/logMessage' && /failed/.test(n.params.message));
-      console.log(`fuzz: ${EDITS} edits, ${requests} requests (${answered.nonEmpty} non-empty answers) in ${((Date.now() - started) / 1000).toFixed(1)} s; ${failures.length} logged handler/analysis failures`);
+      const failures = c.notifications.filter(
+        (n) => n.method === 'window/logMessage' && /failed/.test(n.params.message),
+      );
+      console.log(
+        `fuzz: ${EDITS} edits, ${requests} requests (${answered.nonEmpty} non-empty answers) in ${((Date.now() - started) / 1000).toFixed(1)} s; ${failures.length} logged handler/analysis failures`,
+      );
       for (const f of failures.slice(0, 3)) console.log(`  ${f.params.message.split('\n')[0].slice(0, 300)}`);
       await c.shutdown();
     }
@@ -95,7 +161,11 @@ async function askEverything(c: LspClient, doc: Doc, random: () => number): Prom
   const answers = await Promise.all([
     c.request('textDocument/hover', { textDocument, position }),
     c.request('textDocument/completion', { textDocument, position }),
-    c.request('textDocument/codeAction', { textDocument, range: { start: position, end: position }, context: { diagnostics: [] } }),
+    c.request('textDocument/codeAction', {
+      textDocument,
+      range: { start: position, end: position },
+      context: { diagnostics: [] },
+    }),
     c.request('textDocument/codeLens', { textDocument }),
     c.request('textDocument/definition', { textDocument, position }),
   ]);

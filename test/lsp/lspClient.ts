@@ -71,8 +71,15 @@ export class LspClient {
       rootUri: pathToFileURL(folder).href,
       workspaceFolders: [{ uri: pathToFileURL(folder).href, name: 'ws' }],
       capabilities: {
-        workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: !!this.options.fileWatchers }, workspaceFolders: true },
-        textDocument: { synchronization: { dynamicRegistration: false }, publishDiagnostics: { relatedInformation: true } },
+        workspace: {
+          configuration: true,
+          didChangeWatchedFiles: { dynamicRegistration: !!this.options.fileWatchers },
+          workspaceFolders: true,
+        },
+        textDocument: {
+          synchronization: { dynamicRegistration: false },
+          publishDiagnostics: { relatedInformation: true },
+        },
       },
     });
     this.notify('initialized', {});
@@ -89,8 +96,14 @@ export class LspClient {
       }, timeoutMs);
       this.pending.set(id, {
         method,
-        resolve: (v) => { clearTimeout(timer); resolvePromise(v as R); },
-        reject: (e) => { clearTimeout(timer); reject(e); },
+        resolve: (v) => {
+          clearTimeout(timer);
+          resolvePromise(v as R);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
       });
     });
   }
@@ -120,7 +133,11 @@ export class LspClient {
   }
 
   /** Poll until `check` returns a value (not undefined/false), or fail after `timeoutMs`. */
-  async waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15000): Promise<T> {
+  async waitFor<T>(
+    what: string,
+    check: () => T | undefined | false | Promise<T | undefined | false>,
+    timeoutMs = 15000,
+  ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const v = await check();
@@ -132,18 +149,33 @@ export class LspClient {
   }
 
   /** Wait for a publish for `uri` after the `after`-th one that satisfies `check`. */
-  waitForDiagnostics(uri: string, check: (d: Diagnostic[]) => boolean = () => true, after = 0, timeoutMs = 15000): Promise<Diagnostic[]> {
-    return this.waitFor(`diagnostics for ${uri}`, () => {
-      const d = this.diagnostics.get(uri);
-      return (this.publishCount.get(uri) ?? 0) > after && d && check(d) ? d : undefined;
-    }, timeoutMs);
+  waitForDiagnostics(
+    uri: string,
+    check: (d: Diagnostic[]) => boolean = () => true,
+    after = 0,
+    timeoutMs = 15000,
+  ): Promise<Diagnostic[]> {
+    return this.waitFor(
+      `diagnostics for ${uri}`,
+      () => {
+        const d = this.diagnostics.get(uri);
+        return (this.publishCount.get(uri) ?? 0) > after && d && check(d) ? d : undefined;
+      },
+      timeoutMs,
+    );
   }
 
   /** Resolves on the very next publish for `uri` (for latency measurements: no polling delay). */
   nextPublish(uri: string, timeoutMs = 30000): Promise<Diagnostic[]> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no publish for ${uri} within ${timeoutMs} ms`)), timeoutMs);
-      this.publishWaiters.push({ uri, resolve: (d) => { clearTimeout(timer); resolve(d); } });
+      this.publishWaiters.push({
+        uri,
+        resolve: (d) => {
+          clearTimeout(timer);
+          resolve(d);
+        },
+      });
     });
   }
 
@@ -230,6 +262,7 @@ export function offsetAt(text: string, pos: { line: number; character: number })
 /** Apply LSP text edits (sorted back to front so earlier offsets stay valid). */
 export function applyTextEdits(text: string, edits: { range: Diagnostic['range']; newText: string }[]): string {
   const sorted = [...edits].sort((a, b) => offsetAt(text, b.range.start) - offsetAt(text, a.range.start));
-  for (const e of sorted) text = text.slice(0, offsetAt(text, e.range.start)) + e.newText + text.slice(offsetAt(text, e.range.end));
+  for (const e of sorted)
+    text = text.slice(0, offsetAt(text, e.range.start)) + e.newText + text.slice(offsetAt(text, e.range.end));
   return text;
 }

@@ -28,13 +28,23 @@ describe('language server over stdio', () => {
   it('advertises incremental sync and every feature', () => {
     const caps = init.capabilities;
     assert.equal(caps.textDocumentSync.change, 2);
-    for (const k of ['hoverProvider', 'definitionProvider', 'referencesProvider', 'completionProvider', 'codeLensProvider', 'codeActionProvider']) assert.ok(caps[k], k);
+    for (const k of [
+      'hoverProvider',
+      'definitionProvider',
+      'referencesProvider',
+      'completionProvider',
+      'codeLensProvider',
+      'codeActionProvider',
+    ])
+      assert.ok(caps[k], k);
   });
 
   it('pairs the config with the listing its directive names', async () => {
     const uri = c.open(config);
     await c.waitForDiagnostics(uri);
-    const pairing = await c.waitFor('pairing notification', () => c.notifications.find((n) => n.method === 'paramwise/pairing' && n.params.configUri === uri));
+    const pairing = await c.waitFor('pairing notification', () =>
+      c.notifications.find((n) => n.method === 'paramwise/pairing' && n.params.configUri === uri),
+    );
     assert.equal(pairing.params.source, 'directive');
     assert.equal(pairing.params.listingUri, uriOf(listing));
     const data = await c.request('paramwise/explorerData', { uri });
@@ -47,21 +57,30 @@ describe('language server over stdio', () => {
     const d = await c.waitForDiagnostics(uriOf(base), (ds) => ds.some((x) => x.code === 'pw-adam-coupled-wd'));
     const hit = d.find((x) => x.code === 'pw-adam-coupled-wd')!;
     const baseText = readFileSync(base, 'utf8');
-    assert.ok(hit.range.start.line >= positionAt(baseText, baseText.indexOf('optimizer=')).line, 'points into the base file');
+    assert.ok(
+      hit.range.start.line >= positionAt(baseText, baseText.indexOf('optimizer=')).line,
+      'points into the base file',
+    );
   });
 
   it('hovers a parameter line of the listing', async () => {
     const uri = c.open(listing);
     await c.waitForDiagnostics(uri);
     const text = readFileSync(listing, 'utf8');
-    const hover = await c.request('textDocument/hover', { textDocument: { uri }, position: caret(text, 'head.w|eight') });
+    const hover = await c.request('textDocument/hover', {
+      textDocument: { uri },
+      position: caret(text, 'head.w|eight'),
+    });
     assert.ok(hover, 'a hover');
     assert.match(hover.contents.value, /head\.weight/);
   });
 
   it('hovers a custom key in the config', async () => {
     const text = readFileSync(config, 'utf8');
-    const hover = await c.request('textDocument/hover', { textDocument: { uri: uriOf(config) }, position: caret(text, "'he|ad'") });
+    const hover = await c.request('textDocument/hover', {
+      textDocument: { uri: uriOf(config) },
+      position: caret(text, "'he|ad'"),
+    });
     assert.ok(hover, 'a hover on the custom key');
     assert.match(hover.contents.value, /head\.weight|2 param/);
   });
@@ -72,7 +91,11 @@ describe('language server over stdio', () => {
     const at = caret(text, 'optimizer=dict(lr=2e-3)|');
     const published = c.publishCount.get(uri) ?? 0;
     c.change(uri, [{ range: { start: at, end: at }, text: ' +* ' }]);
-    const broken = await c.waitForDiagnostics(uri, (ds) => ds.some((d) => d.code === 'config-syntax' || d.severity === 1), published);
+    const broken = await c.waitForDiagnostics(
+      uri,
+      (ds) => ds.some((d) => d.code === 'config-syntax' || d.severity === 1),
+      published,
+    );
     const syntax = broken.find((d) => d.severity === 1)!;
     assert.equal(syntax.range.start.line, at.line);
     const mid = c.publishCount.get(uri)!;
@@ -84,7 +107,11 @@ describe('language server over stdio', () => {
     const baseUri = c.open(base);
     const diags = await c.waitForDiagnostics(baseUri, (ds) => ds.some((x) => x.code === 'pw-adam-coupled-wd'));
     const target = diags.find((x) => x.code === 'pw-adam-coupled-wd')!;
-    const actions = await c.request('textDocument/codeAction', { textDocument: { uri: baseUri }, range: target.range, context: { diagnostics: [target] } });
+    const actions = await c.request('textDocument/codeAction', {
+      textDocument: { uri: baseUri },
+      range: target.range,
+      context: { diagnostics: [target] },
+    });
     const fix = actions.find((a: any) => /AdamW/.test(a.title));
     assert.ok(fix, `an AdamW fix among ${actions.map((a: any) => a.title).join(', ')}`);
     // The fix may edit the base or the config that inherits from it: apply it wherever it points.
@@ -103,7 +130,10 @@ describe('language server over stdio', () => {
     const candidates = await c.request('paramwise/listingCandidates', { configUri: uri });
     const labels = candidates.map((x: any) => x.label);
     assert.ok(labels.includes('model.params') && labels.includes('other.params'), labels.join(','));
-    const status = await c.request('paramwise/setPairing', { configUri: uri, listingUri: uriOf(join(tmp.dir, 'other.params')) });
+    const status = await c.request('paramwise/setPairing', {
+      configUri: uri,
+      listingUri: uriOf(join(tmp.dir, 'other.params')),
+    });
     assert.equal(status.source, 'override');
     const data = await c.request('paramwise/explorerData', { uri });
     assert.ok(data.payload.params.names.split('\n').includes('fc1.weight'));

@@ -40,9 +40,12 @@ describe('discovery', () => {
     try {
       mkdirSync(join(root, 'configs'));
       mkdirSync(join(root, 'listings'));
-      for (const f of ['configs/other.params', 'listings/vit_b.params', 'listings/resnet.params']) writeFileSync(join(root, f), 'a.weight [1] Linear\n');
+      for (const f of ['configs/other.params', 'listings/vit_b.params', 'listings/resnet.params'])
+        writeFileSync(join(root, f), 'a.weight [1] Linear\n');
       writeFileSync(join(root, 'configs/data.json'), '{"train": 1}');
-      const ranked = new ListingDiscovery().candidates(join(root, 'configs/vit_b.py'), [root]).map((c) => c.path.slice(root.length + 1));
+      const ranked = new ListingDiscovery()
+        .candidates(join(root, 'configs/vit_b.py'), [root])
+        .map((c) => c.path.slice(root.length + 1));
       assert.deepEqual(ranked, ['listings/vit_b.params', 'configs/other.params', 'listings/resnet.params']);
     } finally {
       rmSync(root, { recursive: true, force: true });
@@ -52,7 +55,12 @@ describe('discovery', () => {
 
 describe('settings', () => {
   it('keeps well-typed values and drops the rest', () => {
-    const s = validateSettings({ autoDiscover: 'yes', severity: { a: 'off', b: 'loud' }, analysis: { debounceMs: 10, maxConfigSizeKB: -1 }, listing: { pairs: { '*.py': 'm.params', x: 3 } } });
+    const s = validateSettings({
+      autoDiscover: 'yes',
+      severity: { a: 'off', b: 'loud' },
+      analysis: { debounceMs: 10, maxConfigSizeKB: -1 },
+      listing: { pairs: { '*.py': 'm.params', x: 3 } },
+    });
     assert.equal(s.autoDiscover, DEFAULT_SETTINGS.autoDiscover);
     assert.deepEqual(s.severity, { a: 'off' });
     assert.equal(s.analysis.debounceMs, 10);

@@ -11,12 +11,23 @@ import { entries, node } from '../../esbuild.mjs';
 
 const root = join(import.meta.dirname, '../..');
 
-interface Entry { entryPoints: string[]; outfile: string }
+interface Entry {
+  entryPoints: string[];
+  outfile: string;
+}
 
 async function inputsOf(outfile: string): Promise<{ sources: string[]; bytes: number }> {
   const entry = (entries as Entry[]).find((e) => e.outfile === outfile);
   assert.ok(entry, `no bundle ${outfile} in esbuild.mjs`);
-  const result = await esbuild.build({ ...node, ...entry, absWorkingDir: root, write: false, metafile: true, sourcemap: false, logLevel: 'silent' });
+  const result = await esbuild.build({
+    ...node,
+    ...entry,
+    absWorkingDir: root,
+    write: false,
+    metafile: true,
+    sourcemap: false,
+    logLevel: 'silent',
+  });
   assert.ok(result.metafile, 'esbuild returned no metafile');
   const output = Object.entries(result.metafile.outputs).find(([name]) => name.endsWith('.js'));
   assert.ok(output);

@@ -33,15 +33,29 @@ test('wasm and cpu start on request and say so', async () => {
   assert.deepEqual([cpu.name, cpu.device, tf.getBackend()], ['cpu', 'cpu', 'cpu']);
 });
 
-test('auto without tfjs-node falls back to wasm and says why', { skip: hasNative && 'tfjs-node is installed here' }, async () => {
-  const auto = await selectBackend('auto');
-  assert.equal(auto.name, 'wasm');
-  assert.match(auto.detail, /skipped: @tensorflow\/tfjs-node-gpu: Cannot find module .*; @tensorflow\/tfjs-node: Cannot find module/);
-});
+test(
+  'auto without tfjs-node falls back to wasm and says why',
+  { skip: hasNative && 'tfjs-node is installed here' },
+  async () => {
+    const auto = await selectBackend('auto');
+    assert.equal(auto.name, 'wasm');
+    assert.match(
+      auto.detail,
+      /skipped: @tensorflow\/tfjs-node-gpu: Cannot find module .*; @tensorflow\/tfjs-node: Cannot find module/,
+    );
+  },
+);
 
-test("'tensorflow' without tfjs-node fails loudly rather than falling back", { skip: hasNative && 'tfjs-node is installed here' }, async () => {
-  await assert.rejects(selectBackend('tensorflow'), /no tfjs backend for 'tensorflow' could start: @tensorflow\/tfjs-node-gpu: .*@tensorflow\/tfjs-node: /);
-});
+test(
+  "'tensorflow' without tfjs-node fails loudly rather than falling back",
+  { skip: hasNative && 'tfjs-node is installed here' },
+  async () => {
+    await assert.rejects(
+      selectBackend('tensorflow'),
+      /no tfjs backend for 'tensorflow' could start: @tensorflow\/tfjs-node-gpu: .*@tensorflow\/tfjs-node: /,
+    );
+  },
+);
 
 test('PARAMWISE_TFJS_WASM_DIR wins when it holds the binaries, else the package dist is used', () => {
   const folder = mkdtempSync(join(tmpdir(), 'paramwise-wasm-dir-'));
@@ -65,7 +79,12 @@ test('an esbuild bundle builds without tfjs-node and finds the .wasm files at ru
     const outfile = join(folder, 'smoke.js');
     const result = await esbuild.build({
       stdin: { contents: BUNDLE_ENTRY, resolveDir: repoRoot, loader: 'ts' },
-      outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'silent',
+      outfile,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      logLevel: 'silent',
     });
     assert.deepEqual(result.errors, []);
     for (const preference of ['auto', 'wasm']) {

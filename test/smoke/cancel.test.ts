@@ -16,13 +16,20 @@ const fixtures = join(__dirname, 'fixtures');
 /** Processes whose parent is `pid`, from /proc (Linux; elsewhere the check is skipped). */
 function childrenOf(pid: number): number[] {
   if (!existsSync('/proc')) return [];
-  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
-    try {
-      return readFileSync(`/proc/${d}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1] === String(pid);
-    } catch {
-      return false; // it exited while we looked
-    }
-  }).map(Number);
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return (
+          readFileSync(`/proc/${d}/stat`, 'utf8')
+            .replace(/^.*\) /, '')
+            .split(' ')[1] === String(pid)
+        );
+      } catch {
+        return false; // it exited while we looked
+      }
+    })
+    .map(Number);
 }
 
 function alive(pid: number): boolean {
@@ -34,37 +41,62 @@ function alive(pid: number): boolean {
   }
 }
 
-test('a cancelled run stops between iterations, reports itself cancelled and leaves no process', { timeout: 30_000 }, async () => {
-  const folder = mkdtempSync(join(tmpdir(), 'paramwise-smoke-cancel-'));
-  const report = join(folder, 'report.json');
-  try {
-    const lines: string[] = [];
-    let training: (progress: SmokeProgress) => void = () => undefined;
-    const firstStep = new Promise<SmokeProgress>((done) => { training = done; });
-    const run = startSmokeProcess({
-      node: process.execPath, script: join(root, 'dist/smoke.js'), cwd: root,
-      args: [join(fixtures, 'warmup_cosine.py'), '--params', join(fixtures, 'tied_frozen.json'), '--steps', '100000', '--log-every', '1', '--report', report],
-      onLine: (line) => {
-        lines.push(line);
-        const progress = parseProgress(line);
-        if (progress) training(progress);
-      },
-    });
-    const started = await Promise.race([firstStep, run.exited.then((exit) => assert.fail(`the runner exited early: ${JSON.stringify(exit)}\n${lines.join('\n')}`))]);
-    assert.equal(started.steps, 100000);
-    const pid = run.pid as number;
-    assert.deepEqual(childrenOf(pid), [], 'the runner starts no processes of its own');
-    const exit = await run.cancel(10_000);
-    assert.deepEqual([exit.code, exit.signal], [143, null], 'it exits by itself with 128 + SIGTERM, no SIGKILL needed');
-    assert.equal(alive(pid), false);
-    assert.match(lines.at(-1) ?? '', /^cancelled by SIGTERM$/);
-    const written = JSON.parse(readFileSync(report, 'utf8')) as SmokeReport;
-    assert.equal(written.status, 'cancelled');
-    assert.ok(written.runs[0].points.length >= 1);
-  } finally {
-    rmSync(folder, { recursive: true, force: true });
-  }
-});
+test(
+  'a cancelled run stops between iterations, reports itself cancelled and leaves no process',
+  { timeout: 30_000 },
+  async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'paramwise-smoke-cancel-'));
+    const report = join(folder, 'report.json');
+    try {
+      const lines: string[] = [];
+      let training: (progress: SmokeProgress) => void = () => undefined;
+      const firstStep = new Promise<SmokeProgress>((done) => {
+        training = done;
+      });
+      const run = startSmokeProcess({
+        node: process.execPath,
+        script: join(root, 'dist/smoke.js'),
+        cwd: root,
+        args: [
+          join(fixtures, 'warmup_cosine.py'),
+          '--params',
+          join(fixtures, 'tied_frozen.json'),
+          '--steps',
+          '100000',
+          '--log-every',
+          '1',
+          '--report',
+          report,
+        ],
+        onLine: (line) => {
+          lines.push(line);
+          const progress = parseProgress(line);
+          if (progress) training(progress);
+        },
+      });
+      const started = await Promise.race([
+        firstStep,
+        run.exited.then((exit) => assert.fail(`the runner exited early: ${JSON.stringify(exit)}\n${lines.join('\n')}`)),
+      ]);
+      assert.equal(started.steps, 100000);
+      const pid = run.pid as number;
+      assert.deepEqual(childrenOf(pid), [], 'the runner starts no processes of its own');
+      const exit = await run.cancel(10_000);
+      assert.deepEqual(
+        [exit.code, exit.signal],
+        [143, null],
+        'it exits by itself with 128 + SIGTERM, no SIGKILL needed',
+      );
+      assert.equal(alive(pid), false);
+      assert.match(lines.at(-1) ?? '', /^cancelled by SIGTERM$/);
+      const written = JSON.parse(readFileSync(report, 'utf8')) as SmokeReport;
+      assert.equal(written.status, 'cancelled');
+      assert.ok(written.runs[0].points.length >= 1);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  },
+);
 
 test('progress lines parse; other lines do not', () => {
   assert.deepEqual(parseProgress('step  30/300  loss 1.2'), { arm: 'configured', step: 30, steps: 300 });

@@ -61,7 +61,10 @@ test('a non-finite norm throws with error_if_nonfinite, and poisons the gradient
   await selectBackend('cpu');
   const before = tf.memory().numTensors;
   const grads = [tf.tensor1d([Infinity, 1])];
-  assert.throws(() => clipGradNorm(grads, 1, 2, true), /The total norm of order 2\.0 for gradients from `parameters` is non-finite/);
+  assert.throws(
+    () => clipGradNorm(grads, 1, 2, true),
+    /The total norm of order 2\.0 for gradients from `parameters` is non-finite/,
+  );
   // torch: clip_coef = 1 / (inf + 1e-6) = 0, so inf * 0 = NaN and 1 * 0 = 0.
   const { norm, values } = clipAndRead(grads, 1);
   assert.equal(norm, Infinity);
@@ -83,6 +86,12 @@ test('clip_grad_value_ clamps every element into [-clip_value, clip_value]', asy
   await selectBackend('wasm');
   const grads = [tf.tensor1d([-3, 0.5, 2]), tf.tensor1d([0.99, -1])];
   const clipped = clipGradValue(grads, 1);
-  assert.deepEqual(clipped.map((g) => Array.from(g.dataSync())), [[-1, 0.5, 1], [Math.fround(0.99), -1]]);
+  assert.deepEqual(
+    clipped.map((g) => Array.from(g.dataSync())),
+    [
+      [-1, 0.5, 1],
+      [Math.fround(0.99), -1],
+    ],
+  );
   tf.dispose([...grads, ...clipped]);
 });

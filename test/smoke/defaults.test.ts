@@ -13,8 +13,9 @@ test("an empty group resolves to the core's torch 1.13 defaults", () => {
     const spec = TORCH_OPTIMIZERS[type];
     assert.ok(spec, type);
     // SGD's lr is `required`; give every optimizer the same lr so only the defaults differ.
-    const full: Hyper = Object.fromEntries(spec.defaults.map(([key, value]) =>
-      [key, value === REQUIRED ? 0.5 : (toPlain(value) as HyperValue)]));
+    const full: Hyper = Object.fromEntries(
+      spec.defaults.map(([key, value]) => [key, value === REQUIRED ? 0.5 : (toPlain(value) as HyperValue)]),
+    );
     const lrOnly: Hyper = type === 'SGD' ? { lr: 0.5 } : {};
     assert.deepEqual(updateRules[type].resolve(lrOnly), updateRules[type].resolve(full), type);
   }

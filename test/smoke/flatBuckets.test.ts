@@ -23,7 +23,16 @@ const optimizers: [string, Record<string, HyperValue>][] = [
 /** Four groups: 0 and 2 share settings, 1 differs in weight decay, 3 in lr. */
 function groups(seed: number, hp: Record<string, HyperValue>): ParamGroup[] {
   const random = seededRandom(seed);
-  const variable = (shape: number[]) => tf.variable(tf.tensor(normalArray(random, shape.reduce((a, b) => a * b, 1)), shape));
+  const variable = (shape: number[]) =>
+    tf.variable(
+      tf.tensor(
+        normalArray(
+          random,
+          shape.reduce((a, b) => a * b, 1),
+        ),
+        shape,
+      ),
+    );
   const settings = [hp, { ...hp, weight_decay: 0 }, hp, { ...hp, lr: (hp.lr as number) / 10 }];
   return settings.map((s, g) => ({ params: SHAPES.slice(0, g + 1).map(variable), hp: { ...s } }));
 }
@@ -45,7 +54,10 @@ function both(type: string, hp: Record<string, HyperValue>, options: OptimWrappe
     tf.dispose([...grads.flat(), ...flat.flat()]);
   }
   const values = [reference, bucketed].map((gs) => gs.flatMap((g) => g.params.map((p) => Array.from(p.dataSync()))));
-  [plain, fast].forEach((w) => { w.dispose(); w.optimizer.dispose(); });
+  [plain, fast].forEach((w) => {
+    w.dispose();
+    w.optimizer.dispose();
+  });
   buckets.dispose();
   tf.dispose([...reference, ...bucketed].flatMap((g) => g.params));
   return values;
@@ -61,8 +73,14 @@ for (const [type, hp] of optimizers) {
 
 test('clip_grad and accumulation on buckets: the same norm, summed in another order', async () => {
   await selectBackend('wasm');
-  const [plain, fast] = both('SGD', { lr: 0.1, momentum: 0.9 }, { accumulative_counts: 2, clip_grad: { max_norm: 0.5 } });
-  plain.forEach((values, i) => values.forEach((v, j) => assert.ok(Math.abs(fast[i][j] - v) <= 1e-6 * (1 + Math.abs(v)), `parameter ${i}[${j}]`)));
+  const [plain, fast] = both(
+    'SGD',
+    { lr: 0.1, momentum: 0.9 },
+    { accumulative_counts: 2, clip_grad: { max_norm: 0.5 } },
+  );
+  plain.forEach((values, i) =>
+    values.forEach((v, j) => assert.ok(Math.abs(fast[i][j] - v) <= 1e-6 * (1 + Math.abs(v)), `parameter ${i}[${j}]`)),
+  );
 });
 
 test('groups of one bucket with different lrs are refused', async () => {

@@ -13,10 +13,22 @@ import { hostAttention, hostNorm } from '../../server/src/smoke/proxy/hostOps.ts
 import { attend, normalize, relativeBias } from '../../server/src/smoke/proxy/ops.ts';
 
 /** Value and gradients of L = Σ f(inputs)·w for a fixed random w, as plain arrays, on `backend`. */
-async function valueAndGrads(backend: 'wasm' | 'cpu', f: (xs: tf.Tensor[]) => tf.Tensor, shapes: number[][], seed: number): Promise<number[][]> {
+async function valueAndGrads(
+  backend: 'wasm' | 'cpu',
+  f: (xs: tf.Tensor[]) => tf.Tensor,
+  shapes: number[][],
+  seed: number,
+): Promise<number[][]> {
   await selectBackend(backend);
   const random = seededRandom(seed);
-  const make = (shape: number[]) => tf.tensor(normalArray(random, shape.reduce((a, b) => a * b, 1)), shape);
+  const make = (shape: number[]) =>
+    tf.tensor(
+      normalArray(
+        random,
+        shape.reduce((a, b) => a * b, 1),
+      ),
+      shape,
+    );
   const inputs = shapes.map(make);
   const y = f(inputs);
   const w = make(y.shape);
@@ -27,17 +39,27 @@ async function valueAndGrads(backend: 'wasm' | 'cpu', f: (xs: tf.Tensor[]) => tf
 }
 
 /** The host op on wasm against the reference on cpu, from the same inputs. */
-async function assertSame(host: (xs: tf.Tensor[]) => tf.Tensor, reference: (xs: tf.Tensor[]) => tf.Tensor, shapes: number[][], what: string): Promise<void> {
+async function assertSame(
+  host: (xs: tf.Tensor[]) => tf.Tensor,
+  reference: (xs: tf.Tensor[]) => tf.Tensor,
+  shapes: number[][],
+  what: string,
+): Promise<void> {
   const expected = await valueAndGrads('cpu', reference, shapes, 11);
   const got = await valueAndGrads('wasm', host, shapes, 11);
   assert.equal(got.length, expected.length, `${what}: count`);
   got.forEach((values, i) => {
     assert.equal(values.length, expected[i].length, `${what}[${i}] size`);
-    values.forEach((v, j) => assert.ok(Math.abs(v - expected[i][j]) <= 2e-5 * (1 + Math.abs(expected[i][j])), `${what}[${i}][${j}]: ${v} vs ${expected[i][j]}`));
+    values.forEach((v, j) =>
+      assert.ok(
+        Math.abs(v - expected[i][j]) <= 2e-5 * (1 + Math.abs(expected[i][j])),
+        `${what}[${i}][${j}]: ${v} vs ${expected[i][j]}`,
+      ),
+    );
   });
 }
 
-test('host norms equal tfjs\'s: layer and RMS, with and without affine', async () => {
+test("host norms equal tfjs's: layer and RMS, with and without affine", async () => {
   for (const rms of [false, true]) {
     for (const affine of [true, false]) {
       const reference = ([x, w, b]: tf.Tensor[]) => {
@@ -45,7 +67,12 @@ test('host norms equal tfjs\'s: layer and RMS, with and without affine', async (
         return w && b ? tf.add(tf.mul(n, w), b) : n;
       };
       const host = ([x, w, b]: tf.Tensor[]) => hostNorm(x, rms, 1e-5, w, b);
-      await assertSame(host, reference, affine ? [[3, 4, 6], [6], [6]] : [[3, 4, 6]], `${rms ? 'rms' : 'layer'}${affine ? ' + affine' : ''}`);
+      await assertSame(
+        host,
+        reference,
+        affine ? [[3, 4, 6], [6], [6]] : [[3, 4, 6]],
+        `${rms ? 'rms' : 'layer'}${affine ? ' + affine' : ''}`,
+      );
     }
   }
 });
@@ -54,11 +81,22 @@ for (const headDim of [4, 5]) {
   test(`host attention equals tfjs's, ${headDim} channels a head: fused qkv, separate q/k/v, relative bias`, async () => {
     const [batch, tokens, heads] = [2, 5, 3];
     const width = heads * headDim;
-    const split = (t: tf.Tensor) => [0, 1, 2].map((i) => tf.slice(t, [0, 0, i * width], [-1, -1, width])) as [tf.Tensor, tf.Tensor, tf.Tensor];
+    const split = (t: tf.Tensor) =>
+      [0, 1, 2].map((i) => tf.slice(t, [0, 0, i * width], [-1, -1, width])) as [tf.Tensor, tf.Tensor, tf.Tensor];
     const fused = [batch, tokens, 3 * width];
     const part = [batch, tokens, width];
-    await assertSame(([qkv]) => hostAttention([qkv], heads), ([qkv]) => attend(...split(qkv), heads, undefined), [fused], 'fused');
-    await assertSame((xs) => hostAttention(xs, heads), ([q, k, v]) => attend(q, k, v, heads, undefined), [part, part, part], 'separate');
+    await assertSame(
+      ([qkv]) => hostAttention([qkv], heads),
+      ([qkv]) => attend(...split(qkv), heads, undefined),
+      [fused],
+      'fused',
+    );
+    await assertSame(
+      (xs) => hostAttention(xs, heads),
+      ([q, k, v]) => attend(q, k, v, heads, undefined),
+      [part, part, part],
+      'separate',
+    );
     await assertSame(
       ([qkv, table]) => hostAttention([qkv], heads, relativeBias(table, tokens)),
       ([qkv, table]) => attend(...split(qkv), heads, table),

@@ -14,12 +14,17 @@ import { createOptimizer, type Optimizer } from '../../server/src/smoke/optim/op
 const LAYERS = [64, 256, 256, 10];
 const BATCH = 128;
 
-interface Model { weights: tf.Variable[]; biases: tf.Variable[] }
+interface Model {
+  weights: tf.Variable[];
+  biases: tf.Variable[];
+}
 
 function buildModel(): Model {
   return tf.tidy(() => ({
     // He-style init keeps the ReLU activations in range; the seed keeps runs comparable.
-    weights: LAYERS.slice(1).map((out, i) => tf.variable(tf.mul(tf.randomNormal([LAYERS[i], out], 0, 1, 'float32', i + 1), Math.sqrt(2 / LAYERS[i])))),
+    weights: LAYERS.slice(1).map((out, i) =>
+      tf.variable(tf.mul(tf.randomNormal([LAYERS[i], out], 0, 1, 'float32', i + 1), Math.sqrt(2 / LAYERS[i]))),
+    ),
     biases: LAYERS.slice(1).map((out) => tf.variable(tf.zeros([out]))),
   }));
 }
@@ -42,13 +47,17 @@ async function measure(backend: BackendPreference, steps: number): Promise<void>
     { params: model.biases, hp: { lr: 1e-3, weight_decay: 0 } },
   ]);
   const x = tf.randomNormal([BATCH, LAYERS[0]], 0, 1, 'float32', 7) as tf.Tensor2D;
-  const labels = tf.oneHot(tf.randomUniform([BATCH], 0, LAYERS.at(-1) ?? 1, 'int32', 8) as tf.Tensor1D, LAYERS.at(-1) ?? 1) as tf.Tensor2D;
+  const labels = tf.oneHot(
+    tf.randomUniform([BATCH], 0, LAYERS.at(-1) ?? 1, 'int32', 8) as tf.Tensor1D,
+    LAYERS.at(-1) ?? 1,
+  ) as tf.Tensor2D;
 
-  const trainStep = (): tf.Scalar => tf.tidy(() => {
-    const { value, grads } = tf.variableGrads(() => loss(model, x, labels), params);
-    optimizer.step([model.weights.map((w) => grads[w.name]), model.biases.map((b) => grads[b.name])]);
-    return value;
-  });
+  const trainStep = (): tf.Scalar =>
+    tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => loss(model, x, labels), params);
+      optimizer.step([model.weights.map((w) => grads[w.name]), model.biases.map((b) => grads[b.name])]);
+      return value;
+    });
   for (let i = 0; i < 5; i++) trainStep().dispose(); // warm-up: kernels compiled, state created
   const tensorsBefore = tf.memory().numTensors;
   const started = performance.now();
@@ -60,7 +69,9 @@ async function measure(backend: BackendPreference, steps: number): Promise<void>
   const finalLoss = last.dataSync()[0]; // the only read-back; it also waits for queued work
   const seconds = (performance.now() - started) / 1000;
   const leaked = tf.memory().numTensors - tensorsBefore - 1;
-  console.log(`${info.name.padEnd(10)} ${(steps / seconds).toFixed(1).padStart(7)} steps/s  (${steps} steps in ${seconds.toFixed(2)} s, final loss ${finalLoss.toFixed(4)}, leaked tensors ${leaked})  ${info.detail}`);
+  console.log(
+    `${info.name.padEnd(10)} ${(steps / seconds).toFixed(1).padStart(7)} steps/s  (${steps} steps in ${seconds.toFixed(2)} s, final loss ${finalLoss.toFixed(4)}, leaked tensors ${leaked})  ${info.detail}`,
+  );
   const optimizerRate = optimizerOnlyRate(optimizer, params, steps);
   console.log(`${''.padEnd(10)} ${optimizerRate.toFixed(1).padStart(7)} optimizer steps/s alone (fixed gradients)`);
   tf.dispose([last, x, labels, ...params]);
@@ -85,7 +96,8 @@ async function main(argv: string[]): Promise<void> {
   const steps = stepsAt >= 0 ? Number(argv[stepsAt + 1]) : 200;
   const backends = argv.filter((_, i) => stepsAt < 0 || (i !== stepsAt && i !== stepsAt + 1));
   console.log(`MLP ${LAYERS.join('-')}, batch ${BATCH}, AdamW (torch-exact), ${steps} timed steps`);
-  for (const backend of (backends.length ? backends : ['wasm', 'cpu']) as BackendPreference[]) await measure(backend, steps);
+  for (const backend of (backends.length ? backends : ['wasm', 'cpu']) as BackendPreference[])
+    await measure(backend, steps);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

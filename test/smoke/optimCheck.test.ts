@@ -11,7 +11,10 @@ const GOLDEN = join(import.meta.dirname, '../fixtures/golden/optimizer-steps.jso
 // A missing file fails the tests that use it instead of crashing the file at load.
 const golden = existsSync(GOLDEN) ? readFileSync(GOLDEN, 'utf8') : '';
 
-async function run(argv: string[], files: Record<string, string>): Promise<{ code: number; out: string[]; err: string }> {
+async function run(
+  argv: string[],
+  files: Record<string, string>,
+): Promise<{ code: number; out: string[]; err: string }> {
   let out = '';
   let err = '';
   const io: CliIO = {
@@ -19,8 +22,12 @@ async function run(argv: string[], files: Record<string, string>): Promise<{ cod
     readBytes: (path) => (path in files ? new TextEncoder().encode(files[path]) : undefined),
     readText: (path) => files[path],
     writeText: () => assert.fail('optim-check must not write files'),
-    stdout: (text) => { out += text; },
-    stderr: (text) => { err += text; },
+    stdout: (text) => {
+      out += text;
+    },
+    stderr: (text) => {
+      err += text;
+    },
   };
   const code = await optimCheckCommand(argv, io);
   return { code, out: out.split('\n').filter(Boolean), err };
@@ -46,7 +53,10 @@ test('a wrong expectation and an unknown optimizer are each one failure line, ex
   const { code, out } = await run(['steps.json', '--backend=cpu'], { 'steps.json': JSON.stringify(data) });
   assert.equal(code, 1);
   assert.equal(out.length, 4);
-  assert.match(out[1], new RegExp(`^FAIL sgd_plain: step 1, group 0, param 1, element 2: expected ${want} got -?[0-9.e-]+$`));
+  assert.match(
+    out[1],
+    new RegExp(`^FAIL sgd_plain: step 1, group 0, param 1, element 2: expected ${want} got -?[0-9.e-]+$`),
+  );
   assert.match(out[2], /^FAIL sgd_momentum_wd: unsupported optimizer 'Lion'/);
   assert.equal(out[3], '11 passed, 2 failed');
 });

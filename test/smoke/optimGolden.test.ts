@@ -25,7 +25,13 @@ for (const backend of ['wasm', 'cpu'] as const) {
     assert.equal(info.name, backend);
     const cases = goldenCases();
     // The file covers all five optimizers; guard against it silently shrinking.
-    assert.deepEqual([...new Set(cases.map((c) => c.optimizer))].sort(), ['Adagrad', 'Adam', 'AdamW', 'RMSprop', 'SGD']);
+    assert.deepEqual([...new Set(cases.map((c) => c.optimizer))].sort(), [
+      'Adagrad',
+      'Adam',
+      'AdamW',
+      'RMSprop',
+      'SGD',
+    ]);
     const before = tf.memory().numTensors;
     for (const golden of cases) {
       await t.test(golden.name, () => {

@@ -9,7 +9,9 @@ import { createOptimizer, optimizerTypes, type ParamGroup } from '../../server/s
 
 const close = (got: ArrayLike<number>, want: number[]): void => {
   assert.equal(got.length, want.length);
-  want.forEach((w, i) => assert.ok(Math.abs(got[i] - w) <= 1e-6 * Math.max(1, Math.abs(w)), `[${i}] got ${got[i]}, want ${w}`));
+  want.forEach((w, i) =>
+    assert.ok(Math.abs(got[i] - w) <= 1e-6 * Math.max(1, Math.abs(w)), `[${i}] got ${got[i]}, want ${w}`),
+  );
 };
 
 /** Runs `steps` steps of a one-param, one-group optimizer and returns the param values. */
@@ -46,8 +48,24 @@ test('Adam and AdamW maximize equal stepping on the negated gradient', async () 
   await selectBackend('cpu');
   for (const type of ['Adam', 'AdamW']) {
     const hp = { lr: 0.01, weight_decay: 0.1, amsgrad: true };
-    const maximized = run(type, { ...hp, maximize: true }, [1, -2], [[0.3, -0.1], [0.2, 0.4]]);
-    const negated = run(type, hp, [1, -2], [[-0.3, 0.1], [-0.2, -0.4]]);
+    const maximized = run(
+      type,
+      { ...hp, maximize: true },
+      [1, -2],
+      [
+        [0.3, -0.1],
+        [0.2, 0.4],
+      ],
+    );
+    const negated = run(
+      type,
+      hp,
+      [1, -2],
+      [
+        [-0.3, 0.1],
+        [-0.2, -0.4],
+      ],
+    );
     close(maximized, Array.from(negated));
   }
 });
@@ -70,14 +88,20 @@ test('no tensor leaks: state is created once, intermediates are freed, dispose f
   for (const backend of ['wasm', 'cpu'] as const) {
     await selectBackend(backend);
     const hps: Record<string, ParamGroup['hp']> = {
-      SGD: { lr: 0.1, momentum: 0.9, nesterov: true }, Adam: { amsgrad: true }, AdamW: { amsgrad: true },
-      RMSprop: { momentum: 0.9, centered: true }, Adagrad: {},
+      SGD: { lr: 0.1, momentum: 0.9, nesterov: true },
+      Adam: { amsgrad: true },
+      AdamW: { amsgrad: true },
+      RMSprop: { momentum: 0.9, centered: true },
+      Adagrad: {},
     };
     for (const type of optimizerTypes) {
       const params = tf.tidy(() => [tf.variable(tf.ones([3, 2])), tf.variable(tf.zeros([4]))]);
       const grads = params.map((p) => tf.randomNormal(p.shape));
       const baseline = tf.memory().numTensors;
-      const optimizer = createOptimizer(type, [{ params: params.slice(0, 1), hp: hps[type] }, { params: params.slice(1), hp: hps[type] }]);
+      const optimizer = createOptimizer(type, [
+        { params: params.slice(0, 1), hp: hps[type] },
+        { params: params.slice(1), hp: hps[type] },
+      ]);
       optimizer.step([[grads[0]], [grads[1]]]);
       const withState = tf.memory().numTensors;
       for (let i = 0; i < 5; i++) optimizer.step([[grads[0]], [grads[1]]]);
@@ -92,7 +116,10 @@ test('no tensor leaks: state is created once, intermediates are freed, dispose f
 test('bad input fails loudly before any step', async () => {
   await selectBackend('cpu');
   const param = tf.tidy(() => tf.variable(tf.zeros([2])));
-  assert.throws(() => createOptimizer('Lion', [{ params: [param], hp: { lr: 1 } }]), /unsupported optimizer 'Lion' \(supported: SGD, Adam, AdamW, RMSprop, Adagrad\)/);
+  assert.throws(
+    () => createOptimizer('Lion', [{ params: [param], hp: { lr: 1 } }]),
+    /unsupported optimizer 'Lion' \(supported: SGD, Adam, AdamW, RMSprop, Adagrad\)/,
+  );
   assert.throws(() => createOptimizer('SGD', [{ params: [param], hp: {} }]), /missing 'lr'/);
   assert.throws(() => createOptimizer('Adam', [{ params: [param], hp: { betas: [0.9] } }]), /'betas' must be a pair/);
   const optimizer = createOptimizer('SGD', [{ params: [param], hp: { lr: 1 } }]);

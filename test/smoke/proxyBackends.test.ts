@@ -20,7 +20,8 @@ import { createVariables } from '../../server/src/smoke/proxy/init.ts';
 const models = join(import.meta.dirname, '../fixtures/conformance/models');
 
 function proxyOf(model: string | undefined): ProxySpec {
-  if (!model) return buildProxy({ format: 'dumper-json', file: '', modules: [], params: [], hooks: {} }, { forceFallback: true });
+  if (!model)
+    return buildProxy({ format: 'dumper-json', file: '', modules: [], params: [], hooks: {} }, { forceFallback: true });
   const file = join(models, `${model}.json`);
   return buildProxy(readListing(readFileSync(file), file).listing);
 }
@@ -30,7 +31,14 @@ function lossAndGrads(proxy: ProxySpec): number[][] {
   const data = makeDataset(proxy.input, proxy.outputs, 16, 1);
   const vars = createVariables(proxy.params, 3, `backends-${tf.getBackend()}`);
   const list = [...vars.values()];
-  const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(data.train[0].y, runProgram(proxy.program, data.train[0].x, vars) as tf.Tensor2D) as tf.Scalar, list);
+  const { value, grads } = tf.variableGrads(
+    () =>
+      tf.losses.softmaxCrossEntropy(
+        data.train[0].y,
+        runProgram(proxy.program, data.train[0].x, vars) as tf.Tensor2D,
+      ) as tf.Scalar,
+    list,
+  );
   const out = [Array.from(value.dataSync()), ...list.map((v) => Array.from(grads[v.name].dataSync()))];
   tf.dispose([value, ...Object.values(grads), ...list]);
   disposeDataset(data);
@@ -51,7 +59,10 @@ for (const model of ['norm_mix', 'timm_vit_tiny', 'timm_convnext_atto', undefine
     got.forEach((values, i) => {
       const norm = Math.hypot(...expected[i]);
       const error = Math.hypot(...values.map((v, j) => v - expected[i][j]));
-      assert.ok(error <= 5e-3 * norm + floor, `${i ? proxy.params[i - 1].name : 'loss'}: ‖wasm − cpu‖ ${error} vs ‖cpu‖ ${norm}`);
+      assert.ok(
+        error <= 5e-3 * norm + floor,
+        `${i ? proxy.params[i - 1].name : 'loss'}: ‖wasm − cpu‖ ${error} vs ‖cpu‖ ${norm}`,
+      );
     });
   });
 }

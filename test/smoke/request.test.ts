@@ -15,15 +15,26 @@ const listing = join(root, 'examples/vit_tiny.params');
 
 test('--max-listing-mb defaults to 256 MB and must be a positive number', () => {
   assert.equal((parseSmokeArgs([config, '--params', listing]) as SmokeRequest).maxListingBytes, 256 * 2 ** 20);
-  assert.equal((parseSmokeArgs([config, '--params', listing, '--max-listing-mb', '0.5']) as SmokeRequest).maxListingBytes, 0.5 * 2 ** 20);
-  assert.deepEqual(parseSmokeArgs([config, '--params', listing, '--max-listing-mb', '0']), { error: '--max-listing-mb must be a positive number of megabytes' });
+  assert.equal(
+    (parseSmokeArgs([config, '--params', listing, '--max-listing-mb', '0.5']) as SmokeRequest).maxListingBytes,
+    0.5 * 2 ** 20,
+  );
+  assert.deepEqual(parseSmokeArgs([config, '--params', listing, '--max-listing-mb', '0']), {
+    error: '--max-listing-mb must be a positive number of megabytes',
+  });
 });
 
-test('a listing over the limit stops the run with the core\'s message', () => {
+test("a listing over the limit stops the run with the core's message", () => {
   const host = { readBytes: (p: string) => readFileSync(p), config: configHost(nodeIO()) };
-  const refused = prepare(parseSmokeArgs([config, '--params', listing, '--max-listing-mb', '0.01']) as SmokeRequest, host);
+  const refused = prepare(
+    parseSmokeArgs([config, '--params', listing, '--max-listing-mb', '0.01']) as SmokeRequest,
+    host,
+  );
   assert.ok('error' in refused);
-  assert.match(refused.error, /vit_tiny\.params: The listing is 0\.0208 MB, over the limit of 0\.01 MB \(--max-listing-mb \/ paramwise\.analysis\.maxListingSizeMB\)/);
+  assert.match(
+    refused.error,
+    /vit_tiny\.params: The listing is 0\.0208 MB, over the limit of 0\.01 MB \(--max-listing-mb \/ paramwise\.analysis\.maxListingSizeMB\)/,
+  );
   const read = prepare(parseSmokeArgs([config, '--params', listing]) as SmokeRequest, host);
   assert.ok(!('error' in read), JSON.stringify(read).slice(0, 300));
 });

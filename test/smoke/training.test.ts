@@ -28,7 +28,17 @@ async function smoke(args: string[]): Promise<{ report: SmokeReport; lines: stri
 }
 
 test('a fixed-seed run: the loss falls, the schedule and wrapper apply, and the run repeats exactly', async () => {
-  const args = [join(fixtures, 'warmup_cosine.py'), '--params', listing, '--steps', '80', '--log-every', '10', '--seed', '3'];
+  const args = [
+    join(fixtures, 'warmup_cosine.py'),
+    '--params',
+    listing,
+    '--steps',
+    '80',
+    '--log-every',
+    '10',
+    '--seed',
+    '3',
+  ];
   const { report, lines } = await smoke(args);
   assert.match(lines[0], /^paramwise smoke: backend wasm on cpu/);
   const run = report.runs[0];
@@ -40,16 +50,33 @@ test('a fixed-seed run: the loss falls, the schedule and wrapper apply, and the 
   // 10 epochs in 80 iterations: 8 per epoch, warm-up over the first 16, then cosine down.
   assert.equal(report.schedule.mapping, '10 epochs × 8 iterations (1 epoch = 8 smoke iterations)');
   assert.ok(first.lr.every((lr) => lr < 2e-4) && run.points[1].lr.every((lr) => lr > 5e-3));
-  assert.deepEqual([report.optimizer.accumulativeCounts, report.optimizer.clipGrad], [2, 'clip_grad_norm_(max_norm=1, norm_type=2)']);
+  assert.deepEqual(
+    [report.optimizer.accumulativeCounts, report.optimizer.clipGrad],
+    [2, 'clip_grad_norm_(max_norm=1, norm_type=2)'],
+  );
   assert.ok(report.optimizer.notes.some((n) => /mixed precision is not simulated/.test(n)));
   const again = await smoke(args);
   assert.deepEqual(again.report.runs[0].points, run.points, 'same seed, same curve');
 });
 
 test('Adam with coupled decay on norms and biases: the fixed AdamW arm runs too, from the same start', async () => {
-  const { report } = await smoke([join(fixtures, 'adam_coupled.py'), '--params', listing, '--steps', '40', '--log-every', '20']);
+  const { report } = await smoke([
+    join(fixtures, 'adam_coupled.py'),
+    '--params',
+    listing,
+    '--steps',
+    '40',
+    '--log-every',
+    '20',
+  ]);
   assert.ok(report.ab, 'an A/B comparison');
-  assert.deepEqual(report.runs.map((r) => [r.label, r.optimizerType, r.status]), [['configured', 'Adam', 'completed'], ['fixed', 'AdamW', 'completed']]);
+  assert.deepEqual(
+    report.runs.map((r) => [r.label, r.optimizerType, r.status]),
+    [
+      ['configured', 'Adam', 'completed'],
+      ['fixed', 'AdamW', 'completed'],
+    ],
+  );
   assert.match(report.ab.reasons.join('; '), /Adam with coupled weight_decay \(0\.01\).*norm parameter.*bias/);
   assert.equal(report.runs[0].points[0].loss, report.runs[1].points[0].loss, 'same initial weights and data');
   const fixedSets = report.runs[1].sets;
@@ -58,7 +85,17 @@ test('Adam with coupled decay on norms and biases: the fixed AdamW arm runs too,
 });
 
 test('a planted lr=10 stops the run at the step it went non-finite and names the group it started in', async () => {
-  const { report, lines } = await smoke([join(fixtures, 'head_lr10.py'), '--params', listing, '--proxy', 'fallback', '--steps', '100', '--log-every', '1']);
+  const { report, lines } = await smoke([
+    join(fixtures, 'head_lr10.py'),
+    '--params',
+    listing,
+    '--proxy',
+    'fallback',
+    '--steps',
+    '100',
+    '--log-every',
+    '1',
+  ]);
   const run = report.runs[0];
   assert.equal(report.status, 'non-finite');
   const found = run.nonFinite;

@@ -11,7 +11,13 @@ import { normalArray, seededRandom } from '../../server/src/core/numeric/rng.ts'
 import { conv2dValid, depthwiseValid } from '../../server/src/smoke/proxy/wasmConv.ts';
 
 type Shape4 = [number, number, number, number];
-interface Case { name: string; x: Shape4; f: Shape4; stride: [number, number]; depthwise: boolean }
+interface Case {
+  name: string;
+  x: Shape4;
+  f: Shape4;
+  stride: [number, number];
+  depthwise: boolean;
+}
 
 const cases: Case[] = [
   { name: '3×3 stride 1', x: [2, 6, 6, 3], f: [3, 3, 3, 4], stride: [1, 1], depthwise: false },
@@ -24,15 +30,29 @@ const cases: Case[] = [
 /** y, dL/dx and dL/df for L = Σ y·w with a fixed random w, as plain arrays. */
 function run(c: Case, custom: boolean): number[][] {
   const random = seededRandom(7);
-  const x = tf.tensor(normalArray(random, c.x.reduce((a, b) => a * b)), c.x) as tf.Tensor4D;
-  const f = tf.tensor(normalArray(random, c.f.reduce((a, b) => a * b)), c.f) as tf.Tensor4D;
+  const x = tf.tensor(
+    normalArray(
+      random,
+      c.x.reduce((a, b) => a * b),
+    ),
+    c.x,
+  ) as tf.Tensor4D;
+  const f = tf.tensor(
+    normalArray(
+      random,
+      c.f.reduce((a, b) => a * b),
+    ),
+    c.f,
+  ) as tf.Tensor4D;
   const conv = (xi: tf.Tensor4D, fi: tf.Tensor4D): tf.Tensor4D => {
     if (custom) return c.depthwise ? depthwiseValid(xi, fi, c.stride) : conv2dValid(xi, fi, c.stride);
     return c.depthwise ? tf.depthwiseConv2d(xi, fi, c.stride, 'valid') : tf.conv2d(xi, fi, c.stride, 'valid');
   };
   const y = conv(x, f);
   const w = tf.tensor(normalArray(seededRandom(9), y.size), y.shape);
-  const grads = tf.grads((xi: tf.Tensor, fi: tf.Tensor) => tf.sum(tf.mul(conv(xi as tf.Tensor4D, fi as tf.Tensor4D), w)))([x, f]);
+  const grads = tf.grads((xi: tf.Tensor, fi: tf.Tensor) =>
+    tf.sum(tf.mul(conv(xi as tf.Tensor4D, fi as tf.Tensor4D), w)),
+  )([x, f]);
   const out = [y, ...grads].map((t) => Array.from(t.dataSync()));
   tf.dispose([x, f, y, w, ...grads]);
   return out;
@@ -46,7 +66,12 @@ for (const c of cases) {
     const got = run(c, true);
     ['output', 'dx', 'dfilter'].forEach((what, i) => {
       assert.equal(got[i].length, expected[i].length, `${what} size`);
-      got[i].forEach((v, j) => assert.ok(Math.abs(v - expected[i][j]) <= 1e-4 * (1 + Math.abs(expected[i][j])), `${what}[${j}]: ${v} vs ${expected[i][j]}`));
+      got[i].forEach((v, j) =>
+        assert.ok(
+          Math.abs(v - expected[i][j]) <= 1e-4 * (1 + Math.abs(expected[i][j])),
+          `${what}[${j}]: ${v} vs ${expected[i][j]}`,
+        ),
+      );
     });
   });
 }

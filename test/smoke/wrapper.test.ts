@@ -8,7 +8,12 @@ import { selectBackend } from '../../server/src/smoke/backend.ts';
 import { createOptimizer } from '../../server/src/smoke/optim/optimizer.ts';
 import { OptimWrapper, type OptimWrapperOptions } from '../../server/src/smoke/optim/wrapper.ts';
 
-interface Trace { stepped: boolean[]; params: number[][]; factors: number[]; gradNorm?: number }
+interface Trace {
+  stepped: boolean[];
+  params: number[][];
+  factors: number[];
+  gradNorm?: number;
+}
 
 /** SGD with lr 1 on one param, so each step subtracts exactly the (scaled, clipped) gradient. */
 function trace(options: OptimWrapperOptions, initial: number[], grads: number[][], maxCounts?: number): Trace {
@@ -64,7 +69,15 @@ test('clip_grad norm applies to the accumulated gradient, once, at the step', as
   await selectBackend('cpu');
   // accumulative_counts 2: [6, 0]/2 + [0, 8]/2 = [3, 4], L2 norm 5;
   // clip_coef = 1 / (5 + 1e-6) -> grad [0.6, 0.8] -> p = [-0.6, -0.8]. grad_norm logged: 5.
-  const run = trace({ accumulative_counts: 2, clip_grad: { max_norm: 1 } }, [0, 0], [[6, 0], [0, 8]], 2);
+  const run = trace(
+    { accumulative_counts: 2, clip_grad: { max_norm: 1 } },
+    [0, 0],
+    [
+      [6, 0],
+      [0, 8],
+    ],
+    2,
+  );
   assert.deepEqual(run.stepped, [false, true]);
   run.params[1].forEach((p, i) => assert.ok(Math.abs(p - [-0.6, -0.8][i]) < 1e-6, `p[${i}] = ${p}`));
   assert.equal(run.gradNorm, 5);
@@ -73,7 +86,15 @@ test('clip_grad norm applies to the accumulated gradient, once, at the step', as
 test("clip_grad type 'value' clamps the accumulated gradient", async () => {
   await selectBackend('cpu');
   // [3, 4] clamped to [0.5, 0.5]; p = [1, 1] - [0.5, 0.5]. No norm is computed for 'value'.
-  const run = trace({ accumulative_counts: 2, clip_grad: { type: 'value', clip_value: 0.5 } }, [1, 1], [[6, 0], [0, 8]], 2);
+  const run = trace(
+    { accumulative_counts: 2, clip_grad: { type: 'value', clip_value: 0.5 } },
+    [1, 1],
+    [
+      [6, 0],
+      [0, 8],
+    ],
+    2,
+  );
   assert.deepEqual(run.params[1], [0.5, 0.5]);
   assert.equal(run.gradNorm, undefined);
 });
@@ -82,7 +103,9 @@ test('MMEngine resume arithmetic: counts compare absolute with relative, as upst
   await selectBackend('cpu');
   const param = tf.tidy(() => tf.variable(tf.zeros([1])));
   const grad = tf.ones([1]);
-  const wrapper = new OptimWrapper(createOptimizer('SGD', [{ params: [param], hp: { lr: 1 } }]), { accumulative_counts: 3 });
+  const wrapper = new OptimWrapper(createOptimizer('SGD', [{ params: [param], hp: { lr: 1 } }]), {
+    accumulative_counts: 3,
+  });
   // init 4, max 10: residual 6 -> divisible 6, remainder 0. Counts 4 and 5 (< 6) divide by 3;
   // count 6 is compared with the relative "divisible" mark and gets the zero remainder, where
   // MMEngine's scale_loss asserts. The smoke runner always starts at 0, where this cannot happen.

@@ -10,14 +10,19 @@ import { ExplorerUnavailable, type ExplorerDataSource } from './types.ts';
 export function explorerDataFromServer(client: () => LanguageClient): ExplorerDataSource {
   return async (configUri, options = {}) => {
     const answer = await sendTyped(client(), Requests.explorerData, { uri: configUri.toString(), ...options });
-    if (!answer) throw new ExplorerUnavailable(`${vscode.workspace.asRelativePath(configUri)} is not a training config Paramwise analyses (no optim_wrapper or optimizer found).`);
+    if (!answer)
+      throw new ExplorerUnavailable(
+        `${vscode.workspace.asRelativePath(configUri)} is not a training config Paramwise analyses (no optim_wrapper or optimizer found).`,
+      );
     if ('unavailable' in answer) throw new ExplorerUnavailable(answer.unavailable);
     return answer.payload;
   };
 }
 
 /** The listing the language server pairs with a config (status-bar rules, also for closed configs). */
-export function listingFromServer(client: () => LanguageClient): (configUri: vscode.Uri) => Promise<vscode.Uri | undefined> {
+export function listingFromServer(
+  client: () => LanguageClient,
+): (configUri: vscode.Uri) => Promise<vscode.Uri | undefined> {
   return async (configUri) => {
     const status = await sendTyped(client(), Requests.getPairing, { uri: configUri.toString() });
     return status?.listingUri ? vscode.Uri.parse(status.listingUri) : undefined;

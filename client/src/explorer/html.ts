@@ -21,7 +21,9 @@ export function explorerHtml(r: PageResources): string {
     `font-src ${r.cspSource}`,
     `img-src ${r.cspSource} data:`,
   ].join('; ');
-  const prelude = (r.preludeUris ?? []).map((u) => `<script nonce="${r.nonce}" src="${attr(u)}"></script>`).join('\n  ');
+  const prelude = (r.preludeUris ?? [])
+    .map((u) => `<script nonce="${r.nonce}" src="${attr(u)}"></script>`)
+    .join('\n  ');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -19,7 +19,11 @@ export interface ExplorerApi {
   showSmokeReport(configUri: vscode.Uri, reportUri?: vscode.Uri): void;
 }
 
-export function registerExplorer(context: vscode.ExtensionContext, getData: ExplorerDataSource, log: (message: string) => void = console.warn): ExplorerApi {
+export function registerExplorer(
+  context: vscode.ExtensionContext,
+  getData: ExplorerDataSource,
+  log: (message: string) => void = console.warn,
+): ExplorerApi {
   const ctx: PanelContext = { extensionUri: context.extensionUri, getData, log };
   context.subscriptions.push(
     vscode.commands.registerCommand(Commands.openExplorer, (arg?: unknown) => openExplorer(arg, ctx)),
@@ -40,9 +44,18 @@ export function registerExplorer(context: vscode.ExtensionContext, getData: Expl
  */
 export function openExplorer(arg: unknown, ctx: PanelContext): void {
   const lens = lensArgument(arg);
-  const uri = arg instanceof vscode.Uri ? arg : typeof arg === 'string' ? vscode.Uri.parse(arg) : lens ? vscode.Uri.file(lens.file) : vscode.window.activeTextEditor?.document.uri;
+  const uri =
+    arg instanceof vscode.Uri
+      ? arg
+      : typeof arg === 'string'
+        ? vscode.Uri.parse(arg)
+        : lens
+          ? vscode.Uri.file(lens.file)
+          : vscode.window.activeTextEditor?.document.uri;
   if (!uri) {
-    void vscode.window.showInformationMessage('Paramwise: open a training config first, then run "Open Group Explorer".');
+    void vscode.window.showInformationMessage(
+      'Paramwise: open a training config first, then run "Open Group Explorer".',
+    );
     return;
   }
   ExplorerPanel.show(uri, ctx, lens && { optimizer: lens.optimizer, customKey: lens.customKey });
@@ -51,5 +64,9 @@ export function openExplorer(arg: unknown, ctx: PanelContext): void {
 function lensArgument(arg: unknown): (ExplorerFocus & { file: string }) | undefined {
   if (typeof arg !== 'object' || arg === null || typeof (arg as { file?: unknown }).file !== 'string') return undefined;
   const { file, optimizer, customKey } = arg as Record<string, unknown>;
-  return { file: file as string, optimizer: typeof optimizer === 'string' ? optimizer : undefined, customKey: typeof customKey === 'string' ? customKey : undefined };
+  return {
+    file: file as string,
+    optimizer: typeof optimizer === 'string' ? optimizer : undefined,
+    customKey: typeof customKey === 'string' ? customKey : undefined,
+  };
 }

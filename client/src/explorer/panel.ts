@@ -3,7 +3,13 @@
 
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { EXPLORER_VIEW_TYPE, parsePageMessage, type ExplorerPayload, type HostToPage, type PageToHost } from '../../../server/src/protocol/webview.ts';
+import {
+  EXPLORER_VIEW_TYPE,
+  parsePageMessage,
+  type ExplorerPayload,
+  type HostToPage,
+  type PageToHost,
+} from '../../../server/src/protocol/webview.ts';
 import { explorerHtml, makeNonce } from './html.ts';
 import { revealParam } from './reveal.ts';
 import { SmokeReportFeed } from './smokeReport.ts';
@@ -45,7 +51,12 @@ export class ExplorerPanel {
       }
       return;
     }
-    const panel = vscode.window.createWebviewPanel(EXPLORER_VIEW_TYPE, title(configUri), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(ctx.extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      EXPLORER_VIEW_TYPE,
+      title(configUri),
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      webviewOptions(ctx.extensionUri),
+    );
     new ExplorerPanel(panel, configUri, ctx).focus = focus;
   }
 
@@ -67,11 +78,19 @@ export class ExplorerPanel {
     new ExplorerPanel(panel, configUri, ctx);
   }
 
-  private constructor(private readonly panel: vscode.WebviewPanel, private readonly configUri: vscode.Uri, private readonly ctx: PanelContext) {
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly configUri: vscode.Uri,
+    private readonly ctx: PanelContext,
+  ) {
     ExplorerPanel.open.set(configUri.toString(), this);
     panel.title = title(configUri);
     panel.webview.html = html(panel.webview, ctx.extensionUri);
-    this.smoke = new SmokeReportFeed(configUri, { post: (m) => panel.webview.postMessage(m), visible: () => panel.visible, log: ctx.log });
+    this.smoke = new SmokeReportFeed(configUri, {
+      post: (m) => panel.webview.postMessage(m),
+      visible: () => panel.visible,
+      log: ctx.log,
+    });
     this.disposables.push(
       this.smoke,
       panel.onDidDispose(() => this.dispose()),
@@ -83,7 +102,8 @@ export class ExplorerPanel {
 
   private receive(raw: unknown): void {
     const msg: PageToHost | undefined = parsePageMessage(raw);
-    if (!msg) return this.ctx.log(`explorer: ignored an invalid message from the page: ${JSON.stringify(raw)?.slice(0, 200)}`);
+    if (!msg)
+      return this.ctx.log(`explorer: ignored an invalid message from the page: ${JSON.stringify(raw)?.slice(0, 200)}`);
     if (msg.type === 'ready') {
       // A restored page remembers its options; the host starts without them.
       if (msg.itersPerEpoch !== undefined) this.options.itersPerEpoch = msg.itersPerEpoch;
@@ -96,12 +116,16 @@ export class ExplorerPanel {
       void this.refresh(scheduleOnly ? 'schedule' : 'data');
     } else if (this.payload && this.nameOf(msg.param) === msg.name) {
       // Checked against the name: a reveal sent just before an update must not show another parameter.
-      revealParam(this.payload, msg.param, msg.name).catch((e: unknown) => this.ctx.log(`explorer: cannot reveal ${msg.name}: ${String(e)}`));
+      revealParam(this.payload, msg.param, msg.name).catch((e: unknown) =>
+        this.ctx.log(`explorer: cannot reveal ${msg.name}: ${String(e)}`),
+      );
     }
   }
 
   private sendSmokeReport(): Promise<void> {
-    return this.smoke.send().catch((e: unknown) => this.ctx.log(`explorer: smoke report: ${e instanceof Error ? e.message : String(e)}`));
+    return this.smoke
+      .send()
+      .catch((e: unknown) => this.ctx.log(`explorer: smoke report: ${e instanceof Error ? e.message : String(e)}`));
   }
 
   private nameOf(param: number): string | undefined {
@@ -126,22 +150,32 @@ export class ExplorerPanel {
       this.payload = payload;
       this.names = undefined;
       this.watch(payload);
-      message = kind === 'schedule' ? { type: 'schedule', schedule: payload.schedule } : { type: 'data', configUri: this.configUri.toString(), title: title(this.configUri), payload };
+      message =
+        kind === 'schedule'
+          ? { type: 'schedule', schedule: payload.schedule }
+          : { type: 'data', configUri: this.configUri.toString(), title: title(this.configUri), payload };
     } catch (e) {
       if (generation !== this.generation) return;
-      if (!(e instanceof ExplorerUnavailable)) this.ctx.log(`explorer: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-      message = { type: 'unavailable', configUri: this.configUri.toString(), message: e instanceof Error ? e.message : String(e) };
+      if (!(e instanceof ExplorerUnavailable))
+        this.ctx.log(`explorer: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      message = {
+        type: 'unavailable',
+        configUri: this.configUri.toString(),
+        message: e instanceof Error ? e.message : String(e),
+      };
     }
     await this.panel.webview.postMessage(message);
     if (!focus || message.type !== 'data') return;
     if (this.focus === focus) this.focus = undefined;
-    if (focus.customKey !== undefined) await this.panel.webview.postMessage({ type: 'filter', filter: focus.customKey } satisfies HostToPage);
+    if (focus.customKey !== undefined)
+      await this.panel.webview.postMessage({ type: 'filter', filter: focus.customKey } satisfies HostToPage);
   }
 
   /** The data, for the optimizer a code lens named when it differs from the current one. */
   private async fetch(focus: ExplorerFocus | undefined): Promise<ExplorerPayload> {
     const payload = await this.ctx.getData(this.configUri, this.options);
-    const wanted = focus?.optimizer === undefined ? -1 : payload.optimizers.findIndex((o) => o.name === focus.optimizer);
+    const wanted =
+      focus?.optimizer === undefined ? -1 : payload.optimizers.findIndex((o) => o.name === focus.optimizer);
     if (wanted < 0 || wanted === payload.optimizerIndex) return payload;
     this.options.optimizerIndex = wanted;
     return this.ctx.getData(this.configUri, this.options);
@@ -153,7 +187,9 @@ export class ExplorerPanel {
     if (this.listingWatcher && payload.listingFile === this.watchedListing) return;
     this.listingWatcher?.dispose();
     this.watchedListing = payload.listingFile;
-    this.listingWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dirname(payload.listingFile)), basename(payload.listingFile)));
+    this.listingWatcher = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(vscode.Uri.file(dirname(payload.listingFile)), basename(payload.listingFile)),
+    );
     this.listingWatcher.onDidChange((uri) => this.changed(uri));
     this.listingWatcher.onDidCreate((uri) => this.changed(uri));
   }
@@ -176,8 +212,15 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOpt
 }
 
 function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const uri = (...path: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
-  return explorerHtml({ cspSource: webview.cspSource, nonce: makeNonce(), scriptUri: uri('dist', 'webview.js'), styleUri: uri('media', 'explorer.css'), codiconUri: uri('dist', 'codicon.css') });
+  const uri = (...path: string[]): string =>
+    webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
+  return explorerHtml({
+    cspSource: webview.cspSource,
+    nonce: makeNonce(),
+    scriptUri: uri('dist', 'webview.js'),
+    styleUri: uri('media', 'explorer.css'),
+    codiconUri: uri('dist', 'codicon.css'),
+  });
 }
 
 const title = (configUri: vscode.Uri): string => `Groups: ${basename(configUri.fsPath)}`;

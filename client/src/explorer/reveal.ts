@@ -8,7 +8,8 @@ export async function revealParam(payload: ExplorerPayload, param: number, name:
   const rule = payload.rules[payload.params.rule[param]];
   const listingOffset = payload.params.listingOffset[param];
   await revealInListing(vscode.Uri.file(payload.listingFile), listingOffset, name);
-  if (rule?.span) await revealSpan(vscode.Uri.file(rule.span.file), rule.span.start, rule.span.end, vscode.ViewColumn.One);
+  if (rule?.span)
+    await revealSpan(vscode.Uri.file(rule.span.file), rule.span.start, rule.span.end, vscode.ViewColumn.One);
 }
 
 async function revealInListing(uri: vscode.Uri, offset: number, name: string): Promise<void> {
@@ -27,7 +28,12 @@ async function revealSpan(uri: vscode.Uri, start: number, end: number, fallback:
 /** Where the document is already visible, else in `fallback`; as a preview, keeping focus. */
 async function show(doc: vscode.TextDocument, range: vscode.Range, fallback: vscode.ViewColumn): Promise<void> {
   const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === doc.uri.toString());
-  const editor = await vscode.window.showTextDocument(doc, { viewColumn: visible?.viewColumn ?? fallback, preserveFocus: true, preview: true, selection: range });
+  const editor = await vscode.window.showTextDocument(doc, {
+    viewColumn: visible?.viewColumn ?? fallback,
+    preserveFocus: true,
+    preview: true,
+    selection: range,
+  });
   editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }
 
@@ -38,7 +44,8 @@ async function show(doc: vscode.TextDocument, range: vscode.Range, fallback: vsc
  */
 export function findName(text: string, name: string): number {
   let last = -1;
-  for (const m of text.matchAll(new RegExp(`"name"\\s*:\\s*${escapeRegExp(JSON.stringify(name))}`, 'g'))) last = m.index;
+  for (const m of text.matchAll(new RegExp(`"name"\\s*:\\s*${escapeRegExp(JSON.stringify(name))}`, 'g')))
+    last = m.index;
   if (last >= 0) return last;
   const line = new RegExp(`^\\s*${escapeRegExp(name)}\\b`, 'm').exec(text);
   return line ? line.index : -1;

@@ -26,7 +26,10 @@ export class SmokeReportFeed implements vscode.Disposable {
   /** Set by `reveal`; kept until a send reaches a page that is showing. */
   private revealPending = false;
 
-  constructor(configUri: vscode.Uri, private readonly page: SmokeReportPage) {
+  constructor(
+    configUri: vscode.Uri,
+    private readonly page: SmokeReportPage,
+  ) {
     this.file = configUri.with({ path: defaultReportPath(configUri.path) });
     this.watcher = this.watch(this.file);
   }
@@ -62,10 +65,15 @@ export class SmokeReportFeed implements vscode.Disposable {
 
   private watch(file: vscode.Uri): vscode.FileSystemWatcher {
     const name = file.path.slice(file.path.lastIndexOf('/') + 1);
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(file, '..'), name));
+    const watcher = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(vscode.Uri.joinPath(file, '..'), name),
+    );
     const changed = (): void => {
       if (this.timer) clearTimeout(this.timer);
-      this.timer = setTimeout(() => void this.send().catch((e: unknown) => this.page.log(`explorer: smoke report: ${String(e)}`)), REREAD_DEBOUNCE_MS);
+      this.timer = setTimeout(
+        () => void this.send().catch((e: unknown) => this.page.log(`explorer: smoke report: ${String(e)}`)),
+        REREAD_DEBOUNCE_MS,
+      );
     };
     watcher.onDidCreate(changed);
     watcher.onDidChange(changed);
@@ -81,8 +89,14 @@ export async function readSmokeReport(file: vscode.Uri): Promise<SmokeReportMess
   try {
     bytes = await vscode.workspace.fs.readFile(file);
   } catch (e) {
-    if (e instanceof vscode.FileSystemError && e.code === 'FileNotFound') return { type: 'smokeReport', file: shown, report: null };
-    return { type: 'smokeReport', file: shown, report: null, problem: `Cannot read ${shown}: ${e instanceof Error ? e.message : String(e)}` };
+    if (e instanceof vscode.FileSystemError && e.code === 'FileNotFound')
+      return { type: 'smokeReport', file: shown, report: null };
+    return {
+      type: 'smokeReport',
+      file: shown,
+      report: null,
+      problem: `Cannot read ${shown}: ${e instanceof Error ? e.message : String(e)}`,
+    };
   }
   return smokeReportMessage(shown, new TextDecoder().decode(bytes));
 }

@@ -23,15 +23,20 @@ export interface SmokeApi {
 
 export function registerSmoke(context: vscode.ExtensionContext, options: SmokeOptions = {}): SmokeApi {
   const finished = new vscode.EventEmitter<SmokeFinished>();
-  const taskContext: SmokeTaskContext = { runnerScript: context.asAbsolutePath('dist/smoke.js'), resolveListing: options.resolveListing };
+  const taskContext: SmokeTaskContext = {
+    runnerScript: context.asAbsolutePath('dist/smoke.js'),
+    resolveListing: options.resolveListing,
+  };
   context.subscriptions.push(
     finished,
     vscode.tasks.registerTaskProvider(SMOKE_TASK_TYPE, new SmokeTaskProvider(taskContext)),
-    vscode.commands.registerCommand(Commands.smokeTrain, (arg?: unknown) => smokeTrain(taskContext, targetOf(arg), (result) => finished.fire(result)).catch((error: unknown) => {
-      const message = error instanceof Error ? error.message : String(error);
-      options.log?.(`smoke training failed: ${message}`);
-      void vscode.window.showErrorMessage(`Paramwise could not start smoke training: ${message}`);
-    })),
+    vscode.commands.registerCommand(Commands.smokeTrain, (arg?: unknown) =>
+      smokeTrain(taskContext, targetOf(arg), (result) => finished.fire(result)).catch((error: unknown) => {
+        const message = error instanceof Error ? error.message : String(error);
+        options.log?.(`smoke training failed: ${message}`);
+        void vscode.window.showErrorMessage(`Paramwise could not start smoke training: ${message}`);
+      }),
+    ),
   );
   return { onDidFinish: finished.event };
 }

@@ -15,7 +15,9 @@ export interface SmokeProgress {
 /** `step 30/300 ...` and `fixed step 30/300 ...`, as the runner prints them. */
 export function parseProgress(line: string): SmokeProgress | undefined {
   const match = /^(fixed )?step +(\d+)\/(\d+)\b/.exec(line);
-  return match ? { arm: match[1] ? 'fixed' : 'configured', step: Number(match[2]), steps: Number(match[3]) } : undefined;
+  return match
+    ? { arm: match[1] ? 'fixed' : 'configured', step: Number(match[2]), steps: Number(match[3]) }
+    : undefined;
 }
 
 /** The runner's command-line arguments for a task definition whose paths are already absolute. */
@@ -53,11 +55,20 @@ export interface SmokeProcess {
 }
 
 export function startSmokeProcess(options: SmokeProcessOptions): SmokeProcess {
-  const child = spawn(options.node, [options.script, ...options.args], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const flushers = (['stdout', 'stderr'] as const).map((stream) => splitLines(child[stream], (line) => options.onLine(line, stream)));
+  const child = spawn(options.node, [options.script, ...options.args], {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const flushers = (['stdout', 'stderr'] as const).map((stream) =>
+    splitLines(child[stream], (line) => options.onLine(line, stream)),
+  );
   let done = false;
   const exited = new Promise<SmokeExit>((resolve) => {
-    child.once('error', (error) => { done = true; resolve({ code: null, signal: null, error: error.message }); });
+    child.once('error', (error) => {
+      done = true;
+      resolve({ code: null, signal: null, error: error.message });
+    });
     // 'close' comes after both pipes are drained, so no line is lost.
     child.once('close', (code, signal) => {
       done = true;
@@ -68,7 +79,9 @@ export function startSmokeProcess(options: SmokeProcessOptions): SmokeProcess {
   const cancel = async (graceMs = 5000): Promise<SmokeExit> => {
     if (done) return exited;
     child.kill('SIGTERM');
-    const timer = setTimeout(() => { if (!done) child.kill('SIGKILL'); }, graceMs);
+    const timer = setTimeout(() => {
+      if (!done) child.kill('SIGKILL');
+    }, graceMs);
     try {
       return await exited;
     } finally {

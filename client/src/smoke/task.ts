@@ -5,7 +5,11 @@
 
 import * as vscode from 'vscode';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import { defaultReportPath, SMOKE_TASK_TYPE, type SmokeTaskDefinition } from '../../../server/src/protocol/smokeReport.ts';
+import {
+  defaultReportPath,
+  SMOKE_TASK_TYPE,
+  type SmokeTaskDefinition,
+} from '../../../server/src/protocol/smokeReport.ts';
 import { smokeArgs, startSmokeProcess, type SmokeExit, type SmokeProgress } from './runnerProcess.ts';
 import { SmokeTerminal } from './terminal.ts';
 
@@ -21,11 +25,18 @@ export interface SmokeTaskContext {
   resolveListing?(config: vscode.Uri): Promise<vscode.Uri | undefined>;
 }
 
-export function isSmokeDefinition(definition: vscode.TaskDefinition): definition is SmokeTaskDefinition & vscode.TaskDefinition {
+export function isSmokeDefinition(
+  definition: vscode.TaskDefinition,
+): definition is SmokeTaskDefinition & vscode.TaskDefinition {
   return definition.type === SMOKE_TASK_TYPE && definition.task === 'smoke' && typeof definition.config === 'string';
 }
 
-export function createSmokeTask(definition: SmokeTaskDefinition, scope: vscode.WorkspaceFolder | vscode.TaskScope, context: SmokeTaskContext, events: SmokeRunEvents = {}): vscode.Task {
+export function createSmokeTask(
+  definition: SmokeTaskDefinition,
+  scope: vscode.WorkspaceFolder | vscode.TaskScope,
+  context: SmokeTaskContext,
+  events: SmokeRunEvents = {},
+): vscode.Task {
   const execution = new vscode.CustomExecution(async () => {
     const folder = typeof scope === 'object' ? scope.uri.fsPath : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     const absolute = (path: string) => (isAbsolute(path) || !folder ? path : join(folder, path));
@@ -34,10 +45,18 @@ export function createSmokeTask(definition: SmokeTaskDefinition, scope: vscode.W
     const report = absolute(definition.report ?? defaultReportPath(config));
     return new SmokeTerminal({
       start: (onLine) => {
-        if (!vscode.workspace.isTrusted) return refused(onLine, 'Paramwise smoke training runs only in a trusted workspace.');
-        if (!params) return refused(onLine, `No parameter listing for ${config}: add "params" to the task, or pair the config with a listing first.`);
+        if (!vscode.workspace.isTrusted)
+          return refused(onLine, 'Paramwise smoke training runs only in a trusted workspace.');
+        if (!params)
+          return refused(
+            onLine,
+            `No parameter listing for ${config}: add "params" to the task, or pair the config with a listing first.`,
+          );
         return startSmokeProcess({
-          node: process.execPath, script: context.runnerScript, cwd: folder ?? dirname(config), onLine,
+          node: process.execPath,
+          script: context.runnerScript,
+          cwd: folder ?? dirname(config),
+          onLine,
           args: smokeArgs({ ...definition, config, params, report }),
           env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
         });
@@ -47,7 +66,11 @@ export function createSmokeTask(definition: SmokeTaskDefinition, scope: vscode.W
     });
   });
   const task = new vscode.Task(definition, scope, `smoke ${basename(definition.config)}`, 'paramwise', execution);
-  task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true };
+  task.presentationOptions = {
+    reveal: vscode.TaskRevealKind.Always,
+    panel: vscode.TaskPanelKind.Dedicated,
+    clear: true,
+  };
   return task;
 }
 
@@ -58,7 +81,10 @@ async function listingFor(config: string, context: SmokeTaskContext): Promise<st
 }
 
 /** A process stand-in that prints why nothing ran and ends the task with exit code 2. */
-function refused(onLine: (line: string, stream: 'stdout' | 'stderr') => void, why: string): ReturnType<typeof startSmokeProcess> {
+function refused(
+  onLine: (line: string, stream: 'stdout' | 'stderr') => void,
+  why: string,
+): ReturnType<typeof startSmokeProcess> {
   onLine(why, 'stderr');
   const exit: SmokeExit = { code: 2, signal: null };
   return { pid: undefined, exited: Promise.resolve(exit), cancel: async () => exit };

@@ -7,7 +7,12 @@
  * `onAssign` runs when one is assigned before it was read (the object no longer is what
  * `make` describes).
  */
-export function defineLazyFields<T extends object, K extends keyof T>(target: T, keys: readonly K[], make: () => Pick<T, K>, onAssign?: () => void): void {
+export function defineLazyFields<T extends object, K extends keyof T>(
+  target: T,
+  keys: readonly K[],
+  make: () => Pick<T, K>,
+  onAssign?: () => void,
+): void {
   let made: Pick<T, K> | undefined;
   for (const key of keys) {
     Object.defineProperty(target, key, {

@@ -13,16 +13,7 @@ export interface Span {
   end: number;
 }
 
-export type PyValue =
-  | null
-  | boolean
-  | bigint
-  | number
-  | string
-  | PyList
-  | PyDict
-  | PyRef
-  | PyUnresolved;
+export type PyValue = null | boolean | bigint | number | string | PyList | PyDict | PyRef | PyUnresolved;
 
 /** list or tuple; `itemSpans[i]` is where item i was written. */
 export class PyList {
@@ -267,12 +258,17 @@ export function pyEquals(a: PyValue | undefined, b: PyValue | undefined): boolea
     return (isNumber(b) || typeof b === 'boolean') && x === toNumber(b);
   }
   if (a instanceof PyList) {
-    return b instanceof PyList && a.tuple === b.tuple && a.items.length === b.items.length &&
-      a.items.every((x, i) => pyEquals(x, b.items[i]));
+    return (
+      b instanceof PyList &&
+      a.tuple === b.tuple &&
+      a.items.length === b.items.length &&
+      a.items.every((x, i) => pyEquals(x, b.items[i]))
+    );
   }
   if (a instanceof PyDict) {
-    return b instanceof PyDict && a.size === b.size &&
-      [...a.items].every(([k, x]) => b.has(k) && pyEquals(x, b.get(k)));
+    return (
+      b instanceof PyDict && a.size === b.size && [...a.items].every(([k, x]) => b.has(k) && pyEquals(x, b.get(k)))
+    );
   }
   if (a instanceof PyRef) return b instanceof PyRef && a.name === b.name;
   return a === b;
@@ -294,11 +290,15 @@ function cachedIntPow(x: number, k: number): number {
 /** Python `a ** b` for numbers: int ** non-negative int stays an int. */
 export function pyPow(a: PyValue | undefined, b: PyValue | undefined): bigint | number {
   if (typeof a === 'bigint' && typeof b === 'bigint' && b >= 0n) return a ** b;
-  if ((typeof a === 'number' || typeof a === 'bigint') && typeof b === 'bigint') return cachedIntPow(Number(a), Number(b));
+  if ((typeof a === 'number' || typeof a === 'bigint') && typeof b === 'bigint')
+    return cachedIntPow(Number(a), Number(b));
   const x = toNumber(a);
   const y = toNumber(b);
   if (x === undefined || y === undefined) {
-    throw new PyError('TypeError', `unsupported operand type(s) for ** or pow(): '${pyTypeName(a)}' and '${pyTypeName(b)}'`);
+    throw new PyError(
+      'TypeError',
+      `unsupported operand type(s) for ** or pow(): '${pyTypeName(a)}' and '${pyTypeName(b)}'`,
+    );
   }
   return Math.pow(x, y);
 }

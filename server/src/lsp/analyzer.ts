@@ -15,7 +15,13 @@ import type { ListingDiscovery } from './discovery.ts';
 import { resolvePairing, type Pairing } from './pairing.ts';
 import type { RunToken } from './scheduler.ts';
 import { yieldToEvents } from './scheduler.ts';
-import { analyzeConfig, analyzeListing, applySeverities, type ConfigAnalysis, type ServiceDiagnostic } from './service.ts';
+import {
+  analyzeConfig,
+  analyzeListing,
+  applySeverities,
+  type ConfigAnalysis,
+  type ServiceDiagnostic,
+} from './service.ts';
 
 interface RecordBase {
   uri: string;
@@ -64,12 +70,22 @@ export function classify(path: string, text: string): DocKind {
   if (path.endsWith('.json') && looksLikeDumperJson(head)) return 'listing';
   if (/^[ \t]*(?:#|\/\/)[ \t]*paramwise:/m.test(head)) return 'config';
   // `optimizer = torch.optim.SGD(...)` in a training script is not a config: configs build dicts.
-  if (path.endsWith('.py')) return /^(?:_base_\s*=|(?:optim_wrapper|optimizer|param_scheduler)\s*=\s*(?:dict\(|\{|\[))|paramwise_cfg\s*=/m.test(head) ? 'config' : 'other';
-  if (/\.(json|ya?ml)$/.test(path)) return /^[ \t]*"?(?:optim_wrapper|optimizer|_base_|opt)"?\s*:/m.test(head) ? 'config' : 'other';
+  if (path.endsWith('.py'))
+    return /^(?:_base_\s*=|(?:optim_wrapper|optimizer|param_scheduler)\s*=\s*(?:dict\(|\{|\[))|paramwise_cfg\s*=/m.test(
+      head,
+    )
+      ? 'config'
+      : 'other';
+  if (/\.(json|ya?ml)$/.test(path))
+    return /^[ \t]*"?(?:optim_wrapper|optimizer|_base_|opt)"?\s*:/m.test(head) ? 'config' : 'other';
   return 'other';
 }
 
-export async function analyzeDocument(doc: TextDocument, deps: AnalyzerDeps, token: RunToken): Promise<DocRecord | undefined> {
+export async function analyzeDocument(
+  doc: TextDocument,
+  deps: AnalyzerDeps,
+  token: RunToken,
+): Promise<DocRecord | undefined> {
   const path = uriToPath(doc.uri);
   if (!path) return undefined;
   const text = doc.getText();
@@ -82,23 +98,51 @@ export async function analyzeDocument(doc: TextDocument, deps: AnalyzerDeps, tok
   const guarded = guardDiagnostic(path, text, kind, settings);
   if (guarded) {
     const diagnostics = applySeverities([guarded], settings.severity);
-    return kind === 'listing' ? { ...base, kind, diagnostics } : { ...base, kind: 'config', diagnostics, chain: [path], pairing: { source: 'none', detail: guarded.message }, deps: new Set([path]) };
+    return kind === 'listing'
+      ? { ...base, kind, diagnostics }
+      : {
+          ...base,
+          kind: 'config',
+          diagnostics,
+          chain: [path],
+          pairing: { source: 'none', detail: guarded.message },
+          deps: new Set([path]),
+        };
   }
   if (kind === 'other') return undefined;
   if (kind === 'listing') return listingRecord(base, deps, settings);
   return configRecord(base, text, deps, settings, token);
 }
 
-function listingRecord(base: Omit<ListingRecord, 'kind' | 'diagnostics'>, deps: AnalyzerDeps, settings: Settings): ListingRecord {
+function listingRecord(
+  base: Omit<ListingRecord, 'kind' | 'diagnostics'>,
+  deps: AnalyzerDeps,
+  settings: Settings,
+): ListingRecord {
   const loaded = deps.listings.load(base.path, settings.analysis.maxListingSizeMB * 2 ** 20);
   const found = loaded.ok ? analyzeListing(loaded.result) : [loadProblem(loaded, base.path)];
   return { ...base, kind: 'listing', diagnostics: applySeverities(found, settings.severity) };
 }
 
-async function configRecord(base: Omit<ConfigRecord, 'kind' | 'diagnostics' | 'chain' | 'pairing' | 'deps'>, text: string, deps: AnalyzerDeps, settings: Settings, token: RunToken): Promise<ConfigRecord | undefined> {
+async function configRecord(
+  base: Omit<ConfigRecord, 'kind' | 'diagnostics' | 'chain' | 'pairing' | 'deps'>,
+  text: string,
+  deps: AnalyzerDeps,
+  settings: Settings,
+  token: RunToken,
+): Promise<ConfigRecord | undefined> {
   const { path, texts } = base;
-  const pairing = resolvePairing({ configPath: path, configText: text, settings, folders: deps.foldersFor(path), override: deps.overrideFor(path), discovery: deps.discovery });
-  const listing = pairing.listingPath ? deps.listings.load(pairing.listingPath, settings.analysis.maxListingSizeMB * 2 ** 20) : undefined;
+  const pairing = resolvePairing({
+    configPath: path,
+    configText: text,
+    settings,
+    folders: deps.foldersFor(path),
+    override: deps.overrideFor(path),
+    discovery: deps.discovery,
+  });
+  const listing = pairing.listingPath
+    ? deps.listings.load(pairing.listingPath, settings.analysis.maxListingSizeMB * 2 ** 20)
+    : undefined;
   await yieldToEvents();
   if (token.cancelled) return undefined;
   const maxBytes = settings.analysis.maxConfigSizeKB * 1024;
@@ -121,7 +165,11 @@ async function configRecord(base: Omit<ConfigRecord, 'kind' | 'diagnostics' | 'c
   if (pairing.missing) own.push(missingListing(pairing, path));
   if (listing && !listing.ok) own.push(loadProblem(listing, path));
   const diagnostics = applySeverities([...analysis.diagnostics, ...own], settings.severity);
-  const dependsOn = new Set([...config.files, ...(pairing.listingPath ? [pairing.listingPath] : []), ...(pairing.missing ? [pairing.missing.path] : [])]);
+  const dependsOn = new Set([
+    ...config.files,
+    ...(pairing.listingPath ? [pairing.listingPath] : []),
+    ...(pairing.missing ? [pairing.missing.path] : []),
+  ]);
   const lines = listing?.ok ? new Map([[listing.path, listing.lines]]) : undefined;
   return { ...base, lines, kind: 'config', analysis, diagnostics, chain: config.files, pairing, deps: dependsOn };
 }
@@ -146,16 +194,29 @@ function guardDiagnostic(path: string, text: string, kind: DocKind, settings: Se
   const span = { file: path, start: 0, end: 0 };
   if (text.length > limit && kind !== 'other') {
     const setting = isListing ? 'paramwise.analysis.maxListingSizeMB' : 'paramwise.analysis.maxConfigSizeKB';
-    return { code: 'paramwise-file-too-large', severity: 'warning', span, message: `This file is ${(text.length / 1024).toFixed(0)} KB, over ${setting}; Paramwise does not analyse it.` };
+    return {
+      code: 'paramwise-file-too-large',
+      severity: 'warning',
+      span,
+      message: `This file is ${(text.length / 1024).toFixed(0)} KB, over ${setting}; Paramwise does not analyse it.`,
+    };
   }
-  if (isBinary(text)) return { code: 'paramwise-binary-file', severity: 'error', span, message: 'This file is binary, not a text config or .params listing; Paramwise does not analyse it. Binary listings (safetensors) are read from disk when a config names them.' };
+  if (isBinary(text))
+    return {
+      code: 'paramwise-binary-file',
+      severity: 'error',
+      span,
+      message:
+        'This file is binary, not a text config or .params listing; Paramwise does not analyse it. Binary listings (safetensors) are read from disk when a config names them.',
+    };
   return undefined;
 }
 
 function missingListing(pairing: Pairing, configPath: string): ServiceDiagnostic {
   const where = pairing.missing?.span;
   return {
-    code: 'paramwise-listing-missing', severity: 'warning',
+    code: 'paramwise-listing-missing',
+    severity: 'warning',
     span: { file: configPath, start: where?.start ?? 0, end: where?.end ?? 0 },
     message: `The parameter listing ${pairing.missing?.path} does not exist (${pairing.source}). Checks that need the model are skipped. Dump one with "Paramwise: Dump model parameters" or fix the path.`,
   };
@@ -170,6 +231,18 @@ export function failedRecord(doc: TextDocument, error: unknown): DocRecord | und
   const path = uriToPath(doc.uri);
   if (!path) return undefined;
   const message = `Internal error in the Paramwise server while analysing this file: ${error instanceof Error ? error.message : String(error)}. Other files are unaffected; the details are in the Paramwise output.`;
-  const diagnostics: ServiceDiagnostic[] = [{ code: 'paramwise-internal-error', severity: 'warning', span: { file: path, start: 0, end: 0 }, message }];
-  return { kind: 'config', uri: doc.uri, path, version: doc.version, texts: new Map([[path, doc.getText()]]), diagnostics, chain: [path], pairing: { source: 'none', detail: 'analysis failed' }, deps: new Set([path]) };
+  const diagnostics: ServiceDiagnostic[] = [
+    { code: 'paramwise-internal-error', severity: 'warning', span: { file: path, start: 0, end: 0 }, message },
+  ];
+  return {
+    kind: 'config',
+    uri: doc.uri,
+    path,
+    version: doc.version,
+    texts: new Map([[path, doc.getText()]]),
+    diagnostics,
+    chain: [path],
+    pairing: { source: 'none', detail: 'analysis failed' },
+    deps: new Set([path]),
+  };
 }

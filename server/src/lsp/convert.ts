@@ -3,12 +3,31 @@
 // result always lands where it was found even if the file changed since.
 
 import {
-  CodeActionKind, CompletionItemKind, DiagnosticSeverity, MarkupKind,
-  type CodeAction, type CodeLens, type CompletionItem, type Diagnostic, type Hover, type Location, type LocationLink, type Range, type WorkspaceEdit,
+  CodeActionKind,
+  CompletionItemKind,
+  DiagnosticSeverity,
+  MarkupKind,
+  type CodeAction,
+  type CodeLens,
+  type CompletionItem,
+  type Diagnostic,
+  type Hover,
+  type Location,
+  type LocationLink,
+  type Range,
+  type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { LineIndex } from '../core/positions.ts';
 import type { Span } from '../core/pyvalue.ts';
-import type { CompletionInfo, DefinitionInfo, HoverInfo, LensInfo, ServiceDiagnostic, Severity, TextEdit } from './service.ts';
+import type {
+  CompletionInfo,
+  DefinitionInfo,
+  HoverInfo,
+  LensInfo,
+  ServiceDiagnostic,
+  Severity,
+  TextEdit,
+} from './service.ts';
 
 export class Converter {
   private readonly indexes: Map<string, LineIndex>;
@@ -58,8 +77,15 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 };
 
 export function toDiagnostic(d: ServiceDiagnostic, conv: Converter): Diagnostic {
-  const out: Diagnostic = { range: conv.range(d.span), severity: SEVERITY[d.severity], code: d.code, source: 'paramwise', message: d.message };
-  if (d.related?.length) out.relatedInformation = d.related.map((r) => ({ location: conv.location(r.span), message: r.message }));
+  const out: Diagnostic = {
+    range: conv.range(d.span),
+    severity: SEVERITY[d.severity],
+    code: d.code,
+    source: 'paramwise',
+    message: d.message,
+  };
+  if (d.related?.length)
+    out.relatedInformation = d.related.map((r) => ({ location: conv.location(r.span), message: r.message }));
   return out;
 }
 
@@ -87,18 +113,22 @@ export function toWorkspaceEdit(edits: TextEdit[], conv: Converter): WorkspaceEd
 }
 
 export function toCodeActions(diags: ServiceDiagnostic[], conv: Converter): CodeAction[] {
-  return diags.flatMap((d) => (d.fixes ?? []).map((fix): CodeAction => ({
-    title: fix.title,
-    kind: CodeActionKind.QuickFix,
-    diagnostics: [toDiagnostic(d, conv)],
-    isPreferred: fix.preferred,
-    edit: toWorkspaceEdit(fix.edits, conv),
-  })));
+  return diags.flatMap((d) =>
+    (d.fixes ?? []).map((fix): CodeAction => ({
+      title: fix.title,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [toDiagnostic(d, conv)],
+      isPreferred: fix.preferred,
+      edit: toWorkspaceEdit(fix.edits, conv),
+    })),
+  );
 }
 
 export function toCodeLens(lens: LensInfo, conv: Converter): CodeLens {
   // A lens without a command still shows its title; LSP needs a command object to carry it.
-  const command = lens.command ? { title: lens.title, command: lens.command.id, arguments: lens.command.args } : { title: lens.title, command: '' };
+  const command = lens.command
+    ? { title: lens.title, command: lens.command.id, arguments: lens.command.args }
+    : { title: lens.title, command: '' };
   return { range: conv.range(lens.span), command };
 }
 
@@ -110,7 +140,12 @@ export function toDefinition(def: DefinitionInfo | undefined, conv: Converter): 
   if (!def?.targets.length) return null;
   return def.targets.map((t) => {
     const range = conv.range(t);
-    return { originSelectionRange: def.origin && conv.range(def.origin), targetUri: conv.uri(t.file), targetRange: range, targetSelectionRange: range };
+    return {
+      originSelectionRange: def.origin && conv.range(def.origin),
+      targetUri: conv.uri(t.file),
+      targetRange: range,
+      targetSelectionRange: range,
+    };
   });
 }
 

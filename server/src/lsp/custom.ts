@@ -34,7 +34,11 @@ export class CustomRequests {
     const folders = this.session.foldersFor(path);
     return this.session.discovery.candidates(path, folders).map((c) => {
       const folder = folders.find((f) => c.path.startsWith(`${f}/`));
-      return { uri: this.session.files.uriOf(c.path), label: folder ? c.path.slice(folder.length + 1) : c.path, reason: c.reason };
+      return {
+        uri: this.session.files.uriOf(c.path),
+        label: folder ? c.path.slice(folder.length + 1) : c.path,
+        reason: c.reason,
+      };
     });
   }
 
@@ -43,19 +47,26 @@ export class CustomRequests {
     if (!record) return null;
     const analysis = record.analysis;
     const listing = analysis?.listing;
-    if (!analysis || !listing) return { unavailable: unavailableReason(record.pairing.listingPath, record.diagnostics[0]?.message) };
+    if (!analysis || !listing)
+      return { unavailable: unavailableReason(record.pairing.listingPath, record.diagnostics[0]?.message) };
     const problems: ExplorerProblem[] = [...analysis.config.diagnostics, ...listing.problems]
       .filter((d) => d.severity !== 'info')
       .map((d) => ({ severity: d.severity, message: d.message }));
     const { itersPerEpoch, optimizerIndex } = request;
     const payload = explorerPayload(analysis.config.root, listing.listing, {
-      configFile: record.path, configFiles: analysis.config.files, problems, itersPerEpoch, optimizerIndex, resolved: analysis.result,
+      configFile: record.path,
+      configFiles: analysis.config.files,
+      problems,
+      itersPerEpoch,
+      optimizerIndex,
+      resolved: analysis.result,
     });
     return { payload };
   }
 }
 
 function unavailableReason(listingPath: string | undefined, firstProblem: string | undefined): string {
-  if (!listingPath) return 'No model listing is paired with this config. Run "Paramwise: Choose parameter listing for this config" or add a "# paramwise: params=<listing>" line to the config.';
+  if (!listingPath)
+    return 'No model listing is paired with this config. Run "Paramwise: Choose parameter listing for this config" or add a "# paramwise: params=<listing>" line to the config.';
   return `The listing ${listingPath} could not be read${firstProblem ? `: ${firstProblem}` : '.'}`;
 }

@@ -49,7 +49,8 @@ export class ListingDiscovery {
       for (const entry of listDirEntries(dir)) {
         const full = `${dir}/${entry.name}`;
         if (entry.isDirectory()) {
-          if (depth < MAX_DEPTH && !entry.name.startsWith('.') && !SKIP_DIRS.has(entry.name)) queue.push([full, depth + 1]);
+          if (depth < MAX_DEPTH && !entry.name.startsWith('.') && !SKIP_DIRS.has(entry.name))
+            queue.push([full, depth + 1]);
         } else if (entry.name.endsWith('.params')) files.push(full);
       }
     }
@@ -62,7 +63,8 @@ function rate(path: string, configDir: string, configStem: string): Candidate {
   const stem = stemOf(path);
   const nearby = dirOf(path) === configDir;
   if (stem === configStem) return { path, reason: 'same basename as the config', rank: nearby ? 0 : 1 };
-  if (configStem.startsWith(stem) || stem.startsWith(configStem)) return { path, reason: 'basename shares a prefix with the config', rank: nearby ? 2 : 3 };
+  if (configStem.startsWith(stem) || stem.startsWith(configStem))
+    return { path, reason: 'basename shares a prefix with the config', rank: nearby ? 2 : 3 };
   if (nearby) return { path, reason: 'next to the config', rank: 4 };
   return { path, reason: 'in the workspace', rank: 5 + distance(configDir, dirOf(path)) };
 }
@@ -89,7 +91,9 @@ function readHead(path: string): string {
 }
 
 function listDir(dir: string): string[] {
-  return listDirEntries(dir).filter((e) => e.isFile()).map((e) => e.name);
+  return listDirEntries(dir)
+    .filter((e) => e.isFile())
+    .map((e) => e.name);
 }
 
 function listDirEntries(dir: string): import('node:fs').Dirent[] {

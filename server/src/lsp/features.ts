@@ -2,9 +2,26 @@
 // the language service, convert. Every answer comes from fresh results (pending runs are
 // flushed first) and is empty when the file is not one Paramwise analyses.
 
-import type { CodeAction, CodeLens, CompletionItem, Hover, Location, LocationLink, Position, Range } from 'vscode-languageserver/node';
+import type {
+  CodeAction,
+  CodeLens,
+  CompletionItem,
+  Hover,
+  Location,
+  LocationLink,
+  Position,
+  Range,
+} from 'vscode-languageserver/node';
 import type { ConfigRecord } from './analyzer.ts';
-import { toCodeActions, toCodeLens, toCompletionItem, toDefinition, toHover, toLocations, type Converter } from './convert.ts';
+import {
+  toCodeActions,
+  toCodeLens,
+  toCompletionItem,
+  toDefinition,
+  toHover,
+  toLocations,
+  type Converter,
+} from './convert.ts';
 import { uriToPath } from './files.ts';
 import { completionsAt, definitionAt, hoverAt, lensesFor, referencesAt } from './service.ts';
 import type { Session } from './session.ts';
@@ -53,7 +70,9 @@ export class Features {
     if (!at) return [];
     const start = at.conv.offset(at.path, range.start);
     const end = at.conv.offset(at.path, range.end);
-    const hits = at.record.diagnostics.filter((d) => d.fixes?.length && d.span.file === at.path && d.span.start <= end && start <= d.span.end);
+    const hits = at.record.diagnostics.filter(
+      (d) => d.fixes?.length && d.span.file === at.path && d.span.start <= end && start <= d.span.end,
+    );
     return toCodeActions(hits, at.conv);
   }
 

@@ -41,7 +41,9 @@ export class FileSource {
     const doc = this.openDocument(path);
     if (doc) {
       const text = doc.getText();
-      return text.length > maxBytes ? { kind: 'too-large', size: text.length } : { kind: 'text', text, size: text.length };
+      return text.length > maxBytes
+        ? { kind: 'too-large', size: text.length }
+        : { kind: 'text', text, size: text.length };
     }
     const read = this.readBytes(path, maxBytes);
     return read.kind === 'bytes' ? { kind: 'text', text: new TextDecoder().decode(read.bytes), size: read.size } : read;

@@ -35,10 +35,29 @@ export class ListingCache {
 
   private read(path: string, maxBytes: number): LoadedListing {
     const read = this.files.readListing(path, maxBytes);
-    if (read.kind === 'missing') return { ok: false, path, code: 'paramwise-listing-missing', message: `The parameter listing ${path} cannot be read.` };
+    if (read.kind === 'missing')
+      return {
+        ok: false,
+        path,
+        code: 'paramwise-listing-missing',
+        message: `The parameter listing ${path} cannot be read.`,
+      };
     // Refused here, before reading, so a huge file never enters memory; the core would refuse it too.
-    if (read.kind === 'too-large') return { ok: false, path, code: 'paramwise-file-too-large', message: `${path}: ${listingTooLargeMessage(read.size, maxBytes)} Checks that need the model are skipped.` };
-    if (read.kind === 'text') return { ok: true, path, result: readListing(read.text, path, { maxBytes }), lines: new LineIndex(read.text), text: read.text };
+    if (read.kind === 'too-large')
+      return {
+        ok: false,
+        path,
+        code: 'paramwise-file-too-large',
+        message: `${path}: ${listingTooLargeMessage(read.size, maxBytes)} Checks that need the model are skipped.`,
+      };
+    if (read.kind === 'text')
+      return {
+        ok: true,
+        path,
+        result: readListing(read.text, path, { maxBytes }),
+        lines: new LineIndex(read.text),
+        text: read.text,
+      };
     // Safetensors headers are binary; their spans (if any) are not shown as text positions.
     const lines = new LineIndex(path.endsWith('.safetensors') ? '' : new TextDecoder().decode(read.bytes));
     return { ok: true, path, result: readListing(read.bytes, path, { maxBytes }), lines };

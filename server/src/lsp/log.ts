@@ -11,7 +11,8 @@ export class Logger {
   }
 
   error(message: string, error?: unknown): void {
-    const detail = error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : error === undefined ? '' : String(error);
+    const detail =
+      error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : error === undefined ? '' : String(error);
     this.connection.console.error(detail ? `${message}: ${detail}` : message);
   }
 }
@@ -20,7 +21,12 @@ export class Logger {
  * Wraps a handler so that an exception becomes a logged error and an empty answer: a bug in
  * one feature must never take the server (and every other feature) down with it.
  */
-export function guard<A extends unknown[], R>(log: Logger, name: string, empty: R, fn: (...args: A) => R | Promise<R>): (...args: A) => Promise<R> {
+export function guard<A extends unknown[], R>(
+  log: Logger,
+  name: string,
+  empty: R,
+  fn: (...args: A) => R | Promise<R>,
+): (...args: A) => Promise<R> {
   return async (...args: A) => {
     try {
       return await fn(...args);

@@ -39,19 +39,30 @@ export function findDirective(text: string): { path: string; start: number; end:
 
 export function resolvePairing(inputs: PairingInputs): Pairing {
   const { configPath, settings, folders } = inputs;
-  if (inputs.override) return checked({ listingPath: inputs.override, source: 'override', detail: 'chosen in the status bar' });
+  if (inputs.override)
+    return checked({ listingPath: inputs.override, source: 'override', detail: 'chosen in the status bar' });
   const directive = findDirective(inputs.configText);
   if (directive) {
     const path = absolute(directive.path, dirOf(configPath));
-    return checked({ listingPath: path, source: 'directive', detail: `from the \`# paramwise: params=\` line` }, directive);
+    return checked(
+      { listingPath: path, source: 'directive', detail: `from the \`# paramwise: params=\` line` },
+      directive,
+    );
   }
   const fromSetting = settingPair(configPath, settings, folders);
-  if (fromSetting) return checked({ listingPath: fromSetting.path, source: 'setting', detail: `paramwise.listing.pairs["${fromSetting.glob}"]` });
+  if (fromSetting)
+    return checked({
+      listingPath: fromSetting.path,
+      source: 'setting',
+      detail: `paramwise.listing.pairs["${fromSetting.glob}"]`,
+    });
   if (settings.autoDiscover) {
     const best = inputs.discovery.candidates(configPath, folders)[0];
     if (best) return { listingPath: best.path, source: 'discovered', detail: `auto-discovered: ${best.reason}` };
   }
-  const why = settings.autoDiscover ? 'no listing found next to the config or in the workspace' : 'auto-discovery is off';
+  const why = settings.autoDiscover
+    ? 'no listing found next to the config or in the workspace'
+    : 'auto-discovery is off';
   return { source: 'none', detail: `${why}; checks that need the model are skipped` };
 }
 
@@ -61,7 +72,11 @@ function checked(p: Pairing, span?: { start: number; end: number }): Pairing {
   return { source: p.source, detail: `${p.detail}: ${path} does not exist`, missing: { path, span } };
 }
 
-function settingPair(configPath: string, settings: Settings, folders: string[]): { glob: string; path: string } | undefined {
+function settingPair(
+  configPath: string,
+  settings: Settings,
+  folders: string[],
+): { glob: string; path: string } | undefined {
   const folder = folders.find((f) => configPath.startsWith(`${f}/`));
   const relative = folder ? configPath.slice(folder.length + 1) : configPath;
   for (const [glob, target] of Object.entries(settings.listing.pairs)) {

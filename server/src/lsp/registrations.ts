@@ -2,8 +2,13 @@
 // call, convert (features.ts / custom.ts), wrapped so an exception is logged and answered empty.
 
 import {
-  CodeActionKind, DidChangeConfigurationNotification, TextDocuments, TextDocumentSyncKind,
-  type Connection, type InitializeParams, type InitializeResult,
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Requests, type ParamsOf, type RequestDef, type ResultOf } from '../protocol/lsp.ts';
@@ -29,11 +34,23 @@ export function startServer(connection: Connection): void {
     session.foldersChanged(workspaceFolderUris(params), []);
     return { capabilities: capabilities(), serverInfo: { name: 'paramwise-language-server', version: '0.1.0' } };
   });
-  connection.onInitialized(guard(log, 'initialized', undefined, async () => {
-    if (caps.workspace?.didChangeConfiguration?.dynamicRegistration) await connection.client.register(DidChangeConfigurationNotification.type, { section: 'paramwise' });
-    if (!(await registerClientWatcher(connection, !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration))) session?.useFolderWatcher();
-    if (caps.workspace?.workspaceFolders) connection.workspace.onDidChangeWorkspaceFolders(guard(log, 'didChangeWorkspaceFolders', undefined, (e) => s().foldersChanged(e.added.map((f) => f.uri), e.removed.map((f) => f.uri))));
-  }));
+  connection.onInitialized(
+    guard(log, 'initialized', undefined, async () => {
+      if (caps.workspace?.didChangeConfiguration?.dynamicRegistration)
+        await connection.client.register(DidChangeConfigurationNotification.type, { section: 'paramwise' });
+      if (!(await registerClientWatcher(connection, !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration)))
+        session?.useFolderWatcher();
+      if (caps.workspace?.workspaceFolders)
+        connection.workspace.onDidChangeWorkspaceFolders(
+          guard(log, 'didChangeWorkspaceFolders', undefined, (e) =>
+            s().foldersChanged(
+              e.added.map((f) => f.uri),
+              e.removed.map((f) => f.uri),
+            ),
+          ),
+        );
+    }),
+  );
   const s = (): Session => {
     if (!session) throw new Error('request before initialize');
     return session;
@@ -43,7 +60,11 @@ export function startServer(connection: Connection): void {
 
   documents.onDidChangeContent(guard(log, 'didChange', undefined, (e) => s().documentChanged(e.document)));
   documents.onDidClose(guard(log, 'didClose', undefined, (e) => s().documentClosed(e.document.uri)));
-  connection.onDidChangeWatchedFiles(guard(log, 'didChangeWatchedFiles', undefined, (p) => p.changes.map(fromClientEvent).forEach((c) => c && s().fileChanged(c.path, c.kind))));
+  connection.onDidChangeWatchedFiles(
+    guard(log, 'didChangeWatchedFiles', undefined, (p) =>
+      p.changes.map(fromClientEvent).forEach((c) => c && s().fileChanged(c.path, c.kind)),
+    ),
+  );
   connection.onDidChangeConfiguration(guard(log, 'didChangeConfiguration', undefined, () => s().reanalyseAll()));
 
   connection.onHover(guard(log, 'hover', null, (p) => features().hover(p.textDocument.uri, p.position)));
@@ -81,7 +102,11 @@ function workspaceFolderUris(params: InitializeParams): string[] {
 
 /** Registers a custom request with the parameter and result types its protocol definition carries, guarded like the rest. */
 function typedRequests(connection: Connection, log: Logger) {
-  return <D extends RequestDef<unknown, unknown>>(def: D, empty: ResultOf<D>, handler: (params: ParamsOf<D>) => ResultOf<D> | Promise<ResultOf<D>>): void => {
+  return <D extends RequestDef<unknown, unknown>>(
+    def: D,
+    empty: ResultOf<D>,
+    handler: (params: ParamsOf<D>) => ResultOf<D> | Promise<ResultOf<D>>,
+  ): void => {
     connection.onRequest(def.method, guard(log, def.method, empty, handler));
   };
 }

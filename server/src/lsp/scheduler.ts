@@ -26,7 +26,10 @@ interface Slot {
 export class Scheduler {
   private readonly slots = new Map<string, Slot>();
 
-  constructor(private readonly onError: (key: string, e: unknown) => void, private readonly activity: Activity = NO_ACTIVITY) {}
+  constructor(
+    private readonly onError: (key: string, e: unknown) => void,
+    private readonly activity: Activity = NO_ACTIVITY,
+  ) {}
 
   /** Run `run` for `key` after `delayMs` of quiet, replacing whatever was pending. */
   schedule(key: string, delayMs: number, run: Run): void {

@@ -5,7 +5,14 @@
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DEFAULT_SETTINGS, Notifications, type PairingStatus, type Settings } from '../protocol/lsp.ts';
-import { analyzeDocument, classify, failedRecord, type AnalyzerDeps, type ConfigRecord, type DocRecord } from './analyzer.ts';
+import {
+  analyzeDocument,
+  classify,
+  failedRecord,
+  type AnalyzerDeps,
+  type ConfigRecord,
+  type DocRecord,
+} from './analyzer.ts';
 import { Converter, toDiagnosticsByUri } from './convert.ts';
 import { ListingDiscovery } from './discovery.ts';
 import { FileSource, uriToPath } from './files.ts';
@@ -76,7 +83,8 @@ export class Session {
   fileChanged(path: string, kind: ChangeKind): void {
     if (kind !== 'changed' && /\.(params|json)$/.test(path)) {
       this.discovery.invalidate();
-      for (const r of this.configRecords()) if (r.pairing.source === 'discovered' || r.pairing.source === 'none') this.schedule(r.uri);
+      for (const r of this.configRecords())
+        if (r.pairing.source === 'discovered' || r.pairing.source === 'none') this.schedule(r.uri);
     }
     if (this.files.openDocument(path)) return;
     for (const r of this.dependents(path)) this.schedule(r.uri);
@@ -120,10 +128,14 @@ export class Session {
     const path = uriToPath(uri);
     if (!path) return undefined;
     const doc = this.files.openDocument(path);
-    const read = doc ? undefined : this.files.readText(path, (await this.settingsFor(uri)).analysis.maxConfigSizeKB * 1024);
+    const read = doc
+      ? undefined
+      : this.files.readText(path, (await this.settingsFor(uri)).analysis.maxConfigSizeKB * 1024);
     if (!doc && read?.kind !== 'text') return undefined;
     const text = doc ? doc.getText() : read?.kind === 'text' ? read.text : '';
-    const record = await analyzeDocument(doc ?? TextDocument.create(uri, '', 0, text), this.analyzerDeps(), { cancelled: false });
+    const record = await analyzeDocument(doc ?? TextDocument.create(uri, '', 0, text), this.analyzerDeps(), {
+      cancelled: false,
+    });
     return record?.kind === 'config' ? record : undefined;
   }
 
@@ -132,7 +144,11 @@ export class Session {
   }
 
   pairingStatus(record: Pick<ConfigRecord, 'uri' | 'pairing'>): PairingStatus {
-    const status: PairingStatus = { configUri: record.uri, source: record.pairing.source, detail: record.pairing.detail };
+    const status: PairingStatus = {
+      configUri: record.uri,
+      source: record.pairing.source,
+      detail: record.pairing.detail,
+    };
     if (record.pairing.listingPath) status.listingUri = this.files.uriOf(record.pairing.listingPath);
     return status;
   }
@@ -144,7 +160,14 @@ export class Session {
     const settings = await this.settingsFor(uri);
     const read = this.files.readText(path, settings.analysis.maxConfigSizeKB * 1024);
     if (read.kind !== 'text' || classify(path, read.text) !== 'config') return undefined;
-    const pairing = resolvePairing({ configPath: path, configText: read.text, settings, folders: this.foldersFor(path), override: this.overrides.get(path), discovery: this.discovery });
+    const pairing = resolvePairing({
+      configPath: path,
+      configText: read.text,
+      settings,
+      folders: this.foldersFor(path),
+      override: this.overrides.get(path),
+      discovery: this.discovery,
+    });
     return this.pairingStatus({ uri, pairing });
   }
 
@@ -248,7 +271,9 @@ export class Session {
   /** Another open config includes this one through `_base_` (and not the other way round). */
   private coveredBy(record: ConfigRecord): ConfigRecord | undefined {
     const ownChain = new Set(record.chain);
-    return this.configRecords().find((r) => r.uri !== record.uri && !ownChain.has(r.path) && r.chain.slice(1).includes(record.path));
+    return this.configRecords().find(
+      (r) => r.uri !== record.uri && !ownChain.has(r.path) && r.chain.slice(1).includes(record.path),
+    );
   }
 
   private dropCovered(record: ConfigRecord): void {
@@ -272,7 +297,9 @@ export class Session {
   private afterChange(): void {
     const deps = new Set<string>();
     for (const r of this.configRecords()) for (const d of r.deps) deps.add(d);
-    this.listings.retain(new Set([...deps, ...[...this.records.values()].filter((r) => r.kind === 'listing').map((r) => r.path)]));
+    this.listings.retain(
+      new Set([...deps, ...[...this.records.values()].filter((r) => r.kind === 'listing').map((r) => r.path)]),
+    );
     this.folderWatcher?.sync(deps);
   }
 

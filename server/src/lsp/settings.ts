@@ -17,10 +17,15 @@ export class SettingsSource {
 
   async forResource(uri: string): Promise<Settings> {
     if (!this.canAsk) return validateSettings(undefined);
-    const asked = this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'paramwise' }) as Promise<unknown>;
+    const asked = this.connection.workspace.getConfiguration({
+      scopeUri: uri,
+      section: 'paramwise',
+    }) as Promise<unknown>;
     // A client that never answers must not stall analysis: fall back to the defaults.
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ANSWER_TIMEOUT_MS)));
+    const timeout = new Promise<undefined>(
+      (resolve) => (timer = setTimeout(() => resolve(undefined), ANSWER_TIMEOUT_MS)),
+    );
     try {
       return validateSettings(await Promise.race([asked, timeout]));
     } finally {
@@ -44,7 +49,10 @@ export function validateSettings(raw: unknown): Settings {
       maxConfigSizeKB: nonNegative(analysis.maxConfigSizeKB, d.analysis.maxConfigSizeKB),
       maxListingSizeMB: nonNegative(analysis.maxListingSizeMB, d.analysis.maxListingSizeMB),
     },
-    dumper: { pythonPath: typeof asRecord(r.dumper).pythonPath === 'string' ? String(asRecord(r.dumper).pythonPath) : d.dumper.pythonPath },
+    dumper: {
+      pythonPath:
+        typeof asRecord(r.dumper).pythonPath === 'string' ? String(asRecord(r.dumper).pythonPath) : d.dumper.pythonPath,
+    },
     smoke: d.smoke, // client-only: the server never reads it
     trace: d.trace,
   };
@@ -62,7 +70,8 @@ function stringRecord(v: unknown): Record<string, string> {
 
 function severityRecord(v: unknown): Record<string, SeverityLevel> {
   const out: Record<string, SeverityLevel> = {};
-  for (const [k, x] of Object.entries(asRecord(v))) if (typeof x === 'string' && LEVELS.has(x)) out[k] = x as SeverityLevel;
+  for (const [k, x] of Object.entries(asRecord(v)))
+    if (typeof x === 'string' && LEVELS.has(x)) out[k] = x as SeverityLevel;
   return out;
 }
 

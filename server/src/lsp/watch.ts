@@ -15,14 +15,20 @@ const CLIENT_GLOB = '**/*.{params,json,py,yaml,yml,safetensors,txt}';
 /** Ask the client to send file events; false when it cannot register watchers dynamically. */
 export async function registerClientWatcher(connection: Connection, canRegister: boolean): Promise<boolean> {
   if (!canRegister) return false;
-  await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: CLIENT_GLOB }] });
+  await connection.client.register(DidChangeWatchedFilesNotification.type, {
+    watchers: [{ globPattern: CLIENT_GLOB }],
+  });
   return true;
 }
 
-export function fromClientEvent(change: { uri: string; type: FileChangeType }): { path: string; kind: ChangeKind } | undefined {
+export function fromClientEvent(change: {
+  uri: string;
+  type: FileChangeType;
+}): { path: string; kind: ChangeKind } | undefined {
   const path = uriToPath(change.uri);
   if (!path) return undefined;
-  const kind: ChangeKind = change.type === FileChangeType.Created ? 'created' : change.type === FileChangeType.Deleted ? 'deleted' : 'changed';
+  const kind: ChangeKind =
+    change.type === FileChangeType.Created ? 'created' : change.type === FileChangeType.Deleted ? 'deleted' : 'changed';
   return { path, kind };
 }
 
@@ -31,7 +37,10 @@ export class FolderWatcher {
   private readonly watchers = new Map<string, FSWatcher>();
   private files = new Set<string>();
 
-  constructor(private readonly onChange: OnFileChange, private readonly log: Logger) {}
+  constructor(
+    private readonly onChange: OnFileChange,
+    private readonly log: Logger,
+  ) {}
 
   sync(files: Set<string>): void {
     this.files = files;
@@ -55,7 +64,11 @@ export class FolderWatcher {
         const path = `${dir}/${name ?? ''}`;
         if (!name || !(this.files.has(path) || path.endsWith('.params'))) return;
         // A rename that makes a file nobody depended on appear is a new listing for discovery.
-        const kind: ChangeKind = !existsSync(path) ? 'deleted' : event === 'rename' && !this.files.has(path) ? 'created' : 'changed';
+        const kind: ChangeKind = !existsSync(path)
+          ? 'deleted'
+          : event === 'rename' && !this.files.has(path)
+            ? 'created'
+            : 'changed';
         this.onChange(path, kind);
       });
       w.on('error', (e) => this.log.error(`paramwise: watching ${dir} stopped`, e));

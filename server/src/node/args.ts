@@ -16,7 +16,8 @@ export function parseArgs(argv: string[], booleanFlags: readonly string[] = []):
     }
     const eq = arg.indexOf('=');
     if (eq > 0) flags.set(arg.slice(2, eq), arg.slice(eq + 1));
-    else if (booleanFlags.includes(arg.slice(2)) || i + 1 >= argv.length || argv[i + 1].startsWith('--')) flags.set(arg.slice(2), true);
+    else if (booleanFlags.includes(arg.slice(2)) || i + 1 >= argv.length || argv[i + 1].startsWith('--'))
+      flags.set(arg.slice(2), true);
     else flags.set(arg.slice(2), argv[++i]);
   }
   return { positionals, flags };

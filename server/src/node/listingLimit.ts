@@ -12,5 +12,7 @@ export const MAX_LISTING_FLAG = 'max-listing-mb';
 export function listingLimits(args: ParsedArgs): Required<ListingLimits> | { error: string } {
   if (!args.flags.has(MAX_LISTING_FLAG)) return { maxBytes: DEFAULT_SETTINGS.analysis.maxListingSizeMB * 2 ** 20 };
   const mb = flagNumber(args, MAX_LISTING_FLAG);
-  return mb !== undefined && mb > 0 ? { maxBytes: mb * 2 ** 20 } : { error: `--${MAX_LISTING_FLAG} must be a positive number of megabytes` };
+  return mb !== undefined && mb > 0
+    ? { maxBytes: mb * 2 ** 20 }
+    : { error: `--${MAX_LISTING_FLAG} must be a positive number of megabytes` };
 }

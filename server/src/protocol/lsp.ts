@@ -65,7 +65,10 @@ export const Requests = {
   /** client → server: the pairing of a document, when the active editor changes (status bar). */
   getPairing: { method: 'paramwise/getPairing' } as RequestDef<{ uri: string }, PairingStatus | null>,
   /** client → server: the user picked a listing in the quick pick (null = back to automatic). */
-  setPairing: { method: 'paramwise/setPairing' } as RequestDef<{ configUri: string; listingUri: string | null }, PairingStatus | null>,
+  setPairing: { method: 'paramwise/setPairing' } as RequestDef<
+    { configUri: string; listingUri: string | null },
+    PairingStatus | null
+  >,
   /** client → server: listings to offer in the quick pick, ranked the way auto-discovery ranks them. */
   listingCandidates: { method: 'paramwise/listingCandidates' } as RequestDef<{ configUri: string }, ListingCandidate[]>,
   /** client → server: the group explorer's payload, from the analysis the server holds for that config (null = not a config it analyses). */

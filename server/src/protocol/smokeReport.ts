@@ -105,7 +105,14 @@ export interface SmokeReport {
     groupMapping: string;
   };
   task: { classes: number; trainSize: number; valSize: number; batch: number; seed: number };
-  optimizer: { type: string; scheme: string; wrapper: string; accumulativeCounts: number; clipGrad?: string; notes: string[] };
+  optimizer: {
+    type: string;
+    scheme: string;
+    wrapper: string;
+    accumulativeCounts: number;
+    clipGrad?: string;
+    notes: string[];
+  };
   schedule: { source: string; mapping: string };
   steps: number;
   logEvery: number;
@@ -153,30 +160,64 @@ export function smokeReportProblem(r: unknown): string | undefined {
 }
 
 function smokeRunProblem(run: unknown): string | undefined {
-  if (!isObj(run) || (run.label !== 'configured' && run.label !== 'fixed') || !RUN_STATUSES.includes(run.status)) return ': expected a label and a status';
-  if (!Array.isArray(run.sets) || !run.sets.every((s) => isObj(s) && isInt(s.id) && isStr(s.rule) && isNumOrNull(s.lr))) return '.sets: expected { id, rule, lr } per set';
+  if (!isObj(run) || (run.label !== 'configured' && run.label !== 'fixed') || !RUN_STATUSES.includes(run.status))
+    return ': expected a label and a status';
+  if (!Array.isArray(run.sets) || !run.sets.every((s) => isObj(s) && isInt(s.id) && isStr(s.rule) && isNumOrNull(s.lr)))
+    return '.sets: expected { id, rule, lr } per set';
   const nf = run.nonFinite;
-  if (nf !== undefined && !(isObj(nf) && isInt(nf.step) && isInt(nf.group) && isInt(nf.set) && isStr(nf.what) && isStr(nf.message) && isStrArray(nf.params))) return '.nonFinite: malformed';
+  if (
+    nf !== undefined &&
+    !(
+      isObj(nf) &&
+      isInt(nf.step) &&
+      isInt(nf.group) &&
+      isInt(nf.set) &&
+      isStr(nf.what) &&
+      isStr(nf.message) &&
+      isStrArray(nf.params)
+    )
+  )
+    return '.nonFinite: malformed';
   if (!Array.isArray(run.points)) return '.points: expected an array';
   const sets = run.sets.length;
   const k = run.points.findIndex((p) => !isSmokePoint(p, sets));
-  return k < 0 ? undefined : `.points[${k}]: expected a step, losses, accuracies, and ${sets} lr and update-ratio values (one per set)`;
+  return k < 0
+    ? undefined
+    : `.points[${k}]: expected a step, losses, accuracies, and ${sets} lr and update-ratio values (one per set)`;
 }
 
 function isSmokePoint(p: unknown, sets: number): boolean {
-  return isObj(p) && isInt(p.step) && [p.loss, p.trainAcc, p.valLoss, p.valAcc].every(isNumOrNull) && isColumn(p.lr, sets, true) && isColumn(p.updateRatio, sets, true);
+  return (
+    isObj(p) &&
+    isInt(p.step) &&
+    [p.loss, p.trainAcc, p.valLoss, p.valAcc].every(isNumOrNull) &&
+    isColumn(p.lr, sets, true) &&
+    isColumn(p.updateRatio, sets, true)
+  );
 }
 
 function isSmokeAudit(a: unknown): boolean {
   if (!isObj(a) || typeof a.ok !== 'boolean') return false;
-  const list = (x: unknown, entry: (e: Obj) => boolean): boolean => Array.isArray(x) && x.every((e) => isObj(e) && entry(e));
-  return list(a.trainableNotOptimized, (e) => isStr(e.name) && isStr(e.reason))
-    && list(a.inSeveralGroups, (e) => isStr(e.name) && Array.isArray(e.groups))
-    && list(a.frozenInOptimizer, (e) => isStr(e.name) && isInt(e.group))
-    && list(a.tied, (e) => isStrArray(e.names) && Array.isArray(e.groups))
-    && Array.isArray(a.emptyGroups) && a.emptyGroups.every((g) => isInt(g));
+  const list = (x: unknown, entry: (e: Obj) => boolean): boolean =>
+    Array.isArray(x) && x.every((e) => isObj(e) && entry(e));
+  return (
+    list(a.trainableNotOptimized, (e) => isStr(e.name) && isStr(e.reason)) &&
+    list(a.inSeveralGroups, (e) => isStr(e.name) && Array.isArray(e.groups)) &&
+    list(a.frozenInOptimizer, (e) => isStr(e.name) && isInt(e.group)) &&
+    list(a.tied, (e) => isStrArray(e.names) && Array.isArray(e.groups)) &&
+    Array.isArray(a.emptyGroups) &&
+    a.emptyGroups.every((g) => isInt(g))
+  );
 }
 
 function isSmokeAb(ab: unknown): boolean {
-  return isObj(ab) && isStr(ab.summary) && isStr(ab.variant) && isStrArray(ab.reasons) && isObj(ab.finalGap) && isNumOrNull(ab.finalGap.valLoss) && isNumOrNull(ab.finalGap.valAcc);
+  return (
+    isObj(ab) &&
+    isStr(ab.summary) &&
+    isStr(ab.variant) &&
+    isStrArray(ab.reasons) &&
+    isObj(ab.finalGap) &&
+    isNumOrNull(ab.finalGap.valLoss) &&
+    isNumOrNull(ab.finalGap.valAcc)
+  );
 }

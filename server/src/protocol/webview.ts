@@ -50,7 +50,6 @@ export interface ExplorerPersistedState {
   configUri: string;
 }
 
-
 export function parsePageMessage(m: unknown): PageToHost | undefined {
   if (!isObj(m)) return undefined;
   if (m.type === 'ready') {
@@ -60,7 +59,8 @@ export function parsePageMessage(m: unknown): PageToHost | undefined {
     return ready;
   }
   if (m.type === 'reveal' && isInt(m.param) && isStr(m.name)) return { type: 'reveal', param: m.param, name: m.name };
-  if (m.type === 'options' && isInt(m.itersPerEpoch, 1) && isInt(m.optimizerIndex)) return { type: 'options', itersPerEpoch: m.itersPerEpoch, optimizerIndex: m.optimizerIndex };
+  if (m.type === 'options' && isInt(m.itersPerEpoch, 1) && isInt(m.optimizerIndex))
+    return { type: 'options', itersPerEpoch: m.itersPerEpoch, optimizerIndex: m.optimizerIndex };
   return undefined;
 }
 
@@ -85,13 +85,22 @@ export function isExplorerPayload(p: unknown): p is ExplorerPayload {
   const tables = [p.sets, p.rules, p.shapes, p.formulas, p.layers, p.optimizers, p.excluded, p.problems, p.files];
   if (!tables.every(Array.isArray) || !isStr(c.names) || (n > 0 && lineCount(c.names) !== n)) return false;
   const [sets, rules, shapes, formulas] = tables as unknown[][];
-  return ['lr', 'weightDecay', 'lrWd', 'lrScale', 'layerId'].every((k) => isColumn(c[k], n, true))
-    && isColumn(c.group, n, false, Infinity, 0) && isColumn(c.numel, n, false, Infinity, 0) && isColumn(c.listingOffset, n, false, Infinity, -1)
-    && isColumn(c.set, n, false, sets.length, 0) && isColumn(c.rule, n, false, rules.length, 0) && isColumn(c.shape, n, false, shapes.length, 0)
-    && isColumn(c.lrFormula, n, false, formulas.length, -1) && isColumn(c.wdFormula, n, false, formulas.length, -1)
-    && shapes.every(isStr) && formulas.every(isStr) && rules.every((r) => isObj(r) && isStr(r.label) && Array.isArray(r.shadowed))
-    && sets.every((s) => isObj(s) && isInt(s.count) && Array.isArray(s.frameworkGroups))
-    && (p.schedule === null || isScheduleView(p.schedule));
+  return (
+    ['lr', 'weightDecay', 'lrWd', 'lrScale', 'layerId'].every((k) => isColumn(c[k], n, true)) &&
+    isColumn(c.group, n, false, Infinity, 0) &&
+    isColumn(c.numel, n, false, Infinity, 0) &&
+    isColumn(c.listingOffset, n, false, Infinity, -1) &&
+    isColumn(c.set, n, false, sets.length, 0) &&
+    isColumn(c.rule, n, false, rules.length, 0) &&
+    isColumn(c.shape, n, false, shapes.length, 0) &&
+    isColumn(c.lrFormula, n, false, formulas.length, -1) &&
+    isColumn(c.wdFormula, n, false, formulas.length, -1) &&
+    shapes.every(isStr) &&
+    formulas.every(isStr) &&
+    rules.every((r) => isObj(r) && isStr(r.label) && Array.isArray(r.shadowed)) &&
+    sets.every((s) => isObj(s) && isInt(s.count) && Array.isArray(s.frameworkGroups)) &&
+    (p.schedule === null || isScheduleView(p.schedule))
+  );
 }
 
 /** Lines of a '\n'-joined table, without splitting 100k strings out of it. */
@@ -102,9 +111,20 @@ function lineCount(text: string): number {
 }
 
 function isScheduleView(s: unknown): s is ScheduleView {
-  if (!isObj(s) || !isInt(s.itersPerEpoch, 1) || !isInt(s.totalIters) || !Array.isArray(s.x) || !Array.isArray(s.series) || !Array.isArray(s.problems)) return false;
+  if (
+    !isObj(s) ||
+    !isInt(s.itersPerEpoch, 1) ||
+    !isInt(s.totalIters) ||
+    !Array.isArray(s.x) ||
+    !Array.isArray(s.series) ||
+    !Array.isArray(s.problems)
+  )
+    return false;
   const n = s.x.length;
-  return isColumn(s.x, n, false, s.totalIters, 0) && s.series.every((l) => isObj(l) && isStr(l.label) && Array.isArray(l.sets) && isColumn(l.y, n, true));
+  return (
+    isColumn(s.x, n, false, s.totalIters, 0) &&
+    s.series.every((l) => isObj(l) && isStr(l.label) && Array.isArray(l.sets) && isColumn(l.y, n, true))
+  );
 }
 
 /** A report file's text as the host's message: bad JSON or a wrong shape becomes a `problem`, never a throw. */
@@ -113,15 +133,31 @@ export function smokeReportMessage(file: string, text: string): SmokeReportMessa
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    return { type: 'smokeReport', file, report: null, problem: `${file} is not valid JSON (${e instanceof Error ? e.message : String(e)}).` };
+    return {
+      type: 'smokeReport',
+      file,
+      report: null,
+      problem: `${file} is not valid JSON (${e instanceof Error ? e.message : String(e)}).`,
+    };
   }
   const problem = smokeReportProblem(parsed);
-  if (problem) return { type: 'smokeReport', file, report: null, problem: `${file} is not a smoke report this Paramwise can chart: ${problem}.` };
+  if (problem)
+    return {
+      type: 'smokeReport',
+      file,
+      report: null,
+      problem: `${file} is not a smoke report this Paramwise can chart: ${problem}.`,
+    };
   return { type: 'smokeReport', file, report: parsed as SmokeReport };
 }
 
 function parseSmokeReportMessage(m: Obj): SmokeReportMessage | undefined {
-  if (!isStr(m.file) || (m.problem !== undefined && !isStr(m.problem)) || (m.reveal !== undefined && typeof m.reveal !== 'boolean')) return undefined;
+  if (
+    !isStr(m.file) ||
+    (m.problem !== undefined && !isStr(m.problem)) ||
+    (m.reveal !== undefined && typeof m.reveal !== 'boolean')
+  )
+    return undefined;
   if (m.report !== null && smokeReportProblem(m.report) !== undefined) return undefined;
   const message: SmokeReportMessage = { type: 'smokeReport', file: m.file, report: m.report as SmokeReport | null };
   if (isStr(m.problem)) message.problem = m.problem;

@@ -38,18 +38,38 @@ export interface ArmHooks {
 }
 
 export async function runArm(spec: ArmSpec, hooks: ArmHooks): Promise<SmokeRun> {
-  const data = makeDataset(spec.proxy.input, spec.proxy.outputs, spec.batch, spec.seed, independentSamples(spec.proxy.program));
+  const data = makeDataset(
+    spec.proxy.input,
+    spec.proxy.outputs,
+    spec.batch,
+    spec.seed,
+    independentSamples(spec.proxy.program),
+  );
   const session = new TrainSession(spec.proxy, spec.plan, spec.wrapper, spec.steps, spec.seed);
   try {
-    const lr = { at: (iter: number) => spec.lrRows[Math.min(iter, spec.lrRows.length - 1)], source: '', mapping: '', diagnostics: [] };
-    return await trainLoop(session, { label: spec.label, steps: spec.steps, logEvery: spec.logEvery, data, lr, onPoint: hooks.onPoint, cancelled: hooks.cancelled });
+    const lr = {
+      at: (iter: number) => spec.lrRows[Math.min(iter, spec.lrRows.length - 1)],
+      source: '',
+      mapping: '',
+      diagnostics: [],
+    };
+    return await trainLoop(session, {
+      label: spec.label,
+      steps: spec.steps,
+      logEvery: spec.logEvery,
+      data,
+      lr,
+      onPoint: hooks.onPoint,
+      cancelled: hooks.cancelled,
+    });
   } finally {
     session.dispose();
     disposeDataset(data);
   }
 }
 
-type FromWorker = { type: 'point'; point: SmokePoint } | { type: 'done'; run: SmokeRun } | { type: 'error'; message: string };
+type FromWorker =
+  { type: 'point'; point: SmokePoint } | { type: 'done'; run: SmokeRun } | { type: 'error'; message: string };
 
 /**
  * How to start the worker: the bundle itself (dist/smoke.js), or, when running from source
@@ -73,9 +93,14 @@ function workerStart(): { entry: string; eval: boolean } | undefined {
 export function runArmInWorker(spec: ArmSpec, backend: string, hooks: ArmHooks): Promise<SmokeRun> | undefined {
   const start = workerStart();
   if (!start) return undefined;
-  const worker = new Worker(start.entry, { eval: start.eval, workerData: { kind: 'paramwise-smoke-arm', spec, backend } });
+  const worker = new Worker(start.entry, {
+    eval: start.eval,
+    workerData: { kind: 'paramwise-smoke-arm', spec, backend },
+  });
   // Cancellation is polled: the runner's signal handler only sets a flag.
-  const poll = setInterval(() => { if (hooks.cancelled()) worker.postMessage('cancel'); }, 100);
+  const poll = setInterval(() => {
+    if (hooks.cancelled()) worker.postMessage('cancel');
+  }, 100);
   return new Promise<SmokeRun>((resolve, reject) => {
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'point') hooks.onPoint(message.point);
@@ -100,11 +125,16 @@ export async function serveArm(): Promise<void> {
   if (!port) return;
   const { spec, backend } = workerData as { spec: ArmSpec; backend: BackendPreference };
   let cancelled = false;
-  port.on('message', (message) => { if (message === 'cancel') cancelled = true; });
+  port.on('message', (message) => {
+    if (message === 'cancel') cancelled = true;
+  });
   try {
     tf.enableProdMode();
     await selectBackend(backend);
-    const run = await runArm(spec, { onPoint: (point) => port.postMessage({ type: 'point', point }), cancelled: () => cancelled });
+    const run = await runArm(spec, {
+      onPoint: (point) => port.postMessage({ type: 'point', point }),
+      cancelled: () => cancelled,
+    });
     port.postMessage({ type: 'done', run });
   } catch (error) {
     port.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) });

@@ -21,12 +21,23 @@ export function coverageAudit(opt: ResolvedOptimizer, listing: ModelListing): Sm
   });
   const trainableNotOptimized = listing.params
     .filter((p) => p.requiresGrad && !groupsOf.has(p.name))
-    .map((p) => ({ name: p.name, reason: opt.excluded.find((e) => nameOf(e.name) === p.name)?.reason ?? 'in no param group' }));
-  const inSeveralGroups = [...groupsOf].filter(([, groups]) => groups.length > 1).map(([name, groups]) => ({ name, groups }));
-  const frozenInOptimizer = [...groupsOf].filter(([name]) => requiresGrad.get(name) === false).map(([name, groups]) => ({ name, group: groups[0] }));
+    .map((p) => ({
+      name: p.name,
+      reason: opt.excluded.find((e) => nameOf(e.name) === p.name)?.reason ?? 'in no param group',
+    }));
+  const inSeveralGroups = [...groupsOf]
+    .filter(([, groups]) => groups.length > 1)
+    .map(([name, groups]) => ({ name, groups }));
+  const frozenInOptimizer = [...groupsOf]
+    .filter(([name]) => requiresGrad.get(name) === false)
+    .map(([name, groups]) => ({ name, group: groups[0] }));
   const emptyGroups = opt.groups.flatMap((group, g) => (group.params.length ? [] : [g]));
-  const tied = tiedSets(listing).map((names) => ({ names, groups: names.map((n) => groupsOf.get(nameOf(n))?.[0] ?? null) }));
-  const ok = !trainableNotOptimized.length && !inSeveralGroups.length && !frozenInOptimizer.length && !emptyGroups.length;
+  const tied = tiedSets(listing).map((names) => ({
+    names,
+    groups: names.map((n) => groupsOf.get(nameOf(n))?.[0] ?? null),
+  }));
+  const ok =
+    !trainableNotOptimized.length && !inSeveralGroups.length && !frozenInOptimizer.length && !emptyGroups.length;
   return { trainableNotOptimized, inSeveralGroups, frozenInOptimizer, emptyGroups, tied, ok };
 }
 
@@ -48,11 +59,20 @@ function tiedSets(listing: ModelListing): string[][] {
 export function auditLines(audit: SmokeAudit): string[] {
   const list = (names: string[]) => names.slice(0, 4).join(', ') + (names.length > 4 ? `, ... (${names.length})` : '');
   const lines: string[] = [];
-  if (audit.trainableNotOptimized.length) lines.push(`trainable but in no group: ${list(audit.trainableNotOptimized.map((p) => `${p.name} (${p.reason})`))}`);
-  if (audit.inSeveralGroups.length) lines.push(`in more than one group: ${list(audit.inSeveralGroups.map((p) => `${p.name} (groups ${p.groups.join(', ')})`))}`);
-  if (audit.frozenInOptimizer.length) lines.push(`frozen but inside the optimizer: ${list(audit.frozenInOptimizer.map((p) => `${p.name} (group ${p.group})`))}`);
+  if (audit.trainableNotOptimized.length)
+    lines.push(`trainable but in no group: ${list(audit.trainableNotOptimized.map((p) => `${p.name} (${p.reason})`))}`);
+  if (audit.inSeveralGroups.length)
+    lines.push(
+      `in more than one group: ${list(audit.inSeveralGroups.map((p) => `${p.name} (groups ${p.groups.join(', ')})`))}`,
+    );
+  if (audit.frozenInOptimizer.length)
+    lines.push(
+      `frozen but inside the optimizer: ${list(audit.frozenInOptimizer.map((p) => `${p.name} (group ${p.group})`))}`,
+    );
   if (audit.emptyGroups.length) lines.push(`empty groups: ${audit.emptyGroups.join(', ')}`);
-  for (const t of audit.tied) lines.push(`tied: ${t.names.join(' = ')} (group ${t.groups.map((g) => g ?? '-').join(' / ')})`);
-  if (!lines.length) lines.push('every trainable parameter is in exactly one group; no frozen parameter, empty group or tied weight');
+  for (const t of audit.tied)
+    lines.push(`tied: ${t.names.join(' = ')} (group ${t.groups.map((g) => g ?? '-').join(' / ')})`);
+  if (!lines.length)
+    lines.push('every trainable parameter is in exactly one group; no frozen parameter, empty group or tied weight');
   return lines;
 }

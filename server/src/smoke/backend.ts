@@ -50,10 +50,14 @@ export async function selectBackend(preference: BackendPreference): Promise<Back
 function candidates(preference: BackendPreference): Attempt[] {
   const native = [() => tryNative('@tensorflow/tfjs-node-gpu'), () => tryNative('@tensorflow/tfjs-node')];
   switch (preference) {
-    case 'tensorflow': return native;
-    case 'wasm': return [tryWasm];
-    case 'cpu': return [tryCpu];
-    case 'auto': return [...native, tryWasm, tryCpu];
+    case 'tensorflow':
+      return native;
+    case 'wasm':
+      return [tryWasm];
+    case 'cpu':
+      return [tryCpu];
+    case 'auto':
+      return [...native, tryWasm, tryCpu];
   }
 }
 
@@ -94,7 +98,11 @@ async function tryWasm(): Promise<BackendInfo | { skipped: string }> {
   }
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
-  return { name: 'wasm', device: 'cpu', detail: `@tensorflow/tfjs-backend-wasm (simd ${simd ? 'on' : 'off'}, threads ${threads ? 'on' : 'off'}) from ${folder}` };
+  return {
+    name: 'wasm',
+    device: 'cpu',
+    detail: `@tensorflow/tfjs-backend-wasm (simd ${simd ? 'on' : 'off'}, threads ${threads ? 'on' : 'off'}) from ${folder}`,
+  };
 }
 
 async function tryCpu(): Promise<BackendInfo | { skipped: string }> {

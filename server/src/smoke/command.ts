@@ -11,14 +11,20 @@ import { runSmoke } from './run.ts';
 export type StopSignal = 'SIGTERM' | 'SIGINT';
 
 /** `stopped()` names the signal that asked the run to stop between two iterations, if any. */
-export async function smokeCommand(argv: string[], io: CliIO, stopped: () => StopSignal | undefined = () => undefined): Promise<number> {
+export async function smokeCommand(
+  argv: string[],
+  io: CliIO,
+  stopped: () => StopSignal | undefined = () => undefined,
+): Promise<number> {
   const request = parseSmokeArgs(argv);
   if ('error' in request) {
     io.stderr(`paramwise smoke: ${request.error}\nusage: paramwise smoke ${SMOKE_USAGE.replace('usage: ', '')}`);
     return 2;
   }
   const report = await runSmoke(request, {
-    readBytes: io.readBytes, config: configHost(io), writeText: io.writeText,
+    readBytes: io.readBytes,
+    config: configHost(io),
+    writeText: io.writeText,
     line: (text) => io.stdout(`${text}\n`),
     cancelled: () => stopped() !== undefined,
   });

@@ -17,7 +17,10 @@ export const TRAIN_BATCHES = 16;
 const NOISE = 0.1;
 export const VAL_BATCHES = 4;
 
-export interface Batch { x: tf.Tensor; y: tf.Tensor }
+export interface Batch {
+  x: tf.Tensor;
+  y: tf.Tensor;
+}
 
 export interface Dataset {
   train: Batch[];
@@ -35,14 +38,28 @@ export interface Dataset {
  * samples do not see each other (no batch norm): its mean loss and accuracy are then the same
  * numbers, from one forward pass instead of VAL_BATCHES, each a few hundred small kernels.
  */
-export function makeDataset(input: InputSpec, outputs: number, batch: number, seed: number, oneValBatch = false): Dataset {
+export function makeDataset(
+  input: InputSpec,
+  outputs: number,
+  batch: number,
+  seed: number,
+  oneValBatch = false,
+): Dataset {
   const classes = outputs === 1 ? 1 : Math.min(outputs, MAX_CLASSES);
   const random = seededRandom(deriveSeed(seed, 'data'));
   const teacher = makeTeacher(featureCount(input), classes, deriveSeed(seed, 'teacher'));
-  const draw = (count: number): Batch[] => Array.from({ length: count }, () => drawBatch(input, outputs, batch, random, teacher));
+  const draw = (count: number): Batch[] =>
+    Array.from({ length: count }, () => drawBatch(input, outputs, batch, random, teacher));
   const train = draw(TRAIN_BATCHES);
   const val = draw(VAL_BATCHES);
-  return { train, val: oneValBatch ? [joined(val)] : val, classes, batch, trainSize: TRAIN_BATCHES * batch, valSize: VAL_BATCHES * batch };
+  return {
+    train,
+    val: oneValBatch ? [joined(val)] : val,
+    classes,
+    batch,
+    trainSize: TRAIN_BATCHES * batch,
+    valSize: VAL_BATCHES * batch,
+  };
 }
 
 function joined(batches: Batch[]): Batch {
@@ -55,7 +72,11 @@ export function disposeDataset(data: Dataset): void {
   for (const b of [...data.train, ...data.val]) tf.dispose([b.x, b.y]);
 }
 
-interface Teacher { weights: Float32Array; classes: number; features: number }
+interface Teacher {
+  weights: Float32Array;
+  classes: number;
+  features: number;
+}
 
 function makeTeacher(features: number, classes: number, seed: number): Teacher {
   return { weights: normalArray(seededRandom(seed), features * Math.max(classes, 1)), classes, features };
@@ -69,7 +90,10 @@ function drawBatch(input: InputSpec, outputs: number, batch: number, random: () 
     const features = pooled(input, values.subarray(i * size, (i + 1) * size));
     label(teacher, features, labels.subarray(i * outputs, (i + 1) * outputs));
   }
-  const x = input.kind === 'ids' ? tf.tensor(Int32Array.from(values), [batch, input.length], 'int32') : tf.tensor(values, [batch, ...sampleShape(input)]);
+  const x =
+    input.kind === 'ids'
+      ? tf.tensor(Int32Array.from(values), [batch, input.length], 'int32')
+      : tf.tensor(values, [batch, ...sampleShape(input)]);
   return { x, y: tf.tensor2d(labels, [batch, outputs]) };
 }
 
@@ -108,10 +132,14 @@ function label(teacher: Teacher, features: Float32Array, out: Float32Array): voi
 
 function sampleShape(input: InputSpec): number[] {
   switch (input.kind) {
-    case 'image': return [input.height, input.width, input.channels];
-    case 'tokens': return [input.length, input.features];
-    case 'ids': return [input.length];
-    case 'vector': return [input.features];
+    case 'image':
+      return [input.height, input.width, input.channels];
+    case 'tokens':
+      return [input.length, input.features];
+    case 'ids':
+      return [input.length];
+    case 'vector':
+      return [input.features];
   }
 }
 
@@ -119,10 +147,14 @@ const sampleSize = (input: InputSpec) => sampleShape(input).reduce((a, b) => a *
 
 function featureCount(input: InputSpec): number {
   switch (input.kind) {
-    case 'image': return input.channels;
-    case 'tokens': return input.features;
-    case 'ids': return input.vocab;
-    case 'vector': return input.features;
+    case 'image':
+      return input.channels;
+    case 'tokens':
+      return input.features;
+    case 'ids':
+      return input.vocab;
+    case 'vector':
+      return input.features;
   }
 }
 
@@ -132,7 +164,9 @@ function pooled(input: InputSpec, x: Float32Array): Float32Array {
   if (input.kind === 'vector') return Float32Array.from(x);
   if (input.kind === 'ids') {
     // Centred histogram, so no class wins just by the sign of a column sum.
-    x.forEach((id) => { out[id] += 1 / input.length; });
+    x.forEach((id) => {
+      out[id] += 1 / input.length;
+    });
     return out.map((v) => v - 1 / input.vocab);
   }
   const width = input.kind === 'tokens' ? input.features : input.channels;

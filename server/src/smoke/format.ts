@@ -15,7 +15,10 @@ export function progressLine(label: SmokeRun['label'], point: SmokePoint, steps:
 }
 
 export function setLines(sets: readonly SmokeSet[]): string[] {
-  return sets.map((s) => `  set ${s.id}: ${s.params} params (${compact(s.numel)}), lr ${s.lr ?? '-'}, wd ${s.weightDecay ?? '-'}${s.lrScale !== undefined ? `, lr_scale ${s.lrScale}` : ''}  ← ${s.rule}  e.g. ${s.examples.join(', ')}`);
+  return sets.map(
+    (s) =>
+      `  set ${s.id}: ${s.params} params (${compact(s.numel)}), lr ${s.lr ?? '-'}, wd ${s.weightDecay ?? '-'}${s.lrScale !== undefined ? `, lr_scale ${s.lrScale}` : ''}  ← ${s.rule}  e.g. ${s.examples.join(', ')}`,
+  );
 }
 
 export function summaryLines(report: SmokeReport): string[] {
@@ -23,11 +26,15 @@ export function summaryLines(report: SmokeReport): string[] {
   for (const run of report.runs) {
     const first = run.points[0];
     const last = run.points[run.points.length - 1];
-    const curve = first && last ? `loss ${fixed(first.loss)} → ${fixed(last.loss)}, val acc ${fixed(first.valAcc, 2)} → ${fixed(last.valAcc, 2)}` : 'no logged step';
+    const curve =
+      first && last
+        ? `loss ${fixed(first.loss)} → ${fixed(last.loss)}, val acc ${fixed(first.valAcc, 2)} → ${fixed(last.valAcc, 2)}`
+        : 'no logged step';
     lines.push(`${run.label}: ${run.status}, ${curve}, ${run.stepsPerSecond.toFixed(1)} steps/s`);
     if (run.nonFinite) lines.push(`  NON-FINITE: ${run.nonFinite.message}`);
     const stalled = last ? run.sets.filter((s, i) => last.updateRatio[i] === 0 && s.params > 0).map((s) => s.id) : [];
-    if (stalled.length && run.status === 'completed') lines.push(`  sets that did not move at the last step: ${stalled.join(', ')}`);
+    if (stalled.length && run.status === 'completed')
+      lines.push(`  sets that did not move at the last step: ${stalled.join(', ')}`);
   }
   if (report.ab) lines.push(report.ab.summary);
   return lines;

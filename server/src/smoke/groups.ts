@@ -42,16 +42,27 @@ export function trainPlan(opt: ResolvedOptimizer, listing: ModelListing, params:
       names.push(proxy.name);
     }
     const hp = hyperDict(group.entries);
-    const lrScale = opt.lrScaleDeferred ? toNumber(group.entries.find(([k]) => k === 'lr_scale')?.[1]) ?? 1 : 1;
+    const lrScale = opt.lrScaleDeferred ? (toNumber(group.entries.find(([k]) => k === 'lr_scale')?.[1]) ?? 1) : 1;
     return { index, params: names, hp, lrScale };
   });
   const numel = new Map(params.map((p) => [p.name, p.shape.reduce((a, b) => a * b, 1)]));
   const sets = aggregate(opt, (name) => numel.get(canonical.get(name) ?? name) ?? 0).map((s, id): SmokeSet => ({
-    id, groups: s.groups, params: s.params.length, numel: s.numel, lr: s.lr, weightDecay: s.weightDecay, lrScale: s.lrScale,
-    rule: opt.params[s.params[0]]?.trace.label ?? '', examples: s.params.slice(0, 3).map((i) => opt.params[i].name),
+    id,
+    groups: s.groups,
+    params: s.params.length,
+    numel: s.numel,
+    lr: s.lr,
+    weightDecay: s.weightDecay,
+    lrScale: s.lrScale,
+    rule: opt.params[s.params[0]]?.trace.label ?? '',
+    examples: s.params.slice(0, 3).map((i) => opt.params[i].name),
   }));
   const groupToSet: number[] = [];
-  sets.forEach((s) => s.groups.forEach((g) => { groupToSet[g] = s.id; }));
+  sets.forEach((s) =>
+    s.groups.forEach((g) => {
+      groupToSet[g] = s.id;
+    }),
+  );
   return { optimizerType: opt.optimizerType, groups, sets, groupToSet };
 }
 
@@ -80,7 +91,8 @@ export function hyperDict(entries: readonly [string, PyValue][]): Record<string,
 }
 
 function hyperValue(value: PyValue): HyperValue | undefined {
-  if (value === null || typeof value === 'boolean' || typeof value === 'string' || typeof value === 'number') return value;
+  if (value === null || typeof value === 'boolean' || typeof value === 'string' || typeof value === 'number')
+    return value;
   if (typeof value === 'bigint') return Number(value);
   if (value instanceof PyList) {
     const items = value.items.map(toNumber);

@@ -32,7 +32,9 @@ if (isArmWorker()) {
     // Explicit exit: nothing the backends may leave scheduled keeps a cancelled run alive.
     (code) => process.exit(code),
     (error: unknown) => {
-      process.stderr.write(`smoke: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+      process.stderr.write(
+        `smoke: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
       process.exit(70);
     },
   );

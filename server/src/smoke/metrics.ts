@@ -10,12 +10,20 @@ export type LossFn = (x: tf.Tensor, y: tf.Tensor) => { loss: tf.Scalar; accuracy
 /** ‖w − w₀‖ / ‖w₀‖ over each set's variables, from snapshots taken before the step. */
 export function updateRatios(sets: readonly tf.Variable[][], before: ReadonlyMap<tf.Variable, tf.Tensor>): number[] {
   if (!sets.length) return [];
-  return Array.from(tf.tidy(() => tf.stack(sets.map((vars) => {
-    if (!vars.length) return tf.scalar(0);
-    const delta = tf.addN(vars.map((v) => tf.sum(tf.square(tf.sub(v, before.get(v) ?? v)))));
-    const norm = tf.addN(vars.map((v) => tf.sum(tf.square(before.get(v) ?? v))));
-    return tf.div(tf.sqrt(delta), tf.maximum(tf.sqrt(norm), 1e-12));
-  }))).dataSync());
+  return Array.from(
+    tf
+      .tidy(() =>
+        tf.stack(
+          sets.map((vars) => {
+            if (!vars.length) return tf.scalar(0);
+            const delta = tf.addN(vars.map((v) => tf.sum(tf.square(tf.sub(v, before.get(v) ?? v)))));
+            const norm = tf.addN(vars.map((v) => tf.sum(tf.square(before.get(v) ?? v))));
+            return tf.div(tf.sqrt(delta), tf.maximum(tf.sqrt(norm), 1e-12));
+          }),
+        ),
+      )
+      .dataSync(),
+  );
 }
 
 /** Mean RMS of the norm layers' weights: 1 at init, shrinking when decay pulls them down. */

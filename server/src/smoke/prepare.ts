@@ -46,15 +46,32 @@ export function prepare(request: SmokeRequest, host: PrepareHost): Prepared | { 
   const listing = read.listing;
   const resolved = resolveConfig(loaded.root, listing);
   const optimizer = resolved.optimizers[0];
-  if (!optimizer) return { error: resolved.diagnostics.find((d) => d.severity === 'error')?.message ?? 'no optimizer in the config' };
-  if (optimizer.error) return { error: `the framework would raise ${optimizer.error.type}: ${optimizer.error.message} (training would not start)` };
-  const notes = resolved.optimizers.length > 1 ? [`${resolved.optimizers.length} optimizers: only '${optimizer.name}' is trained; the others' parameters stay fixed`] : [];
+  if (!optimizer)
+    return { error: resolved.diagnostics.find((d) => d.severity === 'error')?.message ?? 'no optimizer in the config' };
+  if (optimizer.error)
+    return {
+      error: `the framework would raise ${optimizer.error.type}: ${optimizer.error.message} (training would not start)`,
+    };
+  const notes =
+    resolved.optimizers.length > 1
+      ? [
+          `${resolved.optimizers.length} optimizers: only '${optimizer.name}' is trained; the others' parameters stay fixed`,
+        ]
+      : [];
   const proxy = buildProxy(listing, { widthScale: request.widthScale, forceFallback: request.proxy === 'fallback' });
-  const proxyOptimizer = proxy.source === 'listing' ? optimizer : resolveConfig(loaded.root, proxy.listing).optimizers[0];
-  if (!proxyOptimizer || proxyOptimizer.error) return { error: `the config's rules fail on the fallback proxy: ${proxyOptimizer?.error?.message ?? 'no optimizer'}` };
+  const proxyOptimizer =
+    proxy.source === 'listing' ? optimizer : resolveConfig(loaded.root, proxy.listing).optimizers[0];
+  if (!proxyOptimizer || proxyOptimizer.error)
+    return {
+      error: `the config's rules fail on the fallback proxy: ${proxyOptimizer?.error?.message ?? 'no optimizer'}`,
+    };
   const plan = trainPlan(proxyOptimizer, proxy.listing, proxy.params);
   return {
-    root: loaded.root, optimizer: proxyOptimizer, proxy, plan, notes,
+    root: loaded.root,
+    optimizer: proxyOptimizer,
+    proxy,
+    plan,
+    notes,
     audit: coverageAudit(optimizer, listing),
     wrapper: wrapperSettings(loaded.root),
     lr: lrTable(loaded.root, proxyOptimizer, request.steps),
@@ -64,12 +81,15 @@ export function prepare(request: SmokeRequest, host: PrepareHost): Prepared | { 
 
 function groupMapping(real: ResolvedOptimizer, used: ResolvedOptimizer, proxy: ProxySpec): string {
   const realSets = aggregate(real);
-  if (proxy.source === 'listing') return `the listing's own parameter names: the config's ${real.groups.length} groups (${realSets.length} distinct settings) apply one to one`;
+  if (proxy.source === 'listing')
+    return `the listing's own parameter names: the config's ${real.groups.length} groups (${realSets.length} distinct settings) apply one to one`;
   const usedSets = aggregate(used);
   const label = (opt: ResolvedOptimizer, params: number[]) => opt.params[params[0]]?.trace.label ?? '';
   const usedRules = new Set(usedSets.map((s) => label(used, s.params)));
   const missing = [...new Set(realSets.map((s) => label(real, s.params)))].filter((rule) => !usedRules.has(rule));
-  const unmatched = missing.length ? `; rules that match the real model but nothing in the fallback: ${missing.join(', ')}` : '';
+  const unmatched = missing.length
+    ? `; rules that match the real model but nothing in the fallback: ${missing.join(', ')}`
+    : '';
   return `the config resolved against the fallback's PyTorch names: ${used.groups.length} groups in ${usedSets.length} distinct settings (real model: ${realSets.length})${unmatched}`;
 }
 
@@ -82,16 +102,26 @@ export function describeProxy(proxy: ProxySpec, listingParams: number): string {
 
 function countBlocks(proxy: ProxySpec): number {
   let n = 0;
-  const walk = (steps: ProxySpec['program']) => steps.forEach((s) => { if (s.op === 'block') { n += 1; walk(s.body); } });
+  const walk = (steps: ProxySpec['program']) =>
+    steps.forEach((s) => {
+      if (s.op === 'block') {
+        n += 1;
+        walk(s.body);
+      }
+    });
   walk(proxy.program);
   return n;
 }
 
 export function describeInput(input: InputSpec): string {
   switch (input.kind) {
-    case 'image': return `${input.channels}×${input.height}×${input.width} image`;
-    case 'tokens': return `${input.length} tokens × ${input.features} features`;
-    case 'ids': return `${input.length} token ids (vocabulary ${input.vocab})`;
-    case 'vector': return `${input.features} features`;
+    case 'image':
+      return `${input.channels}×${input.height}×${input.width} image`;
+    case 'tokens':
+      return `${input.length} tokens × ${input.features} features`;
+    case 'ids':
+      return `${input.length} token ids (vocabulary ${input.vocab})`;
+    case 'vector':
+      return `${input.features} features`;
   }
 }

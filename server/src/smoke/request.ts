@@ -22,9 +22,22 @@ export interface SmokeRequest {
   maxListingBytes: number;
 }
 
-export const SMOKE_USAGE = 'usage: <config> --params <listing> [--steps N] [--backend auto|tensorflow|wasm|cpu] [--report out.json] [--width-scale F] [--seed N] [--batch N] [--log-every N] [--no-ab] [--proxy auto|fallback] [--max-listing-mb N]\n';
+export const SMOKE_USAGE =
+  'usage: <config> --params <listing> [--steps N] [--backend auto|tensorflow|wasm|cpu] [--report out.json] [--width-scale F] [--seed N] [--batch N] [--log-every N] [--no-ab] [--proxy auto|fallback] [--max-listing-mb N]\n';
 
-const FLAGS = ['params', 'steps', 'backend', 'report', 'width-scale', 'seed', 'batch', 'log-every', 'no-ab', 'proxy', MAX_LISTING_FLAG];
+const FLAGS = [
+  'params',
+  'steps',
+  'backend',
+  'report',
+  'width-scale',
+  'seed',
+  'batch',
+  'log-every',
+  'no-ab',
+  'proxy',
+  MAX_LISTING_FLAG,
+];
 
 export const DEFAULT_STEPS = 300;
 export const DEFAULT_BATCH = 128;
@@ -38,17 +51,29 @@ export function parseSmokeArgs(argv: string[]): SmokeRequest | { error: string }
   const listing = flagString(args, 'params');
   if (!config || !listing || args.positionals.length > 1) return { error: 'give one config and --params <listing>' };
   const backend = flagString(args, 'backend') ?? 'auto';
-  if (!(backendPreferences as readonly string[]).includes(backend)) return { error: `--backend must be one of ${backendPreferences.join(', ')}` };
+  if (!(backendPreferences as readonly string[]).includes(backend))
+    return { error: `--backend must be one of ${backendPreferences.join(', ')}` };
   const proxy = flagString(args, 'proxy') ?? 'auto';
   if (proxy !== 'auto' && proxy !== 'fallback') return { error: '--proxy must be auto or fallback' };
   const numbers = readNumbers(args);
   if ('error' in numbers) return numbers;
   const limits = listingLimits(args);
   if ('error' in limits) return limits;
-  return { config, listing, backend: backend as BackendPreference, report: flagString(args, 'report'), ab: !args.flags.has('no-ab'), proxy, maxListingBytes: limits.maxBytes, ...numbers };
+  return {
+    config,
+    listing,
+    backend: backend as BackendPreference,
+    report: flagString(args, 'report'),
+    ab: !args.flags.has('no-ab'),
+    proxy,
+    maxListingBytes: limits.maxBytes,
+    ...numbers,
+  };
 }
 
-function readNumbers(args: ReturnType<typeof parseArgs>): Pick<SmokeRequest, 'steps' | 'seed' | 'batch' | 'logEvery' | 'widthScale'> | { error: string } {
+function readNumbers(
+  args: ReturnType<typeof parseArgs>,
+): Pick<SmokeRequest, 'steps' | 'seed' | 'batch' | 'logEvery' | 'widthScale'> | { error: string } {
   const count = (name: string, fallback?: number): number | undefined | { error: string } => {
     if (!args.flags.has(name)) return fallback;
     const n = flagNumber(args, name);
@@ -61,6 +86,7 @@ function readNumbers(args: ReturnType<typeof parseArgs>): Pick<SmokeRequest, 'st
   const widthScale = args.flags.has('width-scale') ? flagNumber(args, 'width-scale') : undefined;
   for (const v of [steps, batch, logEvery]) if (typeof v === 'object') return v;
   if (seed === undefined || !Number.isInteger(seed)) return { error: '--seed must be an integer' };
-  if (args.flags.has('width-scale') && !(widthScale !== undefined && widthScale > 0 && widthScale <= 1)) return { error: '--width-scale must be a number in (0, 1]' };
+  if (args.flags.has('width-scale') && !(widthScale !== undefined && widthScale > 0 && widthScale <= 1))
+    return { error: '--width-scale must be a number in (0, 1]' };
   return { steps: steps as number, batch: batch as number, logEvery: logEvery as number | undefined, seed, widthScale };
 }

@@ -37,13 +37,23 @@ export async function runSmoke(request: SmokeRequest, host: SmokeHost): Promise<
   const timing = { firstStepMs: NaN };
   const logEvery = request.logEvery ?? Math.max(1, Math.round(request.steps / POINTS));
   const spec = (label: SmokeRun['label'], plan: TrainPlan): ArmSpec => ({
-    label, proxy: prepared.proxy, plan, wrapper: prepared.wrapper.options, logEvery, seed: request.seed, batch: request.batch, steps: request.steps,
+    label,
+    proxy: prepared.proxy,
+    plan,
+    wrapper: prepared.wrapper.options,
+    logEvery,
+    seed: request.seed,
+    batch: request.batch,
+    steps: request.steps,
     lrRows: Array.from({ length: request.steps }, (_, i) => prepared.lr.at(i)),
   });
-  const hooks = (label: SmokeRun['label']): ArmHooks => ({ cancelled: host.cancelled, onPoint: (point) => {
-    if (Number.isNaN(timing.firstStepMs)) timing.firstStepMs = performance.now() - started;
-    host.line(progressLine(label, point, request.steps));
-  } });
+  const hooks = (label: SmokeRun['label']): ArmHooks => ({
+    cancelled: host.cancelled,
+    onPoint: (point) => {
+      if (Number.isNaN(timing.firstStepMs)) timing.firstStepMs = performance.now() - started;
+      host.line(progressLine(label, point, request.steps));
+    },
+  });
   const report = baseReport(request, backend, prepared, logEvery);
   const reasons = request.ab ? weightDecayProblems(prepared.plan, prepared.proxy.params) : [];
   const variant = reasons.length ? fixedVariant(prepared.plan, prepared.proxy.params) : undefined;
@@ -78,30 +88,81 @@ function announce(prepared: Prepared, host: SmokeHost): void {
 
 function baseReport(request: SmokeRequest, backend: BackendInfo, prepared: Prepared, logEvery: number): SmokeReport {
   const { proxy, optimizer, wrapper } = prepared;
-  const data = { classes: proxy.outputs === 1 ? 1 : Math.min(proxy.outputs, MAX_CLASSES), trainSize: TRAIN_BATCHES * request.batch, valSize: VAL_BATCHES * request.batch };
+  const data = {
+    classes: proxy.outputs === 1 ? 1 : Math.min(proxy.outputs, MAX_CLASSES),
+    trainSize: TRAIN_BATCHES * request.batch,
+    valSize: VAL_BATCHES * request.batch,
+  };
   return {
-    version: 1, config: request.config, listing: request.listing, backend,
+    version: 1,
+    config: request.config,
+    listing: request.listing,
+    backend,
     proxy: {
-      source: proxy.source, family: proxy.family, description: describeProxy(proxy, proxy.params.length), widthScale: 1 / proxy.widthDivisor,
-      params: proxy.params.length, numel: proxy.params.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0),
-      input: describeInput(proxy.input), notes: proxy.notes, fallbackReason: proxy.fallbackReason, groupMapping: prepared.groupMapping,
+      source: proxy.source,
+      family: proxy.family,
+      description: describeProxy(proxy, proxy.params.length),
+      widthScale: 1 / proxy.widthDivisor,
+      params: proxy.params.length,
+      numel: proxy.params.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0),
+      input: describeInput(proxy.input),
+      notes: proxy.notes,
+      fallbackReason: proxy.fallbackReason,
+      groupMapping: prepared.groupMapping,
     },
     task: { ...data, batch: request.batch, seed: request.seed },
-    optimizer: { type: optimizer.optimizerType, scheme: optimizer.scheme, wrapper: wrapper.type, accumulativeCounts: wrapper.options.accumulative_counts ?? 1, clipGrad: wrapper.clipText, notes: [...wrapper.notes, ...prepared.notes] },
+    optimizer: {
+      type: optimizer.optimizerType,
+      scheme: optimizer.scheme,
+      wrapper: wrapper.type,
+      accumulativeCounts: wrapper.options.accumulative_counts ?? 1,
+      clipGrad: wrapper.clipText,
+      notes: [...wrapper.notes, ...prepared.notes],
+    },
     schedule: { source: prepared.lr.source, mapping: prepared.lr.mapping },
-    steps: request.steps, logEvery, audit: prepared.audit, runs: [], status: 'completed', timings: { firstStepMs: NaN, totalMs: NaN },
+    steps: request.steps,
+    logEvery,
+    audit: prepared.audit,
+    runs: [],
+    status: 'completed',
+    timings: { firstStepMs: NaN, totalMs: NaN },
   };
 }
 
 function errorReport(request: SmokeRequest, backend: BackendInfo, error: string, started: number): SmokeReport {
   return {
-    version: 1, config: request.config, listing: request.listing, backend,
-    proxy: { source: 'listing', family: '', description: '', widthScale: 1, params: 0, numel: 0, input: '', notes: [], groupMapping: '' },
+    version: 1,
+    config: request.config,
+    listing: request.listing,
+    backend,
+    proxy: {
+      source: 'listing',
+      family: '',
+      description: '',
+      widthScale: 1,
+      params: 0,
+      numel: 0,
+      input: '',
+      notes: [],
+      groupMapping: '',
+    },
     task: { classes: 0, trainSize: 0, valSize: 0, batch: request.batch, seed: request.seed },
     optimizer: { type: '', scheme: '', wrapper: '', accumulativeCounts: 1, notes: [] },
-    schedule: { source: '', mapping: '' }, steps: request.steps, logEvery: 0,
-    audit: { trainableNotOptimized: [], inSeveralGroups: [], frozenInOptimizer: [], emptyGroups: [], tied: [], ok: false },
-    runs: [], status: 'error', error, timings: { firstStepMs: NaN, totalMs: performance.now() - started },
+    schedule: { source: '', mapping: '' },
+    steps: request.steps,
+    logEvery: 0,
+    audit: {
+      trainableNotOptimized: [],
+      inSeveralGroups: [],
+      frozenInOptimizer: [],
+      emptyGroups: [],
+      tied: [],
+      ok: false,
+    },
+    runs: [],
+    status: 'error',
+    error,
+    timings: { firstStepMs: NaN, totalMs: performance.now() - started },
   };
 }
 

@@ -30,7 +30,13 @@ export class TrainSession {
   /** Only what some group optimizes needs a gradient. */
   private readonly trained: tf.Variable[];
 
-  constructor(readonly proxy: ProxySpec, readonly plan: TrainPlan, wrapperOptions: OptimWrapperOptions, steps: number, seed: number) {
+  constructor(
+    readonly proxy: ProxySpec,
+    readonly plan: TrainPlan,
+    wrapperOptions: OptimWrapperOptions,
+    steps: number,
+    seed: number,
+  ) {
     this.vars = createVariables(proxy.params, seed, `smoke${sessions++}`);
     const get = (name: string) => this.vars.get(name) as tf.Variable;
     this.groupVars = plan.groups.map((g) => g.params.map(get));
@@ -41,9 +47,14 @@ export class TrainSession {
     // Groups with the same hyperparameters, initial lr and lr_scale get the same lr at every
     // iteration (one schedule curve per initial lr), so they can share one update.
     const rule = updateRules[plan.optimizerType];
-    if (!rule) throw new Error(`unsupported optimizer '${plan.optimizerType}' (supported: ${Object.keys(updateRules).join(', ')})`);
+    if (!rule)
+      throw new Error(
+        `unsupported optimizer '${plan.optimizerType}' (supported: ${Object.keys(updateRules).join(', ')})`,
+      );
     this.groups = plan.groups.map((g, gi) => ({ params: this.groupVars[gi], hp: { ...g.hp } }));
-    this.buckets = new FlatBuckets(this.groups, (gi) => hyperKey((hp) => rule.resolve(hp), plan.groups[gi].hp, String(plan.groups[gi].lrScale)));
+    this.buckets = new FlatBuckets(this.groups, (gi) =>
+      hyperKey((hp) => rule.resolve(hp), plan.groups[gi].hp, String(plan.groups[gi].lrScale)),
+    );
     this.optimizer = createOptimizer(plan.optimizerType, this.buckets.flatGroups());
     this.wrapper = new OptimWrapper(this.optimizer, wrapperOptions);
     this.wrapper.initializeCountStatus(0, steps);
@@ -52,15 +63,23 @@ export class TrainSession {
   readonly lossFn: LossFn = (x, y) => {
     const logits = runProgram(this.proxy.program, x, this.vars) as tf.Tensor2D;
     if (logits.shape[1] === 1) {
-      return { loss: tf.losses.sigmoidCrossEntropy(y, logits) as tf.Scalar, accuracy: tf.mean(tf.cast(tf.equal(tf.greater(logits, 0), tf.greater(y, 0.5)), 'float32')) as tf.Scalar };
+      return {
+        loss: tf.losses.sigmoidCrossEntropy(y, logits) as tf.Scalar,
+        accuracy: tf.mean(tf.cast(tf.equal(tf.greater(logits, 0), tf.greater(y, 0.5)), 'float32')) as tf.Scalar,
+      };
     }
     const loss = tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
-    return { loss, accuracy: tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(y, 1)), 'float32')) as tf.Scalar };
+    return {
+      loss,
+      accuracy: tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(y, 1)), 'float32')) as tf.Scalar,
+    };
   };
 
   /** Sets each group's lr for this iteration (read by the optimizer when it steps). */
   setLrs(lrs: readonly number[]): void {
-    this.plan.groups.forEach((g, gi) => { this.groups[gi].hp.lr = lrs[g.index] * g.lrScale; });
+    this.plan.groups.forEach((g, gi) => {
+      this.groups[gi].hp.lr = lrs[g.index] * g.lrScale;
+    });
     this.buckets.syncHyper();
   }
 
@@ -81,16 +100,21 @@ export class TrainSession {
   gradients(x: tf.Tensor, y: tf.Tensor): { loss: number; accuracy: number; grads: tf.Tensor[][] } {
     let accuracy: tf.Scalar | undefined;
     if (!this.trained.length) {
-      const out = tf.tidy(() => { const o = this.lossFn(x, y); return tf.stack([o.loss, o.accuracy]); });
+      const out = tf.tidy(() => {
+        const o = this.lossFn(x, y);
+        return tf.stack([o.loss, o.accuracy]);
+      });
       const [loss, acc] = out.dataSync();
       out.dispose();
       return { loss, accuracy: acc, grads: this.groupVars.map(() => []) };
     }
-    const { value, grads } = tf.tidy(() => tf.variableGrads(() => {
-      const out = this.lossFn(x, y);
-      accuracy = tf.keep(out.accuracy);
-      return out.loss;
-    }, this.trained));
+    const { value, grads } = tf.tidy(() =>
+      tf.variableGrads(() => {
+        const out = this.lossFn(x, y);
+        accuracy = tf.keep(out.accuracy);
+        return out.loss;
+      }, this.trained),
+    );
     const stats = tf.stack([value, accuracy as tf.Scalar]);
     const [loss, acc] = stats.dataSync();
     tf.dispose([stats, value, accuracy as tf.Scalar]);

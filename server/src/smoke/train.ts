@@ -22,7 +22,14 @@ export interface LoopOptions {
 }
 
 export async function trainLoop(session: TrainSession, options: LoopOptions): Promise<SmokeRun> {
-  const run: SmokeRun = { label: options.label, optimizerType: session.plan.optimizerType, sets: session.plan.sets, points: [], status: 'completed', stepsPerSecond: 0 };
+  const run: SmokeRun = {
+    label: options.label,
+    optimizerType: session.plan.optimizerType,
+    sets: session.plan.sets,
+    points: [],
+    status: 'completed',
+    stepsPerSecond: 0,
+  };
   const window = { loss: 0, accuracy: 0, count: 0 };
   const started = performance.now();
   let step = 0;
@@ -78,7 +85,14 @@ function snapshot(session: TrainSession): Map<tf.Variable, tf.Tensor> {
   return new Map(session.groupVars.flat().map((v) => [v, tf.clone(v)]));
 }
 
-function logPoint(session: TrainSession, options: LoopOptions, step: number, lrs: number[], window: { loss: number; accuracy: number; count: number }, before: Map<tf.Variable, tf.Tensor>): SmokePoint {
+function logPoint(
+  session: TrainSession,
+  options: LoopOptions,
+  step: number,
+  lrs: number[],
+  window: { loss: number; accuracy: number; count: number },
+  before: Map<tf.Variable, tf.Tensor>,
+): SmokePoint {
   const updateRatio = updateRatios(session.setVars, before);
   tf.dispose([...before.values()]);
   const val = evaluate(options.data.val, session.lossFn);
@@ -88,8 +102,14 @@ function logPoint(session: TrainSession, options: LoopOptions, step: number, lrs
     return group ? lrs[group.index] * group.lrScale : NaN;
   });
   return {
-    step, loss: window.loss / window.count, trainAcc: window.accuracy / window.count, valLoss: val.loss, valAcc: val.accuracy,
-    lr, updateRatio, normWeightRms: normWeightRms(session.normWeights),
+    step,
+    loss: window.loss / window.count,
+    trainAcc: window.accuracy / window.count,
+    valLoss: val.loss,
+    valAcc: val.accuracy,
+    lr,
+    updateRatio,
+    normWeightRms: normWeightRms(session.normWeights),
   };
 }
 
@@ -103,7 +123,11 @@ function locate(session: TrainSession, grads: tf.Tensor[][], step: number): Smok
     return finding(session, step, 'gradients', gradGroup, gradIndices[gradGroup], '');
   }
   const onset = session.divergence;
-  const group = onset ? session.plan.sets[onset.set].groups.map((g) => session.plan.groups.findIndex((pg) => pg.index === g)).find((g) => g >= 0) ?? 0 : 0;
+  const group = onset
+    ? (session.plan.sets[onset.set].groups
+        .map((g) => session.plan.groups.findIndex((pg) => pg.index === g))
+        .find((g) => g >= 0) ?? 0)
+    : 0;
   return finding(session, step, 'loss', group, [], 'the loss overflowed while every weight was still finite');
 }
 
@@ -113,13 +137,31 @@ function nonFiniteWeights(session: TrainSession, step: number): SmokeNonFinite |
   return group < 0 ? undefined : finding(session, step, 'weights', group, indices[group], '');
 }
 
-function finding(session: TrainSession, step: number, what: SmokeNonFinite['what'], group: number, indices: number[], detail: string): SmokeNonFinite {
+function finding(
+  session: TrainSession,
+  step: number,
+  what: SmokeNonFinite['what'],
+  group: number,
+  indices: number[],
+  detail: string,
+): SmokeNonFinite {
   const plan = session.plan;
-  const describe = (g: number) => `group ${plan.groups[g]?.index ?? g} (set ${plan.groupToSet[g]}, lr ${String(session.groups[g]?.hp.lr)}, ${plan.groups[g]?.params[0] ?? 'no params'}${(plan.groups[g]?.params.length ?? 0) > 1 ? ', ...' : ''})`;
+  const describe = (g: number) =>
+    `group ${plan.groups[g]?.index ?? g} (set ${plan.groupToSet[g]}, lr ${String(session.groups[g]?.hp.lr)}, ${plan.groups[g]?.params[0] ?? 'no params'}${(plan.groups[g]?.params.length ?? 0) > 1 ? ', ...' : ''})`;
   const params = indices.slice(0, 5).map((i) => plan.groups[group].params[i]);
   const where = params.length ? ` (${params.join(', ')}${indices.length > 5 ? ', ...' : ''})` : '';
   const onset = session.divergence;
-  const first = onset ? `; set ${onset.set} (${plan.sets[onset.set]?.rule}) was the first whose update outgrew its weights (‖Δw‖/‖w‖ ${onset.ratio.toExponential(1)} at step ${onset.step})` : '';
+  const first = onset
+    ? `; set ${onset.set} (${plan.sets[onset.set]?.rule}) was the first whose update outgrew its weights (‖Δw‖/‖w‖ ${onset.ratio.toExponential(1)} at step ${onset.step})`
+    : '';
   const message = `step ${step}: ${what === 'loss' ? `${detail}: ${describe(group)}` : `${what} of ${describe(group)} went non-finite first${where}`}${first}`;
-  return { step, what, group: plan.groups[group]?.index ?? group, set: plan.groupToSet[group], params, message, ...(onset ? { diverged: onset } : {}) };
+  return {
+    step,
+    what,
+    group: plan.groups[group]?.index ?? group,
+    set: plan.groupToSet[group],
+    params,
+    message,
+    ...(onset ? { diverged: onset } : {}),
+  };
 }

@@ -23,7 +23,10 @@ export function weightDecayProblems(plan: TrainPlan, params: readonly ProxyParam
   const byName = new Map(params.map((p) => [p.name, p]));
   const reasons: string[] = [];
   const coupled = plan.optimizerType === 'Adam' ? plan.groups.filter((g) => decayOf(g) > 0 && g.params.length) : [];
-  if (coupled.length) reasons.push(`Adam with coupled weight_decay (${[...new Set(coupled.map(decayOf))].join(', ')}): L2 in the gradient, rescaled by Adam's normalisation`);
+  if (coupled.length)
+    reasons.push(
+      `Adam with coupled weight_decay (${[...new Set(coupled.map(decayOf))].join(', ')}): L2 in the gradient, rescaled by Adam's normalisation`,
+    );
   const counts: Record<Exempt, number> = { norm: 0, bias: 0, '1-D': 0 };
   for (const group of plan.groups) {
     if (decayOf(group) <= 0) continue;
@@ -38,7 +41,10 @@ export function weightDecayProblems(plan: TrainPlan, params: readonly ProxyParam
   return reasons;
 }
 
-export interface Variant { plan: TrainPlan; description: string }
+export interface Variant {
+  plan: TrainPlan;
+  description: string;
+}
 
 export function fixedVariant(plan: TrainPlan, params: readonly ProxyParam[]): Variant {
   const byName = new Map(params.map((p) => [p.name, p]));
@@ -51,7 +57,10 @@ export function fixedVariant(plan: TrainPlan, params: readonly ProxyParam[]): Va
   for (const group of plan.groups) {
     const exempt = group.params.filter((n) => exemption(byName.get(n) as ProxyParam));
     const decayed = group.params.filter((n) => !exempt.includes(n));
-    for (const [names, noDecay] of [[decayed, false], [exempt, true]] as const) {
+    for (const [names, noDecay] of [
+      [decayed, false],
+      [exempt, true],
+    ] as const) {
       if (!names.length) continue;
       const hp = { ...group.hp, ...(noDecay ? { weight_decay: 0 } : {}) };
       const set = variantSet(plan.sets[plan.groupToSet[group.index]], noDecay, setKey, sets);
@@ -63,8 +72,13 @@ export function fixedVariant(plan: TrainPlan, params: readonly ProxyParam[]): Va
       groups.push({ ...group, params: [...names], hp });
     }
   }
-  const note = adamFamily ? 'AdamW (decoupled decay)' : `${optimizerType} kept (AdamW at its lr would not be a like-for-like fix)`;
-  return { plan: { optimizerType, groups, sets, groupToSet }, description: `${note}, no weight decay on norm/bias/1-D parameters` };
+  const note = adamFamily
+    ? 'AdamW (decoupled decay)'
+    : `${optimizerType} kept (AdamW at its lr would not be a like-for-like fix)`;
+  return {
+    plan: { optimizerType, groups, sets, groupToSet },
+    description: `${note}, no weight decay on norm/bias/1-D parameters`,
+  };
 }
 
 function variantSet(original: SmokeSet, noDecay: boolean, index: Map<string, number>, sets: SmokeSet[]): SmokeSet {
@@ -72,8 +86,15 @@ function variantSet(original: SmokeSet, noDecay: boolean, index: Map<string, num
   const existing = index.get(key);
   if (existing !== undefined) return sets[existing];
   const set: SmokeSet = {
-    id: sets.length, groups: [], params: 0, numel: 0, lr: original.lr, weightDecay: noDecay ? 0 : original.weightDecay, lrScale: original.lrScale,
-    rule: noDecay ? `${original.rule} → fixed: no decay (norm/bias/1-D)` : `${original.rule} → fixed: decoupled decay`, examples: [],
+    id: sets.length,
+    groups: [],
+    params: 0,
+    numel: 0,
+    lr: original.lr,
+    weightDecay: noDecay ? 0 : original.weightDecay,
+    lrScale: original.lrScale,
+    rule: noDecay ? `${original.rule} → fixed: no decay (norm/bias/1-D)` : `${original.rule} → fixed: decoupled decay`,
+    examples: [],
   };
   index.set(key, set.id);
   sets.push(set);

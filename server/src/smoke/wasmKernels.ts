@@ -10,7 +10,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { registerHostOps } from './proxy/hostOps.ts';
 
 /** What the wasm backend exposes for buffer sharing (the same methods Reshape uses). */
-interface RefCounting { incRef(dataId: tf.DataId): void }
+interface RefCounting {
+  incRef(dataId: tf.DataId): void;
+}
 
 let installed = false;
 

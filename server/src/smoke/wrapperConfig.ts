@@ -22,7 +22,12 @@ export function wrapperSettings(root: PyDict): WrapperSettings {
   if (timmClip !== undefined) {
     const mode = String(root.get('clip_mode') ?? 'norm');
     const clip: ClipGradConfig = mode === 'value' ? { type: 'value', clip_value: timmClip } : { max_norm: timmClip };
-    return { options: { clip_grad: clip }, type: 'timm train loop', clipText: describeClip(clip), notes: mode === 'agc' ? ['clip_mode agc is not simulated: clipped by norm instead'] : [] };
+    return {
+      options: { clip_grad: clip },
+      type: 'timm train loop',
+      clipText: describeClip(clip),
+      notes: mode === 'agc' ? ['clip_mode agc is not simulated: clipped by norm instead'] : [],
+    };
   }
   return { options: {}, type: 'OptimWrapper', notes: [] };
 }
@@ -30,11 +35,17 @@ export function wrapperSettings(root: PyDict): WrapperSettings {
 function mmengine(ow: PyDict): WrapperSettings {
   const type = typeName(ow.get('type')) ?? 'OptimWrapper';
   const notes: string[] = [];
-  if (type === 'AmpOptimWrapper') notes.push('AmpOptimWrapper: mixed precision is not simulated; the run stays float32 (no fp16 overflow, no loss-scale skips)');
+  if (type === 'AmpOptimWrapper')
+    notes.push(
+      'AmpOptimWrapper: mixed precision is not simulated; the run stays float32 (no fp16 overflow, no loss-scale skips)',
+    );
   else if (type !== 'OptimWrapper') notes.push(`${type}: run as a plain OptimWrapper`);
   const clip = clipConfig(ow.get('clip_grad'));
   const counts = toNumber(ow.get('accumulative_counts'));
-  const options: OptimWrapperOptions = { ...(counts !== undefined ? { accumulative_counts: counts } : {}), ...(clip ? { clip_grad: clip } : {}) };
+  const options: OptimWrapperOptions = {
+    ...(counts !== undefined ? { accumulative_counts: counts } : {}),
+    ...(clip ? { clip_grad: clip } : {}),
+  };
   return { options, type, clipText: clip && describeClip(clip), notes };
 }
 
@@ -43,7 +54,12 @@ function mmcvHook(hook: PyDict): WrapperSettings {
   const counts = toNumber(hook.get('cumulative_iters'));
   const type = typeName(hook.get('type')) ?? 'OptimizerHook';
   const notes = /Fp16/.test(type) ? [`${type}: mixed precision is not simulated; the run stays float32`] : [];
-  return { options: { ...(counts !== undefined ? { accumulative_counts: counts } : {}), ...(clip ? { clip_grad: clip } : {}) }, type, clipText: clip && describeClip(clip), notes };
+  return {
+    options: { ...(counts !== undefined ? { accumulative_counts: counts } : {}), ...(clip ? { clip_grad: clip } : {}) },
+    type,
+    clipText: clip && describeClip(clip),
+    notes,
+  };
 }
 
 function clipConfig(value: PyValue | undefined): ClipGradConfig | undefined {
@@ -53,7 +69,8 @@ function clipConfig(value: PyValue | undefined): ClipGradConfig | undefined {
   if (type === 'norm' || type === 'value') clip.type = type;
   for (const key of ['max_norm', 'norm_type', 'clip_value'] as const) {
     const raw = value.get(key);
-    const n = typeof raw === 'string' && /^-?inf$/.test(raw) ? (raw.startsWith('-') ? -Infinity : Infinity) : toNumber(raw);
+    const n =
+      typeof raw === 'string' && /^-?inf$/.test(raw) ? (raw.startsWith('-') ? -Infinity : Infinity) : toNumber(raw);
     if (n !== undefined) clip[key] = n;
   }
   if (value.get('error_if_nonfinite') === true) clip.error_if_nonfinite = true;
@@ -61,5 +78,7 @@ function clipConfig(value: PyValue | undefined): ClipGradConfig | undefined {
 }
 
 function describeClip(clip: ClipGradConfig): string {
-  return clip.type === 'value' ? `clip_grad_value_(${clip.clip_value})` : `clip_grad_norm_(max_norm=${clip.max_norm}, norm_type=${clip.norm_type ?? 2})`;
+  return clip.type === 'value'
+    ? `clip_grad_value_(${clip.clip_value})`
+    : `clip_grad_norm_(max_norm=${clip.max_norm}, norm_type=${clip.norm_type ?? 2})`;
 }

@@ -7,10 +7,16 @@ import { assertNoErrors, at, codes, load, spanAt, textOfSpan } from './helpers.t
 
 describe('JSON', () => {
   test('ints and floats follow the token text; spans point at the values', () => {
-    const files = { '/cfg/main.json': '{"optimizer": {"lr": 1e-4, "momentum": 0.9, "nesterov": true, "steps": [8, 11], "wd": 0, "eps": 1.0}, "x": null}' };
+    const files = {
+      '/cfg/main.json':
+        '{"optimizer": {"lr": 1e-4, "momentum": 0.9, "nesterov": true, "steps": [8, 11], "wd": 0, "eps": 1.0}, "x": null}',
+    };
     const cfg = load(files, '/cfg/main.json');
     assertNoErrors(cfg);
-    assert.equal(pyRepr(cfg.root.get('optimizer')), "{'lr': 0.0001, 'momentum': 0.9, 'nesterov': True, 'steps': [8, 11], 'wd': 0, 'eps': 1.0}");
+    assert.equal(
+      pyRepr(cfg.root.get('optimizer')),
+      "{'lr': 0.0001, 'momentum': 0.9, 'nesterov': True, 'steps': [8, 11], 'wd': 0, 'eps': 1.0}",
+    );
     assert.equal(textOfSpan(files, spanAt(cfg.root, 'optimizer.momentum')), '0.9');
     assert.equal(textOfSpan(files, spanAt(cfg.root, 'optimizer.steps.1')), '11');
   });
@@ -18,8 +24,10 @@ describe('JSON', () => {
   test('a JSON child over a Python base, with {{_base_.x}}', () => {
     const cfg = load(
       {
-        '/cfg/base.py': "optim_wrapper = dict(optimizer=dict(type='SGD', lr=0.02, momentum=0.9))\ntrain_cfg = dict(max_epochs=12)\n",
-        '/cfg/main.json': '{"_base_": "./base.py", "optim_wrapper": {"optimizer": {"lr": 0.01}}, "end": {{_base_.train_cfg.max_epochs}}}',
+        '/cfg/base.py':
+          "optim_wrapper = dict(optimizer=dict(type='SGD', lr=0.02, momentum=0.9))\ntrain_cfg = dict(max_epochs=12)\n",
+        '/cfg/main.json':
+          '{"_base_": "./base.py", "optim_wrapper": {"optimizer": {"lr": 0.01}}, "end": {{_base_.train_cfg.max_epochs}}}',
       },
       '/cfg/main.json',
     );
@@ -42,10 +50,16 @@ describe('JSON', () => {
 
 describe('YAML', () => {
   test('YAML 1.1 scalars as PyYAML reads them, including its float trap', () => {
-    const files = { '/cfg/main.yaml': 'optimizer:\n  lr: 1e-4\n  wd: 5.0e-4\n  momentum: 0.9\n  nesterov: yes\n  steps: [8, 11]\n  eps: 1.0e-8\n  max: 1.0e4\n' };
+    const files = {
+      '/cfg/main.yaml':
+        'optimizer:\n  lr: 1e-4\n  wd: 5.0e-4\n  momentum: 0.9\n  nesterov: yes\n  steps: [8, 11]\n  eps: 1.0e-8\n  max: 1.0e4\n',
+    };
     const cfg = load(files, '/cfg/main.yaml');
     // Checked against PyYAML 6: a float needs a dot, and an exponent needs its sign.
-    assert.equal(pyRepr(cfg.root.get('optimizer')), "{'lr': '1e-4', 'wd': 0.0005, 'momentum': 0.9, 'nesterov': True, 'steps': [8, 11], 'eps': 1e-08, 'max': '1.0e4'}");
+    assert.equal(
+      pyRepr(cfg.root.get('optimizer')),
+      "{'lr': '1e-4', 'wd': 0.0005, 'momentum': 0.9, 'nesterov': True, 'steps': [8, 11], 'eps': 1e-08, 'max': '1.0e4'}",
+    );
     assert.deepEqual(codes(cfg.diagnostics), ['config-yaml-float-string', 'config-yaml-float-string']);
     assert.equal(textOfSpan(files, cfg.diagnostics[0].span), '1e-4');
     assert.equal(textOfSpan(files, spanAt(cfg.root, 'optimizer.momentum')), '0.9');
@@ -54,7 +68,8 @@ describe('YAML', () => {
   test('anchors, merge keys and inheritance from a YAML base', () => {
     const cfg = load(
       {
-        '/cfg/base.yml': 'common: &c {type: SGD, lr: 0.1}\noptim_wrapper:\n  optimizer:\n    <<: *c\n    momentum: 0.9\n',
+        '/cfg/base.yml':
+          'common: &c {type: SGD, lr: 0.1}\noptim_wrapper:\n  optimizer:\n    <<: *c\n    momentum: 0.9\n',
         '/cfg/main.yaml': "_base_: ['base.yml']\noptim_wrapper:\n  optimizer:\n    lr: 0.2\n",
       },
       '/cfg/main.yaml',

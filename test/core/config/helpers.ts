@@ -1,6 +1,11 @@
 // Shared helpers for the config loader tests: in-memory hosts and span assertions.
 import assert from 'node:assert/strict';
-import { loadConfig, type ConfigDiagnostic, type ConfigHost, type LoadedConfig } from '../../../server/src/core/config/index.ts';
+import {
+  loadConfig,
+  type ConfigDiagnostic,
+  type ConfigHost,
+  type LoadedConfig,
+} from '../../../server/src/core/config/index.ts';
 import { PyDict, PyList, type PyValue, type Span } from '../../../server/src/core/pyvalue.ts';
 
 /** A host over a map of absolute path -> text. */
@@ -9,7 +14,11 @@ export function memoryHost(files: Record<string, string>, extra: Partial<ConfigH
 }
 
 /** Loads `/cfg/main.py` (or `entry`) from the given files. */
-export function load(files: Record<string, string>, entry = '/cfg/main.py', extra: Partial<ConfigHost> = {}): LoadedConfig {
+export function load(
+  files: Record<string, string>,
+  entry = '/cfg/main.py',
+  extra: Partial<ConfigHost> = {},
+): LoadedConfig {
   return loadConfig(entry, memoryHost(files, extra));
 }
 

@@ -5,11 +5,15 @@ import { describe, test } from 'node:test';
 import { PyDict, PyUnresolved, pyJson, pyRepr } from '../../../server/src/core/pyvalue.ts';
 import { assertNoErrors, at, codes, load, spanAt, textOfSpan } from './helpers.ts';
 
-const SCHEDULE = "optimizer = dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=0.0005)\noptim_wrapper = dict(type='OptimWrapper', optimizer=optimizer, clip_grad=None)\n";
+const SCHEDULE =
+  "optimizer = dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=0.0005)\noptim_wrapper = dict(type='OptimWrapper', optimizer=optimizer, clip_grad=None)\n";
 
 describe('text-style merge', () => {
   test('an inherited value keeps its span in the base file', () => {
-    const files = { '/cfg/base.py': SCHEDULE, '/cfg/main.py': "_base_ = './base.py'\noptim_wrapper = dict(optimizer=dict(weight_decay=0.05))\n" };
+    const files = {
+      '/cfg/base.py': SCHEDULE,
+      '/cfg/main.py': "_base_ = './base.py'\noptim_wrapper = dict(optimizer=dict(weight_decay=0.05))\n",
+    };
     const cfg = load(files);
     assertNoErrors(cfg);
     const lr = spanAt(cfg.root, 'optim_wrapper.optimizer.lr');
@@ -26,7 +30,8 @@ describe('text-style merge', () => {
   test('_delete_ replaces; a dict for a key absent in the base keeps _delete_ literally', () => {
     const cfg = load({
       '/cfg/base.py': SCHEDULE,
-      '/cfg/main.py': "_base_ = ['base.py']\noptim_wrapper = dict(optimizer=dict(_delete_=True, type='AdamW', lr=1e-4))\nparamwise = dict(_delete_=True, a=1)\n",
+      '/cfg/main.py':
+        "_base_ = ['base.py']\noptim_wrapper = dict(optimizer=dict(_delete_=True, type='AdamW', lr=1e-4))\nparamwise = dict(_delete_=True, a=1)\n",
     });
     assert.equal(pyJson(at(cfg.root, 'optim_wrapper.optimizer')), '{"type": "AdamW", "lr": 0.0001}');
     assert.equal(pyJson(cfg.root.get('paramwise')), '{"_delete_": true, "a": 1}');
@@ -56,8 +61,9 @@ describe('text-style merge', () => {
 
   test('{{_base_.x}} is replaced after the file ran; _base_.x is a live reference', () => {
     const files = {
-      '/cfg/base.py': "optim_wrapper = dict(optimizer=dict(lr=0.1))\nmax_iters = 1000\n",
-      '/cfg/main.py': "_base_ = 'base.py'\nend = {{_base_.max_iters}}\nw = {{ _base_.optim_wrapper }}\nlive = _base_.optim_wrapper\nlive.optimizer.lr = 0.5\n",
+      '/cfg/base.py': 'optim_wrapper = dict(optimizer=dict(lr=0.1))\nmax_iters = 1000\n',
+      '/cfg/main.py':
+        "_base_ = 'base.py'\nend = {{_base_.max_iters}}\nw = {{ _base_.optim_wrapper }}\nlive = _base_.optim_wrapper\nlive.optimizer.lr = 0.5\n",
     };
     const cfg = load(files);
     assertNoErrors(cfg);
@@ -67,21 +73,34 @@ describe('text-style merge', () => {
     assert.equal(at(cfg.root, 'w.optimizer.lr'), 0.5);
     assert.equal(at(cfg.root, 'optim_wrapper.optimizer.lr'), 0.5, 'mutating _base_.x changes the inherited value');
     assert.notEqual(at(cfg.root, 'w'), at(cfg.root, 'optim_wrapper'), 'but w is a copy');
-    assert.equal(textOfSpan(files, cfg.root.valueSpans.get('live')), '_base_.optim_wrapper', 'spans after a substitution still match the file');
+    assert.equal(
+      textOfSpan(files, cfg.root.valueSpans.get('live')),
+      '_base_.optim_wrapper',
+      'spans after a substitution still match the file',
+    );
   });
 
   test('predefined variables and environment variables', () => {
     const cfg = load(
-      { '/cfg/exp/main.py': "work_dir = './work_dirs/{{ fileBasenameNoExtension }}'\nd = '{{fileDirname}}'\nbs = {{$BATCH:16}}\nroot = '{{$DATA_ROOT:data/coco}}'\n" },
+      {
+        '/cfg/exp/main.py':
+          "work_dir = './work_dirs/{{ fileBasenameNoExtension }}'\nd = '{{fileDirname}}'\nbs = {{$BATCH:16}}\nroot = '{{$DATA_ROOT:data/coco}}'\n",
+      },
       '/cfg/exp/main.py',
       { env: { BATCH: '32' } },
     );
     assertNoErrors(cfg);
-    assert.deepEqual([cfg.root.get('work_dir'), cfg.root.get('d'), cfg.root.get('bs'), cfg.root.get('root')], ['./work_dirs/main', '/cfg/exp', 32n, 'data/coco']);
+    assert.deepEqual(
+      [cfg.root.get('work_dir'), cfg.root.get('d'), cfg.root.get('bs'), cfg.root.get('root')],
+      ['./work_dirs/main', '/cfg/exp', 32n, 'data/coco'],
+    );
   });
 
   test('the child sees base names only through _base_; the base captured its values by value', () => {
-    const cfg = load({ '/cfg/base.py': SCHEDULE, '/cfg/main.py': "_base_ = 'base.py'\noptimizer = dict(lr=0.02)\nlr2 = optimizer['lr'] * 2\n" });
+    const cfg = load({
+      '/cfg/base.py': SCHEDULE,
+      '/cfg/main.py': "_base_ = 'base.py'\noptimizer = dict(lr=0.02)\nlr2 = optimizer['lr'] * 2\n",
+    });
     assert.equal(at(cfg.root, 'optim_wrapper.optimizer.lr'), 0.01);
     assert.equal(at(cfg.root, 'optimizer.lr'), 0.02);
     assert.equal(cfg.root.get('lr2'), 0.04);
@@ -94,7 +113,11 @@ describe('text-style merge', () => {
     const skipped = load({ '/cfg/main.py': main });
     assert.deepEqual(codes(skipped.diagnostics), ['config-package-unavailable']);
     const resolved = load(
-      { '/cfg/main.py': main, '/site/mmdet/.mim/configs/_base_/schedules/schedule_1x.py': "optim_wrapper = dict(type='OptimWrapper', optimizer=dict(type='SGD'))\n" },
+      {
+        '/cfg/main.py': main,
+        '/site/mmdet/.mim/configs/_base_/schedules/schedule_1x.py':
+          "optim_wrapper = dict(type='OptimWrapper', optimizer=dict(type='SGD'))\n",
+      },
       '/cfg/main.py',
       { resolvePackagePath: (pkg, rel) => `/site/${pkg}/.mim/configs/${rel}` },
     );
@@ -136,7 +159,11 @@ describe('broken chains', () => {
   });
 
   test('cycles are reported instead of recursing forever', () => {
-    const files = { '/cfg/main.py': "_base_ = 'a.py'\nx = 1\n", '/cfg/a.py': "_base_ = 'b.py'\ny = 2\n", '/cfg/b.py': "_base_ = 'a.py'\nz = 3\n" };
+    const files = {
+      '/cfg/main.py': "_base_ = 'a.py'\nx = 1\n",
+      '/cfg/a.py': "_base_ = 'b.py'\ny = 2\n",
+      '/cfg/b.py': "_base_ = 'a.py'\nz = 3\n",
+    };
     const cfg = load(files);
     const cycle = cfg.diagnostics.find((d) => d.code === 'config-base-cycle');
     assert.ok(cycle);
@@ -154,16 +181,21 @@ describe('broken chains', () => {
   });
 
   test('mixing text style and read_base() style is an error', () => {
-    const lazyBase = "from mmengine.config import read_base\nwith read_base():\n    from .x import *\n";
+    const lazyBase = 'from mmengine.config import read_base\nwith read_base():\n    from .x import *\n';
     const cfg = load({ '/cfg/x.py': 'a = 1\n', '/cfg/lazy.py': lazyBase, '/cfg/main.py': "_base_ = 'lazy.py'\n" });
     assert.ok(codes(cfg.diagnostics).includes('config-style-mix'));
-    const other = load({ '/cfg/text.py': "_base_ = 'x.py'\n", '/cfg/x.py': 'a = 1\n', '/cfg/main.py': 'from mmengine.config import read_base\nwith read_base():\n    from .text import *\n' });
+    const other = load({
+      '/cfg/text.py': "_base_ = 'x.py'\n",
+      '/cfg/x.py': 'a = 1\n',
+      '/cfg/main.py': 'from mmengine.config import read_base\nwith read_base():\n    from .text import *\n',
+    });
     assert.ok(codes(other.diagnostics).includes('config-style-mix'));
   });
 });
 
 describe('read_base() style', () => {
-  const base = "from torch.optim import SGD\noptim_wrapper = dict(optimizer=dict(type=SGD, lr=0.01, momentum=0.9), clip_grad=None)\nlr = 0.01\n";
+  const base =
+    'from torch.optim import SGD\noptim_wrapper = dict(optimizer=dict(type=SGD, lr=0.01, momentum=0.9), clip_grad=None)\nlr = 0.01\n';
 
   test('named imports, .update() recursion, .merge() with _delete_, and replacement on re-assignment', () => {
     const files = {
@@ -174,7 +206,10 @@ describe('read_base() style', () => {
     };
     const cfg = load(files, '/cfg/exp/main.py');
     assertNoErrors(cfg);
-    assert.equal(pyJson(cfg.root.get('ow')), '{"optimizer": {"type": "SGD", "lr": 0.02, "momentum": 0.9}, "clip_grad": null}');
+    assert.equal(
+      pyJson(cfg.root.get('ow')),
+      '{"optimizer": {"type": "SGD", "lr": 0.02, "momentum": 0.9}, "clip_grad": null}',
+    );
     assert.equal(pyJson(at(cfg.root, 'merged.optimizer')), '{"type": "AdamW", "lr": 0.001}');
     assert.equal(cfg.root.get('lr'), 0.5);
     assert.equal(textOfSpan(files, spanAt(cfg.root, 'ow.optimizer.momentum')), '0.9');
@@ -183,10 +218,17 @@ describe('read_base() style', () => {
   });
 
   test('a missing module or name is reported and the names stay unresolved', () => {
-    const cfg = load({ '/cfg/main.py': 'from mmengine.config import read_base\nwith read_base():\n    from .nope import optim_wrapper\nx = optim_wrapper.optimizer\n', '/cfg/b.py': 'a = 1\n' });
+    const cfg = load({
+      '/cfg/main.py':
+        'from mmengine.config import read_base\nwith read_base():\n    from .nope import optim_wrapper\nx = optim_wrapper.optimizer\n',
+      '/cfg/b.py': 'a = 1\n',
+    });
     assert.deepEqual(codes(cfg.diagnostics), ['config-base-missing']);
     assert.ok(cfg.root.get('x') instanceof PyUnresolved);
-    const bad = load({ '/cfg/main.py': 'from mmengine.config import read_base\nwith read_base():\n    from .b import zz\n', '/cfg/b.py': 'a = 1\n' });
+    const bad = load({
+      '/cfg/main.py': 'from mmengine.config import read_base\nwith read_base():\n    from .b import zz\n',
+      '/cfg/b.py': 'a = 1\n',
+    });
     assert.match(bad.diagnostics[0].message, /ImportError: cannot import name 'zz' from '\.b'/);
   });
 });

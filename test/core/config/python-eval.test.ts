@@ -15,38 +15,100 @@ function reprs(src: string): Record<string, string> {
 describe('literals and arithmetic', () => {
   test('ints stay ints and floats stay floats', () => {
     assert.deepEqual(reprs('a = 1\nb = 1.0\nc = 1e-4\nd = 0.\ne = 512.\nf = 1_000\ng = 0x10\nh = 2.e3\ni = 1.e-4\n'), {
-      a: '1', b: '1.0', c: '0.0001', d: '0.0', e: '512.0', f: '1000', g: '16', h: '2000.0', i: '0.0001',
+      a: '1',
+      b: '1.0',
+      c: '0.0001',
+      d: '0.0',
+      e: '512.0',
+      f: '1000',
+      g: '16',
+      h: '2000.0',
+      i: '0.0001',
     });
   });
 
   test('division, floor division, modulo and power follow Python', () => {
-    assert.deepEqual(reprs('a = 7 / 2\nb = 4 / 2\nc = -7 // 2\nd = -7 % 3\ne = 7 % -3\nf = 7.5 // 2\ng = -7.5 % 2\nh = 2 ** 10\ni = 2 ** -1\nj = 10 ** 20\n'), {
-      a: '3.5', b: '2.0', c: '-4', d: '2', e: '-2', f: '3.0', g: '0.5', h: '1024', i: '0.5', j: '100000000000000000000',
-    });
+    assert.deepEqual(
+      reprs(
+        'a = 7 / 2\nb = 4 / 2\nc = -7 // 2\nd = -7 % 3\ne = 7 % -3\nf = 7.5 // 2\ng = -7.5 % 2\nh = 2 ** 10\ni = 2 ** -1\nj = 10 ** 20\n',
+      ),
+      {
+        a: '3.5',
+        b: '2.0',
+        c: '-4',
+        d: '2',
+        e: '-2',
+        f: '3.0',
+        g: '0.5',
+        h: '1024',
+        i: '0.5',
+        j: '100000000000000000000',
+      },
+    );
   });
 
   test('mixed int/float arithmetic gives floats; bools count as ints', () => {
     assert.deepEqual(reprs('a = 2 * 0.5\nb = 3 + True\nc = 0.1 + 0.2\nd = -(3)\ne = ~5\nf = 5e-4 * 1024 / 256\n'), {
-      a: '1.0', b: '4', c: '0.30000000000000004', d: '-3', e: '-6', f: '0.002',
+      a: '1.0',
+      b: '4',
+      c: '0.30000000000000004',
+      d: '-3',
+      e: '-6',
+      f: '0.002',
     });
   });
 
   test('strings, lists and tuples', () => {
-    assert.deepEqual(reprs("a = 'x' + 'y'\nb = 'ab' * 3\nc = [1] + [2, 3]\nd = (1,) * 2\ne = 'a' 'b' \"c\"\nf = r'\\d+'\ng = 'tab\\there'\nh = [1, 2, 3][::-1]\ni = 'abcdef'[1:4]\n"), {
-      a: "'xy'", b: "'ababab'", c: '[1, 2, 3]', d: '(1, 1)', e: "'abc'", f: "'\\\\d+'", g: "'tab\there'", h: '[3, 2, 1]', i: "'bcd'",
-    });
+    assert.deepEqual(
+      reprs(
+        "a = 'x' + 'y'\nb = 'ab' * 3\nc = [1] + [2, 3]\nd = (1,) * 2\ne = 'a' 'b' \"c\"\nf = r'\\d+'\ng = 'tab\\there'\nh = [1, 2, 3][::-1]\ni = 'abcdef'[1:4]\n",
+      ),
+      {
+        a: "'xy'",
+        b: "'ababab'",
+        c: '[1, 2, 3]',
+        d: '(1, 1)',
+        e: "'abc'",
+        f: "'\\\\d+'",
+        g: "'tab\there'",
+        h: '[3, 2, 1]',
+        i: "'bcd'",
+      },
+    );
   });
 
   test('comparisons, boolean operators and conditional expressions', () => {
-    assert.deepEqual(reprs("a = 1 < 2 < 3\nb = 3 > 2 > 2\nc = 'x' in ['x']\nd = None is None\ne = 0 or 'd'\nf = 1 and 2\ng = 'yes' if 1 == 1.0 else 'no'\nh = not []\n"), {
-      a: 'True', b: 'False', c: 'True', d: 'True', e: "'d'", f: '2', g: "'yes'", h: 'True',
-    });
+    assert.deepEqual(
+      reprs(
+        "a = 1 < 2 < 3\nb = 3 > 2 > 2\nc = 'x' in ['x']\nd = None is None\ne = 0 or 'd'\nf = 1 and 2\ng = 'yes' if 1 == 1.0 else 'no'\nh = not []\n",
+      ),
+      {
+        a: 'True',
+        b: 'False',
+        c: 'True',
+        d: 'True',
+        e: "'d'",
+        f: '2',
+        g: "'yes'",
+        h: 'True',
+      },
+    );
   });
 
   test('f-strings and str.format of known names', () => {
-    assert.deepEqual(reprs("name = 'vit'\nlr = 0.001\na = f'work_dirs/{name}_{lr}'\nb = f'{lr:.1e}'\nc = '{}-{}'.format(name, 3)\nd = f'{{x}}{name!r}'\n"), {
-      name: "'vit'", lr: '0.001', a: "'work_dirs/vit_0.001'", b: "'1.0e-03'", c: "'vit-3'", d: "'{x}\\'vit\\''",
-    });
+    assert.deepEqual(
+      reprs(
+        "name = 'vit'\nlr = 0.001\na = f'work_dirs/{name}_{lr}'\nb = f'{lr:.1e}'\nc = '{}-{}'.format(name, 3)\nd = f'{{x}}{name!r}'\n",
+      ),
+      {
+        name: "'vit'",
+        lr: '0.001',
+        a: "'work_dirs/vit_0.001'",
+        b: "'1.0e-03'",
+        c: "'vit-3'",
+        d: "'{x}\\'vit\\''",
+      },
+    );
   });
 
   test('Python errors become error diagnostics with CPython wording', () => {
@@ -62,7 +124,9 @@ describe('literals and arithmetic', () => {
 
 describe('names, containers and calls', () => {
   test('dict() with kwargs and **, {} literals, and ConfigDict-style attribute access', () => {
-    const cfg = loadPy("base = dict(lr=0.1, wd=1e-4)\nopt = dict(type='SGD', **base, momentum=0.9)\nlit = {'a': 1, **opt}\nlr = opt.lr\nwd = lit['wd']\n");
+    const cfg = loadPy(
+      "base = dict(lr=0.1, wd=1e-4)\nopt = dict(type='SGD', **base, momentum=0.9)\nlit = {'a': 1, **opt}\nlr = opt.lr\nwd = lit['wd']\n",
+    );
     assertNoErrors(cfg);
     assert.equal(pyJson(cfg.root.get('opt')), '{"type": "SGD", "lr": 0.1, "wd": 0.0001, "momentum": 0.9}');
     assert.equal(cfg.root.get('lr'), 0.1);
@@ -76,12 +140,17 @@ describe('names, containers and calls', () => {
   });
 
   test('attribute, subscript, augmented and tuple assignment', () => {
-    const cfg = loadPy("w = dict(optimizer=dict(lr=0.1))\nw['optimizer'].lr = 0.2\nw.optimizer['wd'] = 0\nn = 1\nn += 2\nl = [1]\nm = l\nl += [2]\na, (b, c) = 1, [2, 3]\nx = y = 5\n");
+    const cfg = loadPy(
+      "w = dict(optimizer=dict(lr=0.1))\nw['optimizer'].lr = 0.2\nw.optimizer['wd'] = 0\nn = 1\nn += 2\nl = [1]\nm = l\nl += [2]\na, (b, c) = 1, [2, 3]\nx = y = 5\n",
+    );
     assertNoErrors(cfg);
     assert.equal(pyJson(cfg.root.get('w')), '{"optimizer": {"lr": 0.2, "wd": 0}}');
     assert.equal(cfg.root.get('n'), 3n);
     assert.equal(pyRepr(cfg.root.get('m')), '[1, 2]', '+= extends the list in place');
-    assert.deepEqual([cfg.root.get('a'), cfg.root.get('b'), cfg.root.get('c'), cfg.root.get('x'), cfg.root.get('y')], [1n, 2n, 3n, 5n, 5n]);
+    assert.deepEqual(
+      [cfg.root.get('a'), cfg.root.get('b'), cfg.root.get('c'), cfg.root.get('x'), cfg.root.get('y')],
+      [1n, 2n, 3n, 5n, 5n],
+    );
   });
 
   test('comprehensions, range, builtins and copy.deepcopy', () => {
@@ -99,7 +168,9 @@ describe('names, containers and calls', () => {
   });
 
   test('imports bind references; modules and functions are dropped from the keys', () => {
-    const cfg = loadPy("from torch.optim import AdamW\nimport torch.nn as nn\ndef helper(x):\n    return x\nopt = dict(type=AdamW, act=nn.GELU)\n_private = 1\n__dunder = 2\n");
+    const cfg = loadPy(
+      'from torch.optim import AdamW\nimport torch.nn as nn\ndef helper(x):\n    return x\nopt = dict(type=AdamW, act=nn.GELU)\n_private = 1\n__dunder = 2\n',
+    );
     assert.deepEqual(cfg.root.keys(), ['opt', '_private']);
     const type = at(cfg.root, 'opt.type');
     assert.ok(type instanceof PyRef && type.name === 'AdamW');
@@ -107,7 +178,9 @@ describe('names, containers and calls', () => {
   });
 
   test('plain dict .update() replaces, list methods mutate', () => {
-    const cfg = loadPy("a = dict(x=dict(y=1, z=2))\na.update(x=dict(y=3))\nl = [1]\nl.append(2)\nl.extend([3, 4])\nl.insert(0, 0)\nl.pop()\n");
+    const cfg = loadPy(
+      'a = dict(x=dict(y=1, z=2))\na.update(x=dict(y=3))\nl = [1]\nl.append(2)\nl.extend([3, 4])\nl.insert(0, 0)\nl.pop()\n',
+    );
     assert.equal(pyRepr(cfg.root.get('a')), "{'x': {'y': 3}}", 'a dict the file built is a plain dict');
     assert.equal(pyRepr(cfg.root.get('l')), '[0, 1, 2, 3]');
   });
@@ -115,7 +188,10 @@ describe('names, containers and calls', () => {
 
 describe('control flow and what stays unresolved', () => {
   test('if/elif/else with a reducible condition runs one branch', () => {
-    assert.deepEqual(reprs("bs = 64\nif bs > 128:\n    lr = 0.1\nelif bs > 32:\n    lr = 0.05\nelse:\n    lr = 0.01\n"), { bs: '64', lr: '0.05' });
+    assert.deepEqual(
+      reprs('bs = 64\nif bs > 128:\n    lr = 0.1\nelif bs > 32:\n    lr = 0.05\nelse:\n    lr = 0.01\n'),
+      { bs: '64', lr: '0.05' },
+    );
   });
 
   test('if with an unknown condition leaves assigned names unresolved, with a diagnostic', () => {
@@ -127,7 +203,9 @@ describe('control flow and what stays unresolved', () => {
   });
 
   test('for loops over known values run; unknown calls are unresolved, not guessed', () => {
-    const cfg = loadPy("import numpy as np\nkeys = {}\nfor i, name in enumerate(['a', 'b']):\n    keys[name] = i\nlrs = np.linspace(0, 1, 5)\nlr = lrs[0] * 2\n");
+    const cfg = loadPy(
+      "import numpy as np\nkeys = {}\nfor i, name in enumerate(['a', 'b']):\n    keys[name] = i\nlrs = np.linspace(0, 1, 5)\nlr = lrs[0] * 2\n",
+    );
     assert.equal(pyRepr(cfg.root.get('keys')), "{'a': 0, 'b': 1}");
     const lr = cfg.root.get('lr');
     assert.ok(lr instanceof PyUnresolved);
@@ -137,7 +215,9 @@ describe('control flow and what stays unresolved', () => {
   });
 
   test('lambdas, user functions and unmodelled builtins are not run', () => {
-    const cfg = loadPy("def f(x):\n    return x * 2\nlr = f(0.1)\nsched = dict(lr_lambda=lambda e: 0.9 ** e)\nprint(lr)\nok = isinstance(lr, float)\n");
+    const cfg = loadPy(
+      'def f(x):\n    return x * 2\nlr = f(0.1)\nsched = dict(lr_lambda=lambda e: 0.9 ** e)\nprint(lr)\nok = isinstance(lr, float)\n',
+    );
     assert.deepEqual(codes(cfg.diagnostics, 'error'), []);
     assert.ok(cfg.root.get('ok') instanceof PyUnresolved);
     assert.ok(cfg.root.get('lr') instanceof PyUnresolved);
@@ -155,7 +235,7 @@ describe('control flow and what stays unresolved', () => {
   });
 
   test('tuples, sets and nested containers keep item spans', () => {
-    const text = "betas = (0.9, 0.999)\n";
+    const text = 'betas = (0.9, 0.999)\n';
     const list = loadPy(text).root.get('betas') as PyList;
     assert.ok(list.tuple);
     assert.equal(text.slice(list.itemSpans[1]?.start, list.itemSpans[1]?.end), '0.999');

@@ -34,7 +34,11 @@ describe('robustness', () => {
     // @lezer/lr used to force-reduce such runs after ~300 statements (see parsePython).
     const parts: string[] = [];
     for (let i = 0; i < 1500; i++) {
-      parts.push(i % 3 ? `x_${i} = ${i}\n\n` : `# step ${i}\nif x_${i - 1 < 0 ? 1 : i - 1} if ${i} > 0 else True:\n    y = ${i}\nelse:\n    y = -1\n`);
+      parts.push(
+        i % 3
+          ? `x_${i} = ${i}\n\n`
+          : `# step ${i}\nif x_${i - 1 < 0 ? 1 : i - 1} if ${i} > 0 else True:\n    y = ${i}\nelse:\n    y = -1\n`,
+      );
       if (i % 250 === 0) parts.push(`@decorator\ndef f_${i}():\n    '''doc\n\nstring'''\n    return [1,\n2]\n`);
     }
     const cfg = loadPy(parts.join('') + 'z = x_1499\n');
@@ -45,7 +49,9 @@ describe('robustness', () => {
 
   test('deep nesting, huge powers, repetitions and ranges stay unresolved', () => {
     const started = performance.now();
-    const cfg = loadPy(`a = ${'('.repeat(3000)}1${')'.repeat(3000)}\nb = 2 ** 10 ** 10\nc = 'a' * 10 ** 9\nd = list(range(10 ** 9))\nwhile True:\n    e = 1\nf = 1\n`);
+    const cfg = loadPy(
+      `a = ${'('.repeat(3000)}1${')'.repeat(3000)}\nb = 2 ** 10 ** 10\nc = 'a' * 10 ** 9\nd = list(range(10 ** 9))\nwhile True:\n    e = 1\nf = 1\n`,
+    );
     for (const k of ['a', 'b', 'c', 'd', 'e']) assert.ok(cfg.root.get(k) instanceof PyUnresolved, k);
     assert.equal(cfg.root.get('f'), 1n);
     assert.ok(performance.now() - started < 1000);
@@ -85,8 +91,14 @@ param_scheduler_${i} = [dict(type='LinearLR', start_factor=0.001, by_epoch=False
   });
 
   test('a typical 200-line chain loads in a few milliseconds', () => {
-    const schedule = Array.from({ length: 60 }, (_, i) => `hook_${i} = dict(type='Hook${i}', interval=${i + 1}, by_epoch=True)`).join('\n');
-    const model = Array.from({ length: 60 }, (_, i) => `layer_${i} = dict(type='Conv2d', in_channels=${i * 8}, out_channels=${i * 8 + 8}, kernel_size=3)`).join('\n');
+    const schedule = Array.from(
+      { length: 60 },
+      (_, i) => `hook_${i} = dict(type='Hook${i}', interval=${i + 1}, by_epoch=True)`,
+    ).join('\n');
+    const model = Array.from(
+      { length: 60 },
+      (_, i) => `layer_${i} = dict(type='Conv2d', in_channels=${i * 8}, out_channels=${i * 8 + 8}, kernel_size=3)`,
+    ).join('\n');
     const child = Array.from({ length: 80 }, (_, i) => `layer_${i} = dict(kernel_size=${i % 2 ? 1 : 3})`).join('\n');
     const files = {
       '/cfg/_base_/schedule.py': `optim_wrapper = dict(optimizer=dict(type='SGD', lr=0.02, momentum=0.9, weight_decay=1e-4))\n${schedule}\n`,

@@ -6,7 +6,11 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { loadConfig } from '../../../server/src/core/config/index.ts';
 import { readListing } from '../../../server/src/core/listing/index.ts';
-import { explorerPayload, type ExplorerOptions, type ExplorerPayload } from '../../../server/src/core/explorer/index.ts';
+import {
+  explorerPayload,
+  type ExplorerOptions,
+  type ExplorerPayload,
+} from '../../../server/src/core/explorer/index.ts';
 
 export const REPO = join(import.meta.dirname, '../../..');
 export const VIT_CONFIG = 'test/fixtures/explorer/vit_layer_decay/config.py';

@@ -8,7 +8,10 @@ import { PyDict, PyList } from '../../../server/src/core/pyvalue.ts';
 import { load, spanAt, textOfSpan } from '../config/helpers.ts';
 
 test('ints, floats, None and key order follow json.load', () => {
-  const { value, errors } = parsePyJson('{"z": 1, "a": -3, "f": 1.0, "e": 1e3, "h": 0.5, "n": null, "b": true, "s": "x", "l": [2, 2.5]}', 'c.json');
+  const { value, errors } = parsePyJson(
+    '{"z": 1, "a": -3, "f": 1.0, "e": 1e3, "h": 0.5, "n": null, "b": true, "s": "x", "l": [2, 2.5]}',
+    'c.json',
+  );
   assert.deepEqual(errors, []);
   const d = value as PyDict;
   assert.deepEqual(d.keys(), ['z', 'a', 'f', 'e', 'h', 'n', 'b', 's', 'l']);

@@ -36,8 +36,13 @@ export function describeProblems(text: string, problems: ListingProblem[]): stri
 /** One line per module: `path Class(attrs) [params] {inferred}`, ids shown where they are shared. */
 export function summarizeModules(modules: ModuleEntry[]): string[] {
   return modules.map((m) => {
-    const attrs = Object.entries(m.attrs).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
-    const params = m.params.map((p) => `${p.name}[${p.shape.join(',')}]#${p.tensorId}${p.requiresGrad ? '' : ' frozen'}${p.dtype ? ' ' + p.dtype : ''}`);
+    const attrs = Object.entries(m.attrs)
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(', ');
+    const params = m.params.map(
+      (p) =>
+        `${p.name}[${p.shape.join(',')}]#${p.tensorId}${p.requiresGrad ? '' : ' frozen'}${p.dtype ? ' ' + p.dtype : ''}`,
+    );
     const mro = m.mroQualified.slice(1, -1).join(' > ');
     return `${m.path || '.'} @${m.moduleId} ${m.className}${attrs ? `(${attrs})` : ''}${mro ? ` <${mro}>` : ''}${params.length ? ` ${params.join(' ')}` : ''}${m.inferred ? ` {${m.inferred.join('; ')}}` : ''}`;
   });
@@ -47,7 +52,9 @@ export function summarizeListing(listing: ModelListing): Record<string, unknown>
   return {
     format: listing.format,
     modules: summarizeModules(listing.modules),
-    params: listing.params.map((p) => `${p.name} [${p.shape.join(', ')}] #${p.tensorId}${p.requiresGrad ? '' : ' frozen'}`),
+    params: listing.params.map(
+      (p) => `${p.name} [${p.shape.join(', ')}] #${p.tensorId}${p.requiresGrad ? '' : ' frozen'}`,
+    ),
     hooks: listing.hooks,
   };
 }

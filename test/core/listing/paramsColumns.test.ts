@@ -22,7 +22,11 @@ function sameAsGeneral(text: string, file: string): boolean {
   const fast = readParamsText(text, file);
   const columnar = columnsOf(fast.listing) !== undefined;
   const general = readAsObjects(text, file);
-  assert.deepEqual(JSON.parse(JSON.stringify(fast)), JSON.parse(JSON.stringify(general)), `${file} (${columnar ? 'columns' : 'objects'})`);
+  assert.deepEqual(
+    JSON.parse(JSON.stringify(fast)),
+    JSON.parse(JSON.stringify(general)),
+    `${file} (${columnar ? 'columns' : 'objects'})`,
+  );
   return columnar;
 }
 
@@ -73,24 +77,45 @@ test('what the columns reader leaves to the general one', () => {
 });
 
 test('classes left out are guessed as the general reader guesses them', () => {
-  const text = ['stem.weight  [8, 3, 3, 3]', 'bn1.weight  [8]', 'bn1.bias  [8]', 'dw.weight  [8, 1, 3, 3]', 'norm.weight  [8]  LayerNorm', 'norm.bias  [8]',
-    'fc.weight  [10, 8]', 'fc.bias  [10]', 'ln_f.weight  [8]', 'rms.weight  [8]'].join('\n');
+  const text = [
+    'stem.weight  [8, 3, 3, 3]',
+    'bn1.weight  [8]',
+    'bn1.bias  [8]',
+    'dw.weight  [8, 1, 3, 3]',
+    'norm.weight  [8]  LayerNorm',
+    'norm.bias  [8]',
+    'fc.weight  [10, 8]',
+    'fc.bias  [10]',
+    'ln_f.weight  [8]',
+    'rms.weight  [8]',
+  ].join('\n');
   assert.equal(sameAsGeneral(text, 'classless.params'), true);
 });
 
 test('ties read as columns, numbered as the general reader numbers tensors', () => {
   const text = [
-    'wte.weight  [100, 8]  Embedding', 'blocks.0.w.weight  [8, 8]  Linear', 'blocks.1.w.weight  [8, 8]  Linear  = blocks.0.w.weight',
-    'blocks.10.w.weight  [8, 8]  Linear', 'head.weight  [100, 8]  Linear  =wte.weight  # tied', 'head.bias  [100]  Linear',
+    'wte.weight  [100, 8]  Embedding',
+    'blocks.0.w.weight  [8, 8]  Linear',
+    'blocks.1.w.weight  [8, 8]  Linear  = blocks.0.w.weight',
+    'blocks.10.w.weight  [8, 8]  Linear',
+    'head.weight  [100, 8]  Linear  =wte.weight  # tied',
+    'head.bias  [100]  Linear',
   ].join('\n');
   assert.equal(sameAsGeneral(text, 'tied.params'), true);
-  assert.deepEqual([...columnsOf(readParamsText(text, 'tied.params').listing)!.tensorId.subarray(0, 6)], [0, 1, 1, 2, 0, 3]);
+  assert.deepEqual(
+    [...columnsOf(readParamsText(text, 'tied.params').listing)!.tensorId.subarray(0, 6)],
+    [0, 1, 1, 2, 0, 3],
+  );
 });
 
 test('attributes added by a later line, plain Module classes and numbered children read as columns', () => {
   const text = [
-    '.  Module', 'stem.weight  [8, 3, 3, 3]  Conv2d(in_channels=3)', 'stem.bias  [8]  Conv2d(groups=1)',
-    'blocks  Module', ...Array.from({ length: 40 }, (_, i) => `blocks.${i}.weight  [8]  LayerNorm  frozen`), 'blocks.x.weight  [8]  Linear  dtype=bf16',
+    '.  Module',
+    'stem.weight  [8, 3, 3, 3]  Conv2d(in_channels=3)',
+    'stem.bias  [8]  Conv2d(groups=1)',
+    'blocks  Module',
+    ...Array.from({ length: 40 }, (_, i) => `blocks.${i}.weight  [8]  LayerNorm  frozen`),
+    'blocks.x.weight  [8]  Linear  dtype=bf16',
   ].join('\n');
   assert.equal(sameAsGeneral(text, 'mixed.params'), true);
 });
@@ -103,4 +128,3 @@ test('random listings read the same (fixed seed)', () => {
   // Both readers must get their share, or the comparison says little about one of them.
   assert.ok(columnar > runs / 5 && columnar < runs, `${columnar} of ${runs} read as columns`);
 });
-

@@ -13,9 +13,11 @@ function moeListing(params: number): string {
   for (let layer = 0; lines.length - 3 < params; layer++) {
     const at = `layers.${layer}`;
     lines.push(`${at}.norm1.weight  [4096]  LayerNorm`, `${at}.norm1.bias  [4096]  LayerNorm`);
-    for (const p of ['q', 'k', 'v', 'o']) lines.push(`${at}.attn.${p}.weight  [4096, 4096]  Linear`, `${at}.attn.${p}.bias  [4096]  Linear`);
+    for (const p of ['q', 'k', 'v', 'o'])
+      lines.push(`${at}.attn.${p}.weight  [4096, 4096]  Linear`, `${at}.attn.${p}.bias  [4096]  Linear`);
     lines.push(`${at}.conv.weight  [4096, 1, 3, 3]  Conv2d(in_channels=4096, groups=4096)  frozen`);
-    for (let e = 0; e < 100; e++) for (const w of ['w1', 'w2', 'w3']) lines.push(`${at}.moe.experts.${e}.${w}.weight  [1024, 4096]  Linear`);
+    for (let e = 0; e < 100; e++)
+      for (const w of ['w1', 'w2', 'w3']) lines.push(`${at}.moe.experts.${e}.${w}.weight  [1024, 4096]  Linear`);
   }
   return lines.slice(0, params + 3).join('\n') + '\n';
 }
@@ -37,7 +39,9 @@ test('100k parameter lines: linear time, reported against the 60 ms target', (t)
   bestOf(1, small); // warm the JIT
   const smallMs = bestOf(3, small);
   const largeMs = bestOf(3, large);
-  t.diagnostic(`100k params (${(large.length / 1e6).toFixed(1)} MB): best ${largeMs.toFixed(0)} ms (target < 60 ms on a developer machine); 25k: ${smallMs.toFixed(0)} ms`);
+  t.diagnostic(
+    `100k params (${(large.length / 1e6).toFixed(1)} MB): best ${largeMs.toFixed(0)} ms (target < 60 ms on a developer machine); 25k: ${smallMs.toFixed(0)} ms`,
+  );
   assert.ok(largeMs < 3000, `100k lines took ${largeMs.toFixed(0)} ms`);
   // 4x the lines must cost about 4x the time; a quadratic step would make it 16x.
   assert.ok(largeMs / smallMs < 10, `25k: ${smallMs.toFixed(0)} ms, 100k: ${largeMs.toFixed(0)} ms`);
@@ -61,7 +65,10 @@ test('20k siblings under one ModuleList are not quadratic', () => {
 
 test('100k plain dump lines are linear too, colour codes anywhere included', () => {
   const lines = (n: number): string => {
-    const out = Array.from({ length: n }, (_, i) => `layers.${i >> 10}.experts.${i & 1023}.weight torch.Size([64, 32])`);
+    const out = Array.from(
+      { length: n },
+      (_, i) => `layers.${i >> 10}.experts.${i & 1023}.weight torch.Size([64, 32])`,
+    );
     out[0] = `\u001b[32m${out[0]}\u001b[0m`;
     out[n - 1] = `\u001b[32m${out[n - 1]}\u001b[0m`;
     return out.join('\n');

@@ -14,7 +14,10 @@ for (const name of readdirSync(cases).sort()) {
   test(`.params case: ${name}`, () => {
     const text = readFileSync(join(cases, name, 'input.params'), 'utf8');
     const result = readParamsText(text, 'input.params');
-    matchSnapshot(join(cases, name, 'expected.json'), { ...summarizeListing(result.listing), problems: describeProblems(text, result.problems) });
+    matchSnapshot(join(cases, name, 'expected.json'), {
+      ...summarizeListing(result.listing),
+      problems: describeProblems(text, result.problems),
+    });
   });
 }
 
@@ -34,19 +37,31 @@ test('a bad shape is reported where it goes wrong', () => {
 
 test('a line that ends inside a shape does not read into the next line', () => {
   const result = readParamsText('a.weight  [2\n3]  Linear\nb.weight  [3]\n', 'x.params');
-  assert.deepEqual(result.listing.params.map((p) => p.name), ['b.weight']);
+  assert.deepEqual(
+    result.listing.params.map((p) => p.name),
+    ['b.weight'],
+  );
   assert.equal(result.problems.filter((p) => p.severity === 'error').length, 2);
 });
 
 test('empty text is an empty listing with just the root', () => {
   const result = readParamsText('', 'x.params');
   assert.deepEqual(result.problems, []);
-  assert.deepEqual(result.listing.modules.map((m) => m.path), ['']);
+  assert.deepEqual(
+    result.listing.modules.map((m) => m.path),
+    [''],
+  );
 });
 
 test('named_parameters() follows the visit order, not the line order', () => {
   // A module's own parameters come before its children's, whatever order the lines are in.
   const result = readParamsText('a.b.w  [1]\nc.w  [1]\na.w  [1]\na.b.v  [1]\n', 'x.params');
-  assert.deepEqual(result.listing.params.map((p) => p.name), ['a.w', 'a.b.w', 'a.b.v', 'c.w']);
-  assert.deepEqual(result.listing.modules.map((m) => m.path), ['', 'a', 'a.b', 'c']);
+  assert.deepEqual(
+    result.listing.params.map((p) => p.name),
+    ['a.w', 'a.b.w', 'a.b.v', 'c.w'],
+  );
+  assert.deepEqual(
+    result.listing.modules.map((m) => m.path),
+    ['', 'a', 'a.b', 'c'],
+  );
 });

@@ -14,15 +14,25 @@ import { ESSENTIAL_ATTRS } from '../../../server/src/core/listing/classExpr.ts';
 import type { ModelListing } from '../../../server/src/core/listing/model.ts';
 import { CONFORMANCE_MODELS, LISTING_FIXTURES, describeProblems, withoutSpans } from './helpers.ts';
 
-const modelFiles = readdirSync(CONFORMANCE_MODELS).filter((f) => f.endsWith('.json')).sort();
+const modelFiles = readdirSync(CONFORMANCE_MODELS)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const tinyDump = join(LISTING_FIXTURES, 'dumper', 'tiny_model.expected.json');
 
 function comparable(listing: ModelListing, attrs: 'essential' | 'all') {
   const modules = listing.modules.map((m) => ({
     ...m,
-    attrs: attrs === 'all' ? m.attrs : Object.fromEntries(Object.entries(m.attrs).filter(([k]) => ESSENTIAL_ATTRS.has(k))),
+    attrs:
+      attrs === 'all' ? m.attrs : Object.fromEntries(Object.entries(m.attrs).filter(([k]) => ESSENTIAL_ATTRS.has(k))),
   }));
-  return withoutSpans({ modelId: listing.modelId, env: listing.env, modules, params: listing.params, hooks: listing.hooks, backbone: listing.backbone });
+  return withoutSpans({
+    modelId: listing.modelId,
+    env: listing.env,
+    modules,
+    params: listing.params,
+    hooks: listing.hooks,
+    backbone: listing.backbone,
+  });
 }
 
 function roundTrip(json: string, file: string, attrs: 'essential' | 'all') {
@@ -69,7 +79,8 @@ test('every parameter line points at its own line', () => {
 });
 
 test('inferred classes are left out of the text, so reading it back infers them again', () => {
-  const dump = 'conv1.weight torch.Size([64, 3, 7, 7])\nbn1.weight torch.Size([64])\nbn1.bias torch.Size([64])\nfc.weight torch.Size([10, 64])\n';
+  const dump =
+    'conv1.weight torch.Size([64, 3, 7, 7])\nbn1.weight torch.Size([64])\nbn1.bias torch.Size([64])\nfc.weight torch.Size([10, 64])\n';
   const plain = readPlainDump(dump, 'dump.txt').listing;
   const text = writeParamsText(plain);
   assert.doesNotMatch(text, /Conv2d|BatchNorm/);

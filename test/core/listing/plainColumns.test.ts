@@ -24,14 +24,31 @@ function sameAsGeneral(text: string, file: string): boolean {
   return columnar;
 }
 
-const CONFIG = fromPlain({ optim_wrapper: { optimizer: { type: 'AdamW', lr: 1e-3, weight_decay: 0.05 }, paramwise_cfg: { norm_decay_mult: 0, bias_decay_mult: 0, dwconv_decay_mult: 0.5, custom_keys: { head: { lr_mult: 10 }, '.0.': { decay_mult: 0.1 } } } } }, false) as PyDict;
+const CONFIG = fromPlain(
+  {
+    optim_wrapper: {
+      optimizer: { type: 'AdamW', lr: 1e-3, weight_decay: 0.05 },
+      paramwise_cfg: {
+        norm_decay_mult: 0,
+        bias_decay_mult: 0,
+        dwconv_decay_mult: 0.5,
+        custom_keys: { head: { lr_mult: 10 }, '.0.': { decay_mult: 0.1 } },
+      },
+    },
+  },
+  false,
+) as PyDict;
 
 function resolvesAlike(text: string, file: string): void {
   const listing = readPlainDump(text, file).listing;
   const viaColumns = resolveConfig(CONFIG, listing);
   const viaObjects = resolveConfig(CONFIG, { ...listing });
   assert.deepEqual(plain(viaColumns), plain(viaObjects), file);
-  assert.deepEqual(viaColumns.optimizers.map((o) => aggregate(o)), viaObjects.optimizers.map((o) => aggregate(o)), file);
+  assert.deepEqual(
+    viaColumns.optimizers.map((o) => aggregate(o)),
+    viaObjects.optimizers.map((o) => aggregate(o)),
+    file,
+  );
 }
 
 test('plain dump fixtures read the same with or without columns', () => {
@@ -39,7 +56,14 @@ test('plain dump fixtures read the same with or without columns', () => {
   let columnar = 0;
   const cases = readdirSync(dir);
   for (const c of cases) {
-    const text = readFileSync(join(dir, c, readdirSync(join(dir, c)).find((f) => f.startsWith('input'))!), 'utf8');
+    const text = readFileSync(
+      join(
+        dir,
+        c,
+        readdirSync(join(dir, c)).find((f) => f.startsWith('input'))!,
+      ),
+      'utf8',
+    );
     if (sameAsGeneral(text, `${c}.txt`)) columnar++;
     resolvesAlike(text, `${c}.txt`);
   }
@@ -59,11 +83,21 @@ test('random plain dumps read and resolve alike (fixed seed)', () => {
   const random = seededRandom(99);
   const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)];
   const segments = ['blocks', 'bn1', 'conv', 'norm', 'ln_f', 'fc', 'emb', '0', '1', '2', 'head', 'dw', 'attn'];
-  const spellings = [(n: string, s: number[]) => `${n} torch.Size([${s.join(', ')}])`, (n: string, s: number[]) => `${n}: (${s.join(', ')}${s.length === 1 ? ',' : ''})`, (n: string, s: number[]) => `${n}\t[${s.join(', ')}]`];
+  const spellings = [
+    (n: string, s: number[]) => `${n} torch.Size([${s.join(', ')}])`,
+    (n: string, s: number[]) => `${n}: (${s.join(', ')}${s.length === 1 ? ',' : ''})`,
+    (n: string, s: number[]) => `${n}\t[${s.join(', ')}]`,
+  ];
   let columnar = 0;
   for (let run = 0; run < 200; run++) {
     const lines: string[] = [];
-    const paths = [...new Set(Array.from({ length: 1 + Math.floor(random() * 10) }, () => Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(segments)).join('.')))].sort();
+    const paths = [
+      ...new Set(
+        Array.from({ length: 1 + Math.floor(random() * 10) }, () =>
+          Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(segments)).join('.'),
+        ),
+      ),
+    ].sort();
     for (const path of paths) {
       const rank = pick([1, 1, 2, 4]);
       const shape = rank === 4 ? [8, pick([1, 4]), 3, 3] : rank === 2 ? [8, 4] : [8];

@@ -15,7 +15,10 @@ for (const name of readdirSync(cases).sort()) {
   test(`plain dump case: ${name}`, () => {
     const text = readFileSync(join(cases, name, 'input.txt'), 'utf8');
     const result = readPlainDump(text, 'input.txt');
-    matchSnapshot(join(cases, name, 'expected.json'), { ...summarizeListing(result.listing), problems: describeProblems(text, result.problems) });
+    matchSnapshot(join(cases, name, 'expected.json'), {
+      ...summarizeListing(result.listing),
+      problems: describeProblems(text, result.problems),
+    });
   });
 }
 

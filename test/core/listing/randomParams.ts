@@ -1,9 +1,37 @@
 // Random .params listings from a seeded generator: mostly in visit order, with the odd
 // irregular line (a tie, a repeat, a missing class, two lines swapped).
 
-const SEGMENTS = ['a', 'b', 'blocks', 'norm', 'attn', '0', '1', '2', '10', '01', 'experts', 'w1', 'module', 'conv_offset'];
+const SEGMENTS = [
+  'a',
+  'b',
+  'blocks',
+  'norm',
+  'attn',
+  '0',
+  '1',
+  '2',
+  '10',
+  '01',
+  'experts',
+  'w1',
+  'module',
+  'conv_offset',
+];
 const LOCALS = ['weight', 'bias', 'scale', 'gamma'];
-const CLASSES = ['Linear', 'LayerNorm', 'Conv2d(in_channels=4, groups=4)', 'Conv2d', 'BatchNorm2d', 'timm.layers.norm.LayerNorm<LayerNorm>', 'nn.Linear', 'Linear', 'LayerNorm', 'Module', 'Conv2d', 'Linear'];
+const CLASSES = [
+  'Linear',
+  'LayerNorm',
+  'Conv2d(in_channels=4, groups=4)',
+  'Conv2d',
+  'BatchNorm2d',
+  'timm.layers.norm.LayerNorm<LayerNorm>',
+  'nn.Linear',
+  'Linear',
+  'LayerNorm',
+  'Module',
+  'Conv2d',
+  'Linear',
+];
 /** Rare: a deformable conv makes the columns walk decline. */
 const DCN = 'mmcv.ops.deform_conv.DeformConv2d';
 
@@ -28,7 +56,13 @@ export function randomListing(random: () => number): string {
     for (let k = 0, n = 1 + Math.floor(random() * 3); k < n; k++) {
       const name = `${path}.${random() < 0.03 ? pick(LOCALS) : locals[k]}`;
       const shape = `[${Array.from({ length: Math.floor(random() * 4) }, () => 1 + Math.floor(random() * 8)).join(', ')}]`;
-      const flags = [random() < 0.1 ? 'frozen' : '', random() < 0.05 ? 'dtype=bf16' : '', random() < 0.01 ? 'depth=1/4' : ''].filter(Boolean).join(' ');
+      const flags = [
+        random() < 0.1 ? 'frozen' : '',
+        random() < 0.05 ? 'dtype=bf16' : '',
+        random() < 0.01 ? 'depth=1/4' : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
       const tie = random() < 0.05 && names.length ? `= ${pick(names)}` : '';
       const clsColumn = random() < 0.03 ? '' : random() < 0.02 ? pick(CLASSES) : cls;
       lines.push(`${name}  ${shape}  ${clsColumn}  ${flags}  ${tie}`.trimEnd());

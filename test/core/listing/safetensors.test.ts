@@ -21,28 +21,41 @@ function safetensorsBytes(header: Header | string, dataBytes = 0, claimedLength?
   return bytes;
 }
 
-const tensor = (dtype: string, shape: number[], offset = 0) => ({ dtype, shape, data_offsets: [offset, offset + 4 * shape.reduce((a, b) => a * b, 1)] });
+const tensor = (dtype: string, shape: number[], offset = 0) => ({
+  dtype,
+  shape,
+  data_offsets: [offset, offset + 4 * shape.reduce((a, b) => a * b, 1)],
+});
 
 test('names, shapes and dtypes; __metadata__ and buffers left out; wrapper prefixes stripped', () => {
-  const bytes = safetensorsBytes({
-    __metadata__: { format: 'pt' },
-    'module._orig_mod.conv.weight': tensor('F16', [8, 3, 3, 3]),
-    'module._orig_mod.bn.weight': tensor('F32', [8]),
-    'module._orig_mod.bn.bias': tensor('F32', [8]),
-    'module._orig_mod.bn.running_mean': tensor('F32', [8]),
-    'module._orig_mod.bn.num_batches_tracked': tensor('I64', []),
-    'module._orig_mod.layers.0._fsdp_wrapped_module.fc.weight': tensor('BF16', [4, 8]),
-  }, 1024);
+  const bytes = safetensorsBytes(
+    {
+      __metadata__: { format: 'pt' },
+      'module._orig_mod.conv.weight': tensor('F16', [8, 3, 3, 3]),
+      'module._orig_mod.bn.weight': tensor('F32', [8]),
+      'module._orig_mod.bn.bias': tensor('F32', [8]),
+      'module._orig_mod.bn.running_mean': tensor('F32', [8]),
+      'module._orig_mod.bn.num_batches_tracked': tensor('I64', []),
+      'module._orig_mod.layers.0._fsdp_wrapped_module.fc.weight': tensor('BF16', [4, 8]),
+    },
+    1024,
+  );
   const { listing, problems } = readSafetensors(bytes, 'model.safetensors');
   assert.equal(listing.format, 'safetensors');
-  assert.deepEqual(listing.params.map((p) => [p.name, p.shape, p.dtype]), [
-    ['conv.weight', [8, 3, 3, 3], 'F16'],
-    ['bn.weight', [8], 'F32'],
-    ['bn.bias', [8], 'F32'],
-    ['layers.0.fc.weight', [4, 8], 'BF16'],
-  ]);
+  assert.deepEqual(
+    listing.params.map((p) => [p.name, p.shape, p.dtype]),
+    [
+      ['conv.weight', [8, 3, 3, 3], 'F16'],
+      ['bn.weight', [8], 'F32'],
+      ['bn.bias', [8], 'F32'],
+      ['layers.0.fc.weight', [4, 8], 'BF16'],
+    ],
+  );
   assert.deepEqual(listing.modules.find((m) => m.path === 'bn')?.className, 'BatchNorm2d');
-  assert.deepEqual(problems.map((p) => p.code), ['listing-wrapper-prefix', 'listing-buffers-dropped', 'listing-inferred']);
+  assert.deepEqual(
+    problems.map((p) => p.code),
+    ['listing-wrapper-prefix', 'listing-buffers-dropped', 'listing-inferred'],
+  );
   const conv = listing.params[0].span!;
   assert.equal(new TextDecoder().decode(bytes.subarray(conv.start, conv.end)), '"module._orig_mod.conv.weight"');
 });
@@ -51,13 +64,19 @@ test('a header sorted as strings is put in natural order (blocks.2 before blocks
   const names = ['blocks.0.w', 'blocks.1.w', 'blocks.10.w', 'blocks.2.w', 'head.w'];
   const header = Object.fromEntries(names.map((n) => [n, tensor('F32', [2])]));
   const { listing } = readSafetensors(safetensorsBytes(header), 'm.safetensors');
-  assert.deepEqual(listing.params.map((p) => p.name), ['blocks.0.w', 'blocks.1.w', 'blocks.2.w', 'blocks.10.w', 'head.w']);
+  assert.deepEqual(
+    listing.params.map((p) => p.name),
+    ['blocks.0.w', 'blocks.1.w', 'blocks.2.w', 'blocks.10.w', 'head.w'],
+  );
 });
 
 test('a header in any other order is kept as written', () => {
   const header = { 'stem.w': tensor('F32', [2]), 'blocks.0.w': tensor('F32', [2]), 'head.w': tensor('F32', [2]) };
   const { listing } = readSafetensors(safetensorsBytes(header), 'm.safetensors');
-  assert.deepEqual(listing.params.map((p) => p.name), ['stem.w', 'blocks.0.w', 'head.w']);
+  assert.deepEqual(
+    listing.params.map((p) => p.name),
+    ['stem.w', 'blocks.0.w', 'head.w'],
+  );
 });
 
 test('only the header is read: the first safetensorsBytesNeeded() bytes are enough', () => {
@@ -65,7 +84,10 @@ test('only the header is read: the first safetensorsBytesNeeded() bytes are enou
   const needed = safetensorsBytesNeeded(full.subarray(0, 8))!;
   assert.ok(needed < 200);
   const { listing, problems } = readSafetensors(full.subarray(0, needed), 'big.safetensors');
-  assert.deepEqual(listing.params.map((p) => p.shape), [[1000, 1000]]);
+  assert.deepEqual(
+    listing.params.map((p) => p.shape),
+    [[1000, 1000]],
+  );
   assert.ok(!problems.some((p) => p.severity === 'error'));
 });
 
@@ -95,8 +117,14 @@ test('too short for the length prefix, or not an object', () => {
 });
 
 test('an entry without a valid shape is skipped with a warning', () => {
-  const { listing, problems } = readSafetensors(safetensorsBytes({ 'a.weight': { dtype: 'F32', shape: 'x' }, 'b.weight': tensor('F32', [3]) }), 'x.safetensors');
-  assert.deepEqual(listing.params.map((p) => p.name), ['b.weight']);
+  const { listing, problems } = readSafetensors(
+    safetensorsBytes({ 'a.weight': { dtype: 'F32', shape: 'x' }, 'b.weight': tensor('F32', [3]) }),
+    'x.safetensors',
+  );
+  assert.deepEqual(
+    listing.params.map((p) => p.name),
+    ['b.weight'],
+  );
   assert.equal(problems[0].code, 'safetensors-bad-entry');
 });
 

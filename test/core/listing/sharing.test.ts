@@ -28,7 +28,8 @@ test('equal shapes are one array; modules of one class share its MRO and attribu
 });
 
 test('a module that adds attributes on a later line gets its own copy, not the shared one', () => {
-  const text = 'c.weight  [8, 4, 3, 3]  Conv2d(in_channels=4)\nc.bias  [8]  Conv2d(groups=1)\nd.weight  [8, 4, 3, 3]  Conv2d(in_channels=4)\n';
+  const text =
+    'c.weight  [8, 4, 3, 3]  Conv2d(in_channels=4)\nc.bias  [8]  Conv2d(groups=1)\nd.weight  [8, 4, 3, 3]  Conv2d(in_channels=4)\n';
   const { modules } = readParamsText(text, 'x.params').listing;
   const c = modules.find((m) => m.path === 'c')!;
   const d = modules.find((m) => m.path === 'd')!;
@@ -37,7 +38,8 @@ test('a module that adds attributes on a later line gets its own copy, not the s
 });
 
 test('guessed classes are shared per situation and still name their module', () => {
-  const dump = 'x.0.w.weight torch.Size([16, 8])\nx.1.w.weight torch.Size([16, 8])\nx.0.norm.weight [16]\nx.0.norm.bias [16]\n';
+  const dump =
+    'x.0.w.weight torch.Size([16, 8])\nx.1.w.weight torch.Size([16, 8])\nx.0.norm.weight [16]\nx.0.norm.bias [16]\n';
   const { modules } = readPlainDump(dump, 'x.txt').listing;
   const [w0, w1] = ['x.0.w', 'x.1.w'].map((path) => modules.find((m) => m.path === path)!);
   assert.equal(w0.className, 'Linear');
@@ -51,11 +53,20 @@ test('a module first written on a rejected line is placed by its first accepted 
   const result = readParamsText(text, 'x.params');
   const a = result.listing.modules.find((m) => m.path === 'a')!;
   assert.equal(text.slice(a.span!.start, a.span!.end), 'a.b  [4]');
-  assert.deepEqual(result.problems.map((p) => p.code), ['listing-unknown-tie']);
+  assert.deepEqual(
+    result.problems.map((p) => p.code),
+    ['listing-unknown-tie'],
+  );
 });
 
 test('a dumper JSON listing keeps one copy of each MRO and shape', () => {
-  const module = (path: string) => ({ path, class: 'Linear', mro_qualified: ['torch.nn.modules.linear.Linear', 'torch.nn.modules.module.Module'], attrs: {}, params: [{ name: 'weight', shape: [4, 4], tensor_id: path.length }] });
+  const module = (path: string) => ({
+    path,
+    class: 'Linear',
+    mro_qualified: ['torch.nn.modules.linear.Linear', 'torch.nn.modules.module.Module'],
+    attrs: {},
+    params: [{ name: 'weight', shape: [4, 4], tensor_id: path.length }],
+  });
   const json = JSON.stringify({ modules: [module(''), module('a'), module('bb')] });
   const { modules } = readListing(json, 'x.json').listing;
   assert.equal(modules[1].mroQualified, modules[2].mroQualified);

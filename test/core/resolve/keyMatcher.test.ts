@@ -6,7 +6,7 @@ import { KeyMatcher } from '../../../server/src/core/resolve/keyMatcher.ts';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 test('matches exactly the keys that are substrings (fixed seed, 5000 names, 40 keys)', () => {
@@ -18,7 +18,11 @@ test('matches exactly the keys that are substrings (fixed seed, 5000 names, 40 k
   const m = new KeyMatcher(keys);
   for (let i = 0; i < 5000; i++) {
     const name = word(Math.floor(rand() * 30));
-    assert.deepEqual(m.keysOf(m.matchId(name)), keys.filter((k) => name.includes(k)), name);
+    assert.deepEqual(
+      m.keysOf(m.matchId(name)),
+      keys.filter((k) => name.includes(k)),
+      name,
+    );
   }
 });
 

@@ -19,19 +19,52 @@ import { randomListing } from '../listing/randomParams.ts';
 import { seededRandom } from '../../../server/src/core/numeric/rng.ts';
 
 const wrapper = (optimizer: unknown, paramwise?: unknown): PyDict =>
-  fromPlain({ optim_wrapper: paramwise === undefined ? { optimizer } : { optimizer, paramwise_cfg: paramwise } }, false) as PyDict;
+  fromPlain(
+    { optim_wrapper: paramwise === undefined ? { optimizer } : { optimizer, paramwise_cfg: paramwise } },
+    false,
+  ) as PyDict;
 
 const manyKeys = Object.fromEntries(Array.from({ length: 34 }, (_, i) => [`blocks.${i}`, { lr_mult: 0.5 + i / 100 }]));
 
 const CONFIGS: Record<string, PyDict> = {
-  'keys and norm/bias decay': wrapper({ type: 'AdamW', lr: 1e-3, weight_decay: 0.05 }, {
-    norm_decay_mult: 0, bias_decay_mult: 0,
-    custom_keys: { head: { lr_mult: 10 }, norm: { decay_mult: 0 }, 'blocks.1': { lr_mult: 0.5 }, '.bias': { lr_mult: 2 }, weight: { decay_mult: 0.3 }, pos_embed: { decay_mult: 0 } },
-  }),
-  'every multiplier': wrapper({ type: 'SGD', lr: 0.01, momentum: 0.9, weight_decay: 1e-4 }, { bias_lr_mult: 2, bias_decay_mult: 0.5, norm_decay_mult: 0, dwconv_decay_mult: 0.1, flat_decay_mult: 0.3, dcn_offset_lr_mult: 0.1 }),
+  'keys and norm/bias decay': wrapper(
+    { type: 'AdamW', lr: 1e-3, weight_decay: 0.05 },
+    {
+      norm_decay_mult: 0,
+      bias_decay_mult: 0,
+      custom_keys: {
+        head: { lr_mult: 10 },
+        norm: { decay_mult: 0 },
+        'blocks.1': { lr_mult: 0.5 },
+        '.bias': { lr_mult: 2 },
+        weight: { decay_mult: 0.3 },
+        pos_embed: { decay_mult: 0 },
+      },
+    },
+  ),
+  'every multiplier': wrapper(
+    { type: 'SGD', lr: 0.01, momentum: 0.9, weight_decay: 1e-4 },
+    {
+      bias_lr_mult: 2,
+      bias_decay_mult: 0.5,
+      norm_decay_mult: 0,
+      dwconv_decay_mult: 0.1,
+      flat_decay_mult: 0.3,
+      dcn_offset_lr_mult: 0.1,
+    },
+  ),
   'no weight decay, flat rule ignored': wrapper({ type: 'SGD', lr: 0.01 }, { flat_decay_mult: 0.3, bias_lr_mult: 2 }),
-  'verbatim lr, empty key, bypass': wrapper({ type: 'Adam', lr: 3e-4, weight_decay: 0.01 }, { bypass_duplicate: true, custom_keys: { '': { lr_mult: 0.9 }, 'a.': { lr: 0.1, weight_decay: 0 }, gamma: { momentum: 0.5 } } }),
-  'more keys than the bitset holds': wrapper({ type: 'AdamW', lr: 1e-3, weight_decay: 0.05 }, { custom_keys: manyKeys }),
+  'verbatim lr, empty key, bypass': wrapper(
+    { type: 'Adam', lr: 3e-4, weight_decay: 0.01 },
+    {
+      bypass_duplicate: true,
+      custom_keys: { '': { lr_mult: 0.9 }, 'a.': { lr: 0.1, weight_decay: 0 }, gamma: { momentum: 0.5 } },
+    },
+  ),
+  'more keys than the bitset holds': wrapper(
+    { type: 'AdamW', lr: 1e-3, weight_decay: 0.05 },
+    { custom_keys: manyKeys },
+  ),
   'no paramwise_cfg': wrapper({ type: 'AdamW', lr: 1e-3 }),
   'lr missing': wrapper({ type: 'SGD' }, { norm_decay_mult: 0 }),
 };
@@ -52,10 +85,12 @@ function sameBothWays(listing: ModelListing, what: string): void {
 const plain = (x: unknown): unknown => JSON.parse(JSON.stringify(x, (_, v) => (typeof v === 'bigint' ? `${v}n` : v)));
 
 function conformanceParams(): { file: string; text: string }[] {
-  return readdirSync(CONFORMANCE_MODELS).filter((f) => f.endsWith('.json')).map((f) => {
-    const { listing } = readDumperJson(readFileSync(join(CONFORMANCE_MODELS, f), 'utf8'), f);
-    return { file: `${f}.params`, text: writeParamsText(listing) };
-  });
+  return readdirSync(CONFORMANCE_MODELS)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => {
+      const { listing } = readDumperJson(readFileSync(join(CONFORMANCE_MODELS, f), 'utf8'), f);
+      return { file: `${f}.params`, text: writeParamsText(listing) };
+    });
 }
 
 test('conformance models as .params: columns and objects resolve alike', () => {
@@ -64,12 +99,18 @@ test('conformance models as .params: columns and objects resolve alike', () => {
 
 test('random listings: columns and objects resolve alike (fixed seed)', () => {
   const random = seededRandom(7);
-  for (let run = 0; run < 150; run++) sameBothWays(readListing(randomListing(random), `r${run}.params`).listing, `random ${run}`);
+  for (let run = 0; run < 150; run++)
+    sameBothWays(readListing(randomListing(random), `r${run}.params`).listing, `random ${run}`);
 });
 
 test('a model with a child called module, and deformable convs, resolve alike', () => {
-  const text = ['module.stem.weight  [8, 3, 3, 3]  Conv2d', 'module.dcn.weight  [8, 8, 3, 3]  mmcv.ops.deform_conv.DeformConv2d',
-    'module.dcn.conv_offset.weight  [18, 8, 3, 3]  Conv2d', 'module.dcn.conv_offset.bias  [18]  Conv2d', 'head.weight  [10, 8]  Linear'].join('\n');
+  const text = [
+    'module.stem.weight  [8, 3, 3, 3]  Conv2d',
+    'module.dcn.weight  [8, 8, 3, 3]  mmcv.ops.deform_conv.DeformConv2d',
+    'module.dcn.conv_offset.weight  [18, 8, 3, 3]  Conv2d',
+    'module.dcn.conv_offset.bias  [18]  Conv2d',
+    'head.weight  [10, 8]  Linear',
+  ].join('\n');
   const listing = readListing(text, 'ddp.params').listing;
   assert.ok(columnsOf(listing));
   sameBothWays(listing, 'ddp + dcn');
@@ -84,6 +125,9 @@ test('resolve and aggregate of a columns listing build no module or outcome obje
   const unread = (o: object, key: string) => typeof Object.getOwnPropertyDescriptor(o, key)?.get === 'function';
   assert.ok(unread(listing, 'modules') && unread(listing, 'params') && unread(opt, 'params') && unread(opt, 'groups'));
   // And once read, they are what they would have been.
-  assert.equal(opt.params.length, groups.reduce((n, g) => n + g.params.length, 0));
+  assert.equal(
+    opt.params.length,
+    groups.reduce((n, g) => n + g.params.length, 0),
+  );
   assert.equal(listing.params.length, opt.params.length);
 });

@@ -7,7 +7,11 @@ import { flatFromModules } from '../../../server/src/core/listing/dumperJson.ts'
 const QUALIFIED: Record<string, string[]> = {
   Conv2d: ['torch.nn.modules.conv.Conv2d', 'torch.nn.modules.conv._ConvNd', 'torch.nn.modules.module.Module'],
   Linear: ['torch.nn.modules.linear.Linear', 'torch.nn.modules.module.Module'],
-  BatchNorm2d: ['torch.nn.modules.batchnorm.BatchNorm2d', 'torch.nn.modules.batchnorm._BatchNorm', 'torch.nn.modules.module.Module'],
+  BatchNorm2d: [
+    'torch.nn.modules.batchnorm.BatchNorm2d',
+    'torch.nn.modules.batchnorm._BatchNorm',
+    'torch.nn.modules.module.Module',
+  ],
   GroupNorm: ['torch.nn.modules.normalization.GroupNorm', 'torch.nn.modules.module.Module'],
   LayerNorm: ['torch.nn.modules.normalization.LayerNorm', 'torch.nn.modules.module.Module'],
 };
@@ -18,9 +22,18 @@ export type ModuleSpec = [path: string, cls: string, attrs?: Record<string, unkn
 export function toyModel(specs: ModuleSpec[], extra: Partial<ModelListing> = {}): ModelListing {
   let nextId = 1000;
   const modules: ModuleEntry[] = specs.map(([path, cls, attrs, params], i) => ({
-    path, className: cls, mroQualified: QUALIFIED[cls] ?? [`models.${cls}`, 'torch.nn.modules.module.Module'],
-    mro: (QUALIFIED[cls] ?? [cls, 'Module']).map((q) => q.slice(q.lastIndexOf('.') + 1)), moduleId: i, attrs: attrs ?? {},
-    params: (params ?? []).map(([name, shape, rg, id]) => ({ name, shape, requiresGrad: rg ?? true, tensorId: id ?? nextId++ })),
+    path,
+    className: cls,
+    mroQualified: QUALIFIED[cls] ?? [`models.${cls}`, 'torch.nn.modules.module.Module'],
+    mro: (QUALIFIED[cls] ?? [cls, 'Module']).map((q) => q.slice(q.lastIndexOf('.') + 1)),
+    moduleId: i,
+    attrs: attrs ?? {},
+    params: (params ?? []).map(([name, shape, rg, id]) => ({
+      name,
+      shape,
+      requiresGrad: rg ?? true,
+      tensorId: id ?? nextId++,
+    })),
   }));
   return { format: 'dumper-json', file: 'toy.json', modules, params: flatFromModules(modules), hooks: {}, ...extra };
 }
@@ -36,9 +49,25 @@ export function mmengineExampleModel(): ModelListing {
     ['', 'ExampleModel', {}, [['param1', [1]]]],
     ['conv1', 'Conv2d', ...conv(3, 4, 1, false)],
     ['conv2', 'Conv2d', ...conv(4, 2)],
-    ['bn', 'BatchNorm2d', { num_features: 2 }, [['weight', [2]], ['bias', [2]]]],
+    [
+      'bn',
+      'BatchNorm2d',
+      { num_features: 2 },
+      [
+        ['weight', [2]],
+        ['bias', [2]],
+      ],
+    ],
     ['sub', 'SubModel', {}, [['param1', [1]]]],
     ['sub.conv1', 'Conv2d', ...conv(2, 2, 2)],
-    ['sub.gn', 'GroupNorm', { num_groups: 2, num_channels: 2 }, [['weight', [2]], ['bias', [2]]]],
+    [
+      'sub.gn',
+      'GroupNorm',
+      { num_groups: 2, num_channels: 2 },
+      [
+        ['weight', [2]],
+        ['bias', [2]],
+      ],
+    ],
   ]);
 }

@@ -15,12 +15,21 @@ function buildFails(config: unknown, pattern: RegExp): void {
 }
 
 test('end <= begin is the base class ValueError', () => {
-  buildFails({ type: 'LinearLR', begin: 5, end: 5 }, /^ValueError: end should be larger than begin, but got begin=5, end=5$/);
+  buildFails(
+    { type: 'LinearLR', begin: 5, end: 5 },
+    /^ValueError: end should be larger than begin, but got begin=5, end=5$/,
+  );
 });
 
 test('factors outside [0, 1] are ValueErrors', () => {
-  buildFails({ type: 'LinearLR', start_factor: 1.5 }, /ValueError: Starting multiplicative factor should between 0 and 1\./);
-  buildFails({ type: 'LinearLR', end_factor: -0.1 }, /ValueError: Ending multiplicative factor should between 0 and 1\./);
+  buildFails(
+    { type: 'LinearLR', start_factor: 1.5 },
+    /ValueError: Starting multiplicative factor should between 0 and 1\./,
+  );
+  buildFails(
+    { type: 'LinearLR', end_factor: -0.1 },
+    /ValueError: Ending multiplicative factor should between 0 and 1\./,
+  );
   buildFails({ type: 'ConstantLR', factor: 2 }, /ValueError: Constant multiplicative factor should between 0 and 1\./);
 });
 
@@ -34,28 +43,58 @@ test('start_factor=0 and factor=0 raise ZeroDivisionError during training, not a
 });
 
 test('eta_min and eta_min_ratio are mutually exclusive', () => {
-  buildFails({ type: 'CosineAnnealingLR', T_max: 5, eta_min: 0, eta_min_ratio: 0.1 }, /^AssertionError: Either `eta_min` or `eta_min_ratio should be specified$/);
+  buildFails(
+    { type: 'CosineAnnealingLR', T_max: 5, eta_min: 0, eta_min_ratio: 0.1 },
+    /^AssertionError: Either `eta_min` or `eta_min_ratio should be specified$/,
+  );
   buildFails({ type: 'CosineRestartLR', periods: [5] }, /^AssertionError/);
-  buildFails({ type: 'CosineRestartLR', periods: [5, 5], restart_weights: [1], eta_min: 0 }, /periods and restart_weights should have the same length/);
+  buildFails(
+    { type: 'CosineRestartLR', periods: [5, 5], restart_weights: [1], eta_min: 0 },
+    /periods and restart_weights should have the same length/,
+  );
 });
 
 test('convert_to_iter_based needs by_epoch=True', () => {
-  buildFails({ type: 'LinearLR', by_epoch: false, convert_to_iter_based: true }, /AssertionError: Only epoch-based kwargs whose `by_epoch=True` can be converted to iter-based\./);
+  buildFails(
+    { type: 'LinearLR', by_epoch: false, convert_to_iter_based: true },
+    /AssertionError: Only epoch-based kwargs whose `by_epoch=True` can be converted to iter-based\./,
+  );
 });
 
 test('OneCycleLR argument checks and stepping beyond total_steps', () => {
-  buildFails({ type: 'OneCycleLR', eta_max: 1, pct_start: 0 }, /ValueError: Expected float between 0 and 1 pct_start, but got 0$/);
-  buildFails({ type: 'OneCycleLR', eta_max: 1, total_steps: 2.5 }, /ValueError: Expected positive integer total_steps, but got 2\.5/);
-  buildFails({ type: 'OneCycleLR', eta_max: 1, anneal_strategy: 'exp' }, /anneal_strategy must by one of "cos" or "linear", instead got 'exp'/);
+  buildFails(
+    { type: 'OneCycleLR', eta_max: 1, pct_start: 0 },
+    /ValueError: Expected float between 0 and 1 pct_start, but got 0$/,
+  );
+  buildFails(
+    { type: 'OneCycleLR', eta_max: 1, total_steps: 2.5 },
+    /ValueError: Expected positive integer total_steps, but got 2\.5/,
+  );
+  buildFails(
+    { type: 'OneCycleLR', eta_max: 1, anneal_strategy: 'exp' },
+    /anneal_strategy must by one of "cos" or "linear", instead got 'exp'/,
+  );
   const over = schedule({ type: 'OneCycleLR', eta_max: 25, total_steps: 10 }, { epochs: 12 });
   assert.equal(over.lrPerIter.length, 11, 'step 10 is allowed, step 11 raises');
-  assert.match(errorText(over), /ValueError: Tried to step 12 times\. The specified number of total steps is 10 after iteration 10/);
+  assert.match(
+    errorText(over),
+    /ValueError: Tried to step 12 times\. The specified number of total steps is 10 after iteration 10/,
+  );
 });
 
 test('keyword errors: unexpected, missing, param_name', () => {
-  buildFails({ type: 'StepLR', step_size: 2, T_max: 3 }, /TypeError: StepParamScheduler\.__init__\(\) got an unexpected keyword argument 'T_max'/);
-  buildFails({ type: 'MultiStepLR' }, /TypeError: MultiStepParamScheduler\.__init__\(\) missing 1 required positional argument: 'milestones'/);
-  buildFails({ type: 'StepLR', convert_to_iter_based: true }, /TypeError: build_iter_from_epoch\(\) missing 1 required keyword-only argument: 'step_size'/);
+  buildFails(
+    { type: 'StepLR', step_size: 2, T_max: 3 },
+    /TypeError: StepParamScheduler\.__init__\(\) got an unexpected keyword argument 'T_max'/,
+  );
+  buildFails(
+    { type: 'MultiStepLR' },
+    /TypeError: MultiStepParamScheduler\.__init__\(\) missing 1 required positional argument: 'milestones'/,
+  );
+  buildFails(
+    { type: 'StepLR', convert_to_iter_based: true },
+    /TypeError: build_iter_from_epoch\(\) missing 1 required keyword-only argument: 'step_size'/,
+  );
   buildFails({ type: 'LinearParamScheduler' }, /missing 1 required positional argument: 'param_name'/);
 });
 
@@ -66,13 +105,19 @@ test('a build error stops at the first failing scheduler, as the Runner does', (
 });
 
 test('unknown and metric-driven schedulers are left out with a warning', () => {
-  const result = schedule([
-    { type: 'QuadraticWarmupLR', end: 2 },
-    { type: 'ReduceOnPlateauLR', monitor: 'loss' },
-    { type: 'MultiStepLR', milestones: [1] },
-  ], { epochs: 2 });
+  const result = schedule(
+    [
+      { type: 'QuadraticWarmupLR', end: 2 },
+      { type: 'ReduceOnPlateauLR', monitor: 'loss' },
+      { type: 'MultiStepLR', milestones: [1] },
+    ],
+    { epochs: 2 },
+  );
   assert.deepEqual(codes(result), ['schedule-unknown-type', 'schedule-not-simulated']);
-  assert.deepEqual(result.lrPerIter.map((r) => r[0]), [0.05, 0.005000000000000001]);
+  assert.deepEqual(
+    result.lrPerIter.map((r) => r[0]),
+    [0.05, 0.005000000000000001],
+  );
 });
 
 test('an unresolved config value is not guessed', () => {

@@ -37,7 +37,9 @@ function goldenCases(): GoldenCase[] {
   const cases = (parsed.value as PyDict).get('cases') as PyList;
   return cases.items.map((item) => {
     const c = item as PyDict;
-    const rows = (c.get('lr_per_iter') as PyList).items.map((r) => (r as PyList).items.map((v) => toNumber(v) as number));
+    const rows = (c.get('lr_per_iter') as PyList).items.map((r) =>
+      (r as PyList).items.map((v) => toNumber(v) as number),
+    );
     return {
       name: c.get('name') as string,
       optimWrapper: c.get('optim_wrapper') as PyDict,
@@ -57,8 +59,13 @@ function modelParamNames(): string[] {
 /** DefaultOptimWrapperConstructor's custom_keys lr for each parameter (one group each here). */
 function customKeysLrs(optimWrapper: PyDict, names: string[]): number[] {
   const baseLr = toNumber((optimWrapper.get('optimizer') as PyDict).get('lr')) as number;
-  const customKeys = ((optimWrapper.get('paramwise_cfg') as PyDict | undefined)?.get('custom_keys') as PyDict | undefined) ?? new PyDict();
-  const sorted = customKeys.keys().sort().sort((a, b) => b.length - a.length);
+  const customKeys =
+    ((optimWrapper.get('paramwise_cfg') as PyDict | undefined)?.get('custom_keys') as PyDict | undefined) ??
+    new PyDict();
+  const sorted = customKeys
+    .keys()
+    .sort()
+    .sort((a, b) => b.length - a.length);
   return names.map((name) => {
     const key = sorted.find((k) => name.includes(k));
     const mult = key === undefined ? undefined : toNumber((customKeys.get(key) as PyDict).get('lr_mult'));
@@ -86,7 +93,11 @@ test('the golden file is the one this test was written for', () => {
   assert.ok(present, `${GOLDEN} or ${MODEL} is missing`);
   assert.ok(cases.length >= 5, 'the golden file shrank');
   // Each parameter is its own group (the README), so every row has one column per parameter.
-  for (const c of cases) assert.ok(c.lrPerIter.every((r) => r.length === names.length), c.name);
+  for (const c of cases)
+    assert.ok(
+      c.lrPerIter.every((r) => r.length === names.length),
+      c.name,
+    );
 });
 
 for (const c of cases) {
@@ -98,7 +109,10 @@ for (const c of cases) {
       epochs: c.epochs,
       byEpochLoop: true,
     });
-    assert.deepEqual(result.diagnostics.filter((d) => d.severity === 'error'), []);
+    assert.deepEqual(
+      result.diagnostics.filter((d) => d.severity === 'error'),
+      [],
+    );
     assertClose(result.lrPerIter, c.lrPerIter, c.name);
   });
 }

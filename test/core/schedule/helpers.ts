@@ -20,16 +20,30 @@ export function schedule(config: unknown, options: Partial<ScheduleRequest> = {}
 
 /** Upstream's `_test_scheduler_value`: one step per epoch, group 2 always 10× group 1. */
 export function assertUpstreamCurve(result: ScheduleResult, expected: number[], tolerance = 1e-12): void {
-  assert.deepEqual(result.diagnostics.filter((d) => d.severity === 'error'), []);
-  assertCurve(result.lrPerIter.map((r) => r[0]), expected, tolerance);
-  assertCurve(result.lrPerIter.map((r) => r[1]), expected.map((v) => v * 10), tolerance);
+  assert.deepEqual(
+    result.diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
+  assertCurve(
+    result.lrPerIter.map((r) => r[0]),
+    expected,
+    tolerance,
+  );
+  assertCurve(
+    result.lrPerIter.map((r) => r[1]),
+    expected.map((v) => v * 10),
+    tolerance,
+  );
 }
 
 export function assertCurve(got: number[], expected: number[], tolerance = 1e-12): void {
   assert.equal(got.length, expected.length, `curve length: got ${JSON.stringify(got)}`);
   expected.forEach((want, i) => {
     const scale = Math.max(Math.abs(want), 1e-300);
-    assert.ok(Math.abs(got[i] - want) / scale <= tolerance, `step ${i}: got ${got[i]}, expected ${want}\n${JSON.stringify(got)}`);
+    assert.ok(
+      Math.abs(got[i] - want) / scale <= tolerance,
+      `step ${i}: got ${got[i]}, expected ${want}\n${JSON.stringify(got)}`,
+    );
   });
 }
 
@@ -38,5 +52,8 @@ export function codes(result: ScheduleResult): string[] {
 }
 
 export function errorText(result: ScheduleResult): string {
-  return result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message).join('\n');
+  return result.diagnostics
+    .filter((d) => d.severity === 'error')
+    .map((d) => d.message)
+    .join('\n');
 }

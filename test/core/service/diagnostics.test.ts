@@ -8,10 +8,21 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIAGNOSTIC_CODES } from '../../../server/src/core/service/index.ts';
 import type { ConfigAnalysis } from '../../../server/src/core/service/types.ts';
-import { analyzeFiles, analyzeFixture, applyFix, FIXTURES, fixtureFiles, model, spanText, type Files } from './helpers.ts';
+import {
+  analyzeFiles,
+  analyzeFixture,
+  applyFix,
+  FIXTURES,
+  fixtureFiles,
+  model,
+  spanText,
+  type Files,
+} from './helpers.ts';
 
 const UPDATE = process.env.PARAMWISE_UPDATE_SNAPSHOTS === '1';
-const cases = readdirSync(FIXTURES).filter((d) => existsSync(join(FIXTURES, d, 'config.py'))).sort();
+const cases = readdirSync(FIXTURES)
+  .filter((d) => existsSync(join(FIXTURES, d, 'config.py')))
+  .sort();
 
 function snapshot(a: ConfigAnalysis, files: Files) {
   return a.diagnostics.map((d) => ({
@@ -36,7 +47,8 @@ for (const name of cases) {
 
 test('every diagnostic code of the service has a fixture or a dedicated test', () => {
   const seen = new Set<string>();
-  for (const name of cases) for (const d of JSON.parse(readFileSync(join(FIXTURES, name, 'expected.json'), 'utf8'))) seen.add(d.code);
+  for (const name of cases)
+    for (const d of JSON.parse(readFileSync(join(FIXTURES, name, 'expected.json'), 'utf8'))) seen.add(d.code);
   // Listing codes are covered in listing.test.ts, the internal-error code in analyze.test.ts.
   const elsewhere = new Set(['pw-listing-inferred', 'pw-listing-tied', 'pw-listing-frozen', 'pw-internal-error']);
   const missing = DIAGNOSTIC_CODES.filter((c) => !seen.has(c) && !elsewhere.has(c));
@@ -54,9 +66,16 @@ test('every quick fix leaves valid Python and removes the diagnostic it fixes', 
         const fixed = applyFix(files, fix);
         const after = analyzeFiles(fixed, '/cfg/config.py', listing);
         const where = `${name}: ${fix.title}`;
-        assert.deepEqual(after.diagnostics.filter((x) => x.code.startsWith('config-')).map((x) => x.message), [], `${where} broke the file:\n${fixed['/cfg/config.py']}`);
+        assert.deepEqual(
+          after.diagnostics.filter((x) => x.code.startsWith('config-')).map((x) => x.message),
+          [],
+          `${where} broke the file:\n${fixed['/cfg/config.py']}`,
+        );
         const count = (a: ConfigAnalysis) => a.diagnostics.filter((x) => x.code === d.code).length;
-        assert.ok(count(after) < count(before), `${where} did not remove ${d.code}:\n${Object.values(fixed).join('\n---\n')}`);
+        assert.ok(
+          count(after) < count(before),
+          `${where} did not remove ${d.code}:\n${Object.values(fixed).join('\n---\n')}`,
+        );
         applied++;
       }
     }

@@ -59,7 +59,10 @@ test('insert: CRLF files stay CRLF', () => {
 test('remove: a middle entry, the last entry, a whole line, a literal key', () => {
   assert.equal(remove('x = dict(a=1, b=2, c=3)\n', 'b'), 'x = dict(a=1, c=3)\n');
   assert.equal(remove('x = dict(a=1, b=2)\n', 'b'), 'x = dict(a=1)\n');
-  assert.equal(remove('x = dict(\n    a=1,\n    b=dict(z=0),\n    c=3,\n)\n', 'b'), 'x = dict(\n    a=1,\n    c=3,\n)\n');
+  assert.equal(
+    remove('x = dict(\n    a=1,\n    b=dict(z=0),\n    c=3,\n)\n', 'b'),
+    'x = dict(\n    a=1,\n    c=3,\n)\n',
+  );
   assert.equal(remove("x = {'a': 1, 'b': 2}\n", 'a'), "x = {'b': 2}\n");
   assert.equal(remove('x = dict(a=1)\n', 'a'), 'x = dict()\n');
 });

@@ -73,7 +73,10 @@ test('a parameter name in a config string explains that parameter', () => {
 test('a custom key: how many it matches, the first, what beats it and what it shadows', () => {
   const h = hoverConfig(CONFIG.replace("{'head':", "{'he|ad':"));
   assert.ok(h);
-  assert.match(h.markdown, /Matches \*\*4\*\* trainable parameters \(first: `head\.linear\.weight`\); applies to \*\*2\*\*/);
+  assert.match(
+    h.markdown,
+    /Matches \*\*4\*\* trainable parameters \(first: `head\.linear\.weight`\); applies to \*\*2\*\*/,
+  );
   assert.match(h.markdown, /2 parameters taken by the longer key 'head\.bn'/);
   assert.match(h.markdown, /lr `0\.1`/);
 });
@@ -103,7 +106,11 @@ test('nothing to say: no hover', () => {
 
 test('a listing line hover also works with no config rules (one plain group)', () => {
   const { text, offset } = caret(LISTING.replace('head.bn.bias', 'head.bn.b|ias'));
-  const a = analyzeFiles({ '/cfg/c.py': "optim_wrapper = dict(optimizer=dict(type='AdamW', lr=0.001))\n" }, '/cfg/c.py', readParamsText(text, '/m/toy.params'));
+  const a = analyzeFiles(
+    { '/cfg/c.py': "optim_wrapper = dict(optimizer=dict(type='AdamW', lr=0.001))\n" },
+    '/cfg/c.py',
+    readParamsText(text, '/m/toy.params'),
+  );
   const h = hoverAt(a, '/m/toy.params', offset);
   assert.match(h!.markdown, /\| group \| 0 of 1/);
   assert.match(h!.markdown, /`0\.01` \(optimizer default\)/);

@@ -22,7 +22,10 @@ const at = (span: { start: number; end: number }) => TEXT.slice(span.start, span
 test('listing diagnostics: unparsable line, duplicate name, inferred class, tie, frozen', () => {
   const diags = analyzeListing(readListing(TEXT, '/m/tiny.params'));
   const summary = diags.map((d) => `${d.code} @ ${at(d.span)}`);
-  assert.ok(summary.some((s) => s.startsWith('params-syntax @ ')), summary.join('\n'));
+  assert.ok(
+    summary.some((s) => s.startsWith('params-syntax @ ')),
+    summary.join('\n'),
+  );
   assert.equal(diags.find((d) => d.code === 'params-syntax')!.span.start > TEXT.indexOf('this line'), true);
   assert.ok(summary.includes('listing-duplicate-name @ head.bias'), summary.join('\n'));
   assert.ok(summary.includes('pw-listing-inferred @ bn1.weight'), summary.join('\n'));
@@ -39,6 +42,9 @@ test('listing diagnostics: unparsable line, duplicate name, inferred class, tie,
 });
 
 test('a clean dumper listing has nothing to say', () => {
-  const json = JSON.stringify({ model_id: 'x', modules: [{ path: '', class: 'M', params: [{ name: 'w', shape: [2, 2], tensor_id: 0 }] }] });
+  const json = JSON.stringify({
+    model_id: 'x',
+    modules: [{ path: '', class: 'M', params: [{ name: 'w', shape: [2, 2], tensor_id: 0 }] }],
+  });
   assert.deepEqual(analyzeListing(readListing(json, '/m/x.json')), []);
 });

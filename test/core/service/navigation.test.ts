@@ -27,7 +27,10 @@ test('a _base_ path jumps to the base file', () => {
 
 test('a key the child overrides jumps to where the base defines it', () => {
   const { def, files } = definition("_base_ = ['./base.py']\noptim_wrapper = dict(optimizer=dict(l|r=0.02))\n");
-  assert.deepEqual(def!.targets.map((t) => `${t.file}: ${spanText(files, t)}`), ['/cfg/base.py: lr']);
+  assert.deepEqual(
+    def!.targets.map((t) => `${t.file}: ${spanText(files, t)}`),
+    ['/cfg/base.py: lr'],
+  );
   assert.equal(spanText(files, def!.origin!), 'lr');
 });
 
@@ -53,12 +56,18 @@ test('references of a custom key are the listing lines it matches', () => {
   const { text, offset } = caret(CONFIG.replace("'head'", "'he|ad'"));
   const a = analyzeFiles({ '/cfg/config.py': text }, '/cfg/config.py', readParamsText(LISTING, '/m/toy.params'));
   const refs = referencesAt(a, '/cfg/config.py', offset);
-  assert.deepEqual(refs.map((r) => LISTING.slice(r.start, r.end).split(/\s+/)[0]), ['head.linear.weight', 'head.linear.bias']);
+  assert.deepEqual(
+    refs.map((r) => LISTING.slice(r.start, r.end).split(/\s+/)[0]),
+    ['head.linear.weight', 'head.linear.bias'],
+  );
 });
 
 test('references of a listing line are the custom keys that match it', () => {
   const { text, offset } = caret(LISTING.replace('head.linear.bias', 'head.linear.bi|as'));
   const a = analyzeFiles({ '/cfg/config.py': CONFIG }, '/cfg/config.py', readParamsText(text, '/m/toy.params'));
   const refs = referencesAt(a, '/m/toy.params', offset);
-  assert.deepEqual(refs.map((r) => CONFIG.slice(r.start, r.end)), ["'head'", "'bias'"]);
+  assert.deepEqual(
+    refs.map((r) => CONFIG.slice(r.start, r.end)),
+    ["'head'", "'bias'"],
+  );
 });

@@ -12,7 +12,11 @@ import { analyzeConfig, completionsAt, hoverAt, lensesFor } from '../../../serve
 import { model } from './helpers.ts';
 
 const root = join(import.meta.dirname, '../../fixtures/conformance');
-const cases = existsSync(join(root, 'cases')) ? readdirSync(join(root, 'cases')).filter((f) => f.endsWith('.json')).sort() : [];
+const cases = existsSync(join(root, 'cases'))
+  ? readdirSync(join(root, 'cases'))
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+  : [];
 
 /** The top-level config a user would write for a case. */
 function userConfig(c: PyDict): PyDict {
@@ -40,7 +44,11 @@ test('every conformance case analyses without an internal error', () => {
     const config = { root: userConfig(c), diagnostics: [], files: [file], baseLinks: [] };
     const a = analyzeConfig({ file, config, listing, sources: (f) => (f === file ? text : undefined) });
     const internal = a.diagnostics.filter((d) => d.code === 'pw-internal-error');
-    assert.deepEqual(internal.map((d) => d.message), [], file);
+    assert.deepEqual(
+      internal.map((d) => d.message),
+      [],
+      file,
+    );
     for (let offset = 0; offset < text.length; offset += Math.ceil(text.length / 40)) {
       hoverAt(a, file, offset);
       completionsAt(a, file, offset);
@@ -65,7 +73,14 @@ test('values the evaluator could not reduce do not break the checks', () => {
     ow.set('constructor', v);
     root.set('optim_wrapper', ow);
     root.set('param_scheduler', v);
-    const a = analyzeConfig({ file: '/c.py', config: { root, diagnostics: [], files: ['/c.py'], baseLinks: [] }, listing: model('mmengine_doc_toy') });
-    assert.deepEqual(a.diagnostics.filter((d) => d.code === 'pw-internal-error').map((d) => d.message), []);
+    const a = analyzeConfig({
+      file: '/c.py',
+      config: { root, diagnostics: [], files: ['/c.py'], baseLinks: [] },
+      listing: model('mmengine_doc_toy'),
+    });
+    assert.deepEqual(
+      a.diagnostics.filter((d) => d.code === 'pw-internal-error').map((d) => d.message),
+      [],
+    );
   }
 });

@@ -18,7 +18,9 @@ export const conformanceCommand: Command = async (argv, io) => {
   }
   let caseFiles: string[];
   try {
-    caseFiles = readdirSync(join(dir, 'cases')).filter((f) => f.endsWith('.json')).sort();
+    caseFiles = readdirSync(join(dir, 'cases'))
+      .filter((f) => f.endsWith('.json'))
+      .sort();
   } catch {
     io.stderr(`paramwise: ${join(dir, 'cases')}: no such folder\n`);
     return 2;
@@ -40,11 +42,17 @@ export const conformanceCommand: Command = async (argv, io) => {
 };
 
 /** undefined when the case passes, else the first difference. */
-function checkOne(path: string, dir: string, models: Map<string, ModelListing | string>, io: CliIO): string | undefined {
+function checkOne(
+  path: string,
+  dir: string,
+  models: Map<string, ModelListing | string>,
+  io: CliIO,
+): string | undefined {
   const text = io.readText(path);
   if (text === undefined) return 'cannot read the case file';
   const parsed = parsePyJson(text, path);
-  if (parsed.errors.length || !(parsed.value instanceof PyDict)) return `not valid JSON (${parsed.errors[0]?.message ?? 'no object'})`;
+  if (parsed.errors.length || !(parsed.value instanceof PyDict))
+    return `not valid JSON (${parsed.errors[0]?.message ?? 'no object'})`;
   const modelId = String(parsed.value.get('model'));
   const listing = loadModel(modelId, dir, models, io);
   if (typeof listing === 'string') return listing;
@@ -52,13 +60,23 @@ function checkOne(path: string, dir: string, models: Map<string, ModelListing | 
   return verdict.ok ? undefined : verdict.detail;
 }
 
-function loadModel(id: string, dir: string, models: Map<string, ModelListing | string>, io: CliIO): ModelListing | string {
+function loadModel(
+  id: string,
+  dir: string,
+  models: Map<string, ModelListing | string>,
+  io: CliIO,
+): ModelListing | string {
   const cached = models.get(id);
   if (cached) return cached;
   const path = join(dir, 'models', `${id}.json`);
   const text = io.readText(path);
   const result = text === undefined ? `model ${id}: cannot read ${path}` : readDumperJson(text, path);
-  const value = typeof result === 'string' ? result : result.problems.some((p) => p.severity === 'error') ? `model ${id}: ${result.problems[0].message}` : result.listing;
+  const value =
+    typeof result === 'string'
+      ? result
+      : result.problems.some((p) => p.severity === 'error')
+        ? `model ${id}: ${result.problems[0].message}`
+        : result.listing;
   models.set(id, value);
   return value;
 }

@@ -14,17 +14,23 @@ function dumperPath(): string {
 
 export const dumpCommand: Command = async (argv, io) => {
   const at = argv.indexOf('--python');
-  const python = at >= 0 ? argv[at + 1] : process.env.PARAMWISE_PYTHON ?? 'python3';
+  const python = at >= 0 ? argv[at + 1] : (process.env.PARAMWISE_PYTHON ?? 'python3');
   const rest = at >= 0 ? [...argv.slice(0, at), ...argv.slice(at + 2)] : argv;
   const script = dumperPath();
   if (!python || !existsSync(script)) {
-    io.stderr(python ? `paramwise dump: the dumper ${script} is missing from this installation.\n` : 'paramwise dump: --python needs an interpreter path\n');
+    io.stderr(
+      python
+        ? `paramwise dump: the dumper ${script} is missing from this installation.\n`
+        : 'paramwise dump: --python needs an interpreter path\n',
+    );
     return 2;
   }
   return new Promise<number>((resolve) => {
     const child = spawn(python, [script, ...rest], { cwd: io.cwd, stdio: 'inherit' });
     child.on('error', (e) => {
-      io.stderr(`paramwise dump: could not run ${python} (${e.message}); pass --python /path/to/python with torch installed.\n`);
+      io.stderr(
+        `paramwise dump: could not run ${python} (${e.message}); pass --python /path/to/python with torch installed.\n`,
+      );
       resolve(2);
     });
     child.on('exit', (code) => resolve(code ?? 1));

@@ -15,7 +15,12 @@ import type { CliIO, Command } from '../../node/io.ts';
 import { configHost } from '../../node/configHost.ts';
 import { resultJson } from './resultJson.ts';
 
-interface Problem { severity: string; code: string; message: string; span?: Span }
+interface Problem {
+  severity: string;
+  code: string;
+  message: string;
+  span?: Span;
+}
 
 export const groupsCommand: Command = async (argv, io) => {
   const args = parseArgs(argv, ['per-group']);
@@ -23,7 +28,8 @@ export const groupsCommand: Command = async (argv, io) => {
   const listingPath = flagString(args, 'params');
   const limits = listingLimits(args);
   if (!configPath || !listingPath || 'error' in limits) {
-    const usage = 'usage: paramwise groups <config> --params <listing> [--format table|json] [--explain NAME] [--per-group] [--layer-rules FILE] [--max-listing-mb N]\n';
+    const usage =
+      'usage: paramwise groups <config> --params <listing> [--format table|json] [--explain NAME] [--per-group] [--layer-rules FILE] [--max-listing-mb N]\n';
     io.stderr('error' in limits ? `paramwise groups: ${limits.error}\n${usage}` : usage);
     return 2;
   }
@@ -38,11 +44,22 @@ export const groupsCommand: Command = async (argv, io) => {
   const rules = rulesPath ? loadConfig(rulesPath, configHost(io)) : undefined;
   // A listing that could not be read would only produce misleading "matches nothing" findings.
   const usable = !listing.problems.some((p) => p.severity === 'error');
-  const analysis = analyzeConfig({ file: configPath, config: loaded, listing: usable ? listing : undefined, sources: (file) => io.readText(file), resolveOptions: { layerRules: rules?.root.get('layer_rules') } });
+  const analysis = analyzeConfig({
+    file: configPath,
+    config: loaded,
+    listing: usable ? listing : undefined,
+    sources: (file) => io.readText(file),
+    resolveOptions: { layerRules: rules?.root.get('layer_rules') },
+  });
   const result = analysis.result ?? { optimizers: [], diagnostics: [] };
   // The language service already carries the loader's and the resolver's problems.
   const problems: Problem[] = [...listing.problems, ...(rules?.diagnostics ?? []), ...analysis.diagnostics];
-  if (rules && !rules.root.has('layer_rules')) problems.push({ severity: 'error', code: 'layer-rules-file', message: `${rulesPath}: expected a top-level 'layer_rules' list of (pattern, layer) pairs` });
+  if (rules && !rules.root.has('layer_rules'))
+    problems.push({
+      severity: 'error',
+      code: 'layer-rules-file',
+      message: `${rulesPath}: expected a top-level 'layer_rules' list of (pattern, layer) pairs`,
+    });
   if (flagString(args, 'format') === 'json') {
     io.stdout(resultJson(result, problems) + '\n');
   } else {
@@ -81,7 +98,7 @@ function groupsText(result: ResolveResult, listing: ListingResult, perGroup: boo
 
 function header(opt: ResolvedOptimizer): string {
   const name = opt.name ? `optimizer '${opt.name}'` : 'optimizer';
-  const scale = opt.lrScaleDeferred ? ' (lr_scale is applied later by the framework\'s scheduler)' : '';
+  const scale = opt.lrScaleDeferred ? " (lr_scale is applied later by the framework's scheduler)" : '';
   return `${name}: ${opt.optimizerType || '?'} via ${opt.scheme}, ${opt.groups.length} param groups, ${opt.params.length} parameters${scale}\n`;
 }
 
@@ -89,9 +106,23 @@ function aggregatedGroups(opt: ResolvedOptimizer, numel: Map<string, number>): s
   const rows = [['set', 'params', 'numel', 'lr', 'weight_decay', 'lr·wd', 'lr_scale', 'rule', 'examples']];
   aggregate(opt, (n) => numel.get(n) ?? 0).forEach((g, i) => {
     const first = opt.params[g.params[0]];
-    const examples = g.params.slice(0, 2).map((p) => opt.params[p].name).join(', ') + (g.params.length > 2 ? ', ...' : '');
+    const examples =
+      g.params
+        .slice(0, 2)
+        .map((p) => opt.params[p].name)
+        .join(', ') + (g.params.length > 2 ? ', ...' : '');
     const lrwd = g.lr !== null && g.weightDecay !== null ? g.lr * g.weightDecay : null;
-    rows.push([String(i), String(g.params.length), compactCount(g.numel), fmt(g.lr), fmt(g.weightDecay), fmt(lrwd), fmt(g.lrScale), first?.trace.label ?? '', examples]);
+    rows.push([
+      String(i),
+      String(g.params.length),
+      compactCount(g.numel),
+      fmt(g.lr),
+      fmt(g.weightDecay),
+      fmt(lrwd),
+      fmt(g.lrScale),
+      first?.trace.label ?? '',
+      examples,
+    ]);
   });
   return table(rows);
 }
@@ -100,8 +131,19 @@ function frameworkGroups(opt: ResolvedOptimizer): string {
   const rows = [['group', 'params', 'lr', 'weight_decay', 'settings', 'first param']];
   opt.groups.forEach((g, i) => {
     const map = new Map(g.entries);
-    const settings = g.entries.slice(0, g.explicit).filter(([k]) => k !== 'lr' && k !== 'weight_decay' && k !== 'param_names').map(([k]) => k).join(',');
-    rows.push([String(i), String(g.params.length), fmt(Number(map.get('lr') ?? NaN)), fmt(Number(map.get('weight_decay') ?? NaN)), settings, g.params[0] ?? '']);
+    const settings = g.entries
+      .slice(0, g.explicit)
+      .filter(([k]) => k !== 'lr' && k !== 'weight_decay' && k !== 'param_names')
+      .map(([k]) => k)
+      .join(',');
+    rows.push([
+      String(i),
+      String(g.params.length),
+      fmt(Number(map.get('lr') ?? NaN)),
+      fmt(Number(map.get('weight_decay') ?? NaN)),
+      settings,
+      g.params[0] ?? '',
+    ]);
   });
   return table(rows);
 }

@@ -24,7 +24,8 @@ export const resolveCommand: Command = async (argv, io) => {
     const loaded = loadConfig(path, host);
     const keys = optimizerKeys(loaded);
     if (keys.has('error')) failures++;
-    for (const d of loaded.diagnostics) if (d.severity === 'error') io.stderr(`${where(d.span)} error: ${d.message} [${d.code}]\n`);
+    for (const d of loaded.diagnostics)
+      if (d.severity === 'error') io.stderr(`${where(d.span)} error: ${d.message} [${d.code}]\n`);
     out.set(path, keys);
   });
   io.stdout(pyJson(out, args.flags.has('json') ? 1 : 2) + '\n');

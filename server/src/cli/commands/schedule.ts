@@ -13,9 +13,15 @@ import { makeLocator, table } from '../format.ts';
 import type { CliIO, Command } from '../../node/io.ts';
 import { configHost } from '../../node/configHost.ts';
 
-interface Problem { severity: string; code: string; message: string; span?: Span }
+interface Problem {
+  severity: string;
+  code: string;
+  message: string;
+  span?: Span;
+}
 
-const USAGE = 'usage: paramwise schedule <config> --params <listing> --iters-per-epoch N [--epochs E | --iters I] [--json] [--max-listing-mb N]\n';
+const USAGE =
+  'usage: paramwise schedule <config> --params <listing> --iters-per-epoch N [--epochs E | --iters I] [--json] [--max-listing-mb N]\n';
 
 export const scheduleCommand: Command = async (argv, io) => {
   const args = parseArgs(argv, ['json']);
@@ -25,7 +31,8 @@ export const scheduleCommand: Command = async (argv, io) => {
   const length = lengthFlags(args);
   const limits = listingLimits(args);
   if (!configPath || !listingPath || itersPerEpoch === undefined || typeof length === 'string' || 'error' in limits) {
-    const problem = typeof length === 'string' ? length : 'error' in limits ? `paramwise schedule: ${limits.error}` : undefined;
+    const problem =
+      typeof length === 'string' ? length : 'error' in limits ? `paramwise schedule: ${limits.error}` : undefined;
     io.stderr(problem ? `${problem}\n${USAGE}` : USAGE);
     return 2;
   }
@@ -40,17 +47,32 @@ export const scheduleCommand: Command = async (argv, io) => {
   const problems: Problem[] = [...loaded.diagnostics, ...listing.problems, ...resolved.diagnostics];
   const optimizer = resolved.optimizers[0];
   if (!optimizer || optimizer.error) {
-    const why = optimizer?.error ? `the framework raises ${optimizer.error.type}: ${optimizer.error.message}` : 'no optimizer was resolved';
-    problems.push({ severity: 'error', code: 'schedule-no-groups', message: `No param groups to schedule: ${why}.`, span: optimizer?.error?.span });
+    const why = optimizer?.error
+      ? `the framework raises ${optimizer.error.type}: ${optimizer.error.message}`
+      : 'no optimizer was resolved';
+    problems.push({
+      severity: 'error',
+      code: 'schedule-no-groups',
+      message: `No param groups to schedule: ${why}.`,
+      span: optimizer?.error?.span,
+    });
     printProblems(problems, io);
     return 1;
   }
   if (resolved.optimizers.length > 1) {
-    problems.push({ severity: 'warning', code: 'schedule-first-optimizer', message: `Several optimizers; showing the schedule of '${optimizer.name}'.` });
+    problems.push({
+      severity: 'warning',
+      code: 'schedule-first-optimizer',
+      message: `Several optimizers; showing the schedule of '${optimizer.name}'.`,
+    });
   }
   const result = scheduleFromConfig(loaded.root, { itersPerEpoch, ...length, ...groupLrs(optimizer) });
   problems.push(...result.diagnostics);
-  io.stdout(args.flags.has('json') ? `${JSON.stringify({ lr_per_iter: result.lrPerIter })}\n` : scheduleText(result, itersPerEpoch));
+  io.stdout(
+    args.flags.has('json')
+      ? `${JSON.stringify({ lr_per_iter: result.lrPerIter })}\n`
+      : scheduleText(result, itersPerEpoch),
+  );
   printProblems(problems, io);
   return problems.some((p) => p.severity === 'error') ? 1 : 0;
 };
@@ -79,9 +101,15 @@ function scheduleText(result: ScheduleResult & { source: string }, itersPerEpoch
   const groups = Math.min(rows[0].length, 8);
   const epochs = Math.ceil(rows.length / itersPerEpoch);
   const stride = epochs <= 24 ? itersPerEpoch : Math.max(1, Math.floor(rows.length / 12));
-  const picks = [...new Set([...Array.from({ length: Math.ceil(rows.length / stride) }, (_, k) => k * stride), rows.length - 1])];
+  const picks = [
+    ...new Set([...Array.from({ length: Math.ceil(rows.length / stride) }, (_, k) => k * stride), rows.length - 1]),
+  ];
   const header = ['iter', 'epoch', ...Array.from({ length: groups }, (_, g) => `group ${g}`)];
-  const body = picks.map((i) => [String(i), String(Math.floor(i / itersPerEpoch)), ...rows[i].slice(0, groups).map(pyFloatRepr)]);
+  const body = picks.map((i) => [
+    String(i),
+    String(Math.floor(i / itersPerEpoch)),
+    ...rows[i].slice(0, groups).map(pyFloatRepr),
+  ]);
   out += table([header, ...body]);
   if (rows[0].length > groups) out += `(${rows[0].length - groups} more groups; --json has them all)\n`;
   return out;

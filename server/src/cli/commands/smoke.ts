@@ -23,7 +23,11 @@ export function forwardToSmokeRunner(leading: string[]): Command {
       io.stderr(`paramwise: the smoke runner ${runner} is missing; build it with \`npm run build\`.\n`);
       return 2;
     }
-    const child = spawn(process.execPath, [runner, ...leading, ...argv], { cwd: io.cwd, stdio: 'inherit', detached: true });
+    const child = spawn(process.execPath, [runner, ...leading, ...argv], {
+      cwd: io.cwd,
+      stdio: 'inherit',
+      detached: true,
+    });
     const forward = (signal: NodeJS.Signals) => () => void child.kill(signal);
     const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((signal) => [signal, forward(signal)] as const);
     for (const [signal, handler] of handlers) process.on(signal, handler);

@@ -30,7 +30,9 @@ export function aggregate(opt: ResolvedOptimizer, numelOf?: (name: string) => nu
 function aggregateRows(rows: SingleParamRows, numelOf: ((name: string) => number) | undefined): SettingsGroup[] {
   const bySignature = new Map<string, SettingsGroup>();
   // Outcomes are few: find each one's group once, count its rows, then fill arrays made at size.
-  const aggOf = rows.finalEntries.map((entries, o) => (entries ? settingsGroup({ entries, explicit: rows.explicit[o] }, bySignature) : undefined));
+  const aggOf = rows.finalEntries.map((entries, o) =>
+    entries ? settingsGroup({ entries, explicit: rows.explicit[o] }, bySignature) : undefined,
+  );
   const aggs = [...bySignature.values()];
   const indexOf = aggOf.map((agg) => (agg ? aggs.indexOf(agg) : -1));
   const { outcomeOf, count } = rows;
@@ -81,12 +83,25 @@ function aggregateGroups(opt: ResolvedOptimizer, numelOf: (name: string) => numb
 }
 
 /** The group for these settings, made on first sight. */
-function settingsGroup(g: Pick<FinalGroup, 'entries' | 'explicit'>, bySignature: Map<string, SettingsGroup>): SettingsGroup {
-  const signature = settingsOf(g).map(([k, v]) => `${k}=${signatureOf(v)}`).join('|');
+function settingsGroup(
+  g: Pick<FinalGroup, 'entries' | 'explicit'>,
+  bySignature: Map<string, SettingsGroup>,
+): SettingsGroup {
+  const signature = settingsOf(g)
+    .map(([k, v]) => `${k}=${signatureOf(v)}`)
+    .join('|');
   let agg = bySignature.get(signature);
   if (!agg) {
     const map = new Map(g.entries);
-    agg = { settings: settingsOf(g), lr: num(map.get('lr')), weightDecay: num(map.get('weight_decay')), lrScale: toNumber(map.get('lr_scale')), params: [], groups: [], numel: 0 };
+    agg = {
+      settings: settingsOf(g),
+      lr: num(map.get('lr')),
+      weightDecay: num(map.get('weight_decay')),
+      lrScale: toNumber(map.get('lr_scale')),
+      params: [],
+      groups: [],
+      numel: 0,
+    };
     bySignature.set(signature, agg);
   }
   return agg;

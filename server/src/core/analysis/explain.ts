@@ -13,7 +13,9 @@ export function explainParam(opt: ResolvedOptimizer, p: ParamOutcome): string[] 
   lines.push(`weight_decay = ${t.wdFormula ? `${t.wdFormula} = ${wd}` : `${wd} (optimizer default)`}`);
   if (p.lr !== null && p.weightDecay !== null) lines.push(`lr·wd = ${pyFloatRepr(p.lr * p.weightDecay)}`);
   if (p.lrScale !== undefined && opt.lrScaleDeferred) {
-    lines.push(`lr_scale = ${pyFloatRepr(p.lrScale)}: the effective lr is ${p.lr === null ? 'lr' : pyFloatRepr(p.lr * p.lrScale)} once the framework's scheduler applies it`);
+    lines.push(
+      `lr_scale = ${pyFloatRepr(p.lrScale)}: the effective lr is ${p.lr === null ? 'lr' : pyFloatRepr(p.lr * p.lrScale)} once the framework's scheduler applies it`,
+    );
   }
   if (p.layerId !== undefined) lines.push(`layer id ${p.layerId}`);
   lines.push(`rule: ${t.label}`);

@@ -20,9 +20,19 @@ export function parseJsonConfig(text: string, map: SourceMap, sink: DiagnosticSi
   try {
     root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
     for (const e of errors.slice(0, 20)) {
-      sink.error(Codes.syntax, `JSONDecodeError: ${printParseErrorCode(e.error)}`, map.span(e.offset, e.offset + Math.max(e.length, 1)));
+      sink.error(
+        Codes.syntax,
+        `JSONDecodeError: ${printParseErrorCode(e.error)}`,
+        map.span(e.offset, e.offset + Math.max(e.length, 1)),
+      );
     }
-    return root ? rootDict(jsonToPy(root, text, (start, end) => map.span(start, end)), map, sink) : undefined;
+    return root
+      ? rootDict(
+          jsonToPy(root, text, (start, end) => map.span(start, end)),
+          map,
+          sink,
+        )
+      : undefined;
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
     sink.error(Codes.syntax, 'JSON nested too deeply to read.', map.span(0, 0));
@@ -31,7 +41,8 @@ export function parseJsonConfig(text: string, map: SourceMap, sink: DiagnosticSi
 }
 
 // PyYAML's float resolver: a dot is required and an exponent needs its sign, so `1e-4` is a str.
-const PYYAML_FLOAT = /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+const PYYAML_FLOAT =
+  /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 
 class YamlReader {
   constructor(
@@ -86,7 +97,12 @@ class YamlReader {
         continue;
       }
       const name = isScalar(key) ? (key.value === null ? 'None' : String(key.value)) : 'None';
-      d.set(name, this.read(pair.value, depth + 1), this.span(key?.range), this.span((pair.value as { range?: [number, number, number] } | null)?.range));
+      d.set(
+        name,
+        this.read(pair.value, depth + 1),
+        this.span(key?.range),
+        this.span((pair.value as { range?: [number, number, number] } | null)?.range),
+      );
     }
     return d;
   }
@@ -103,9 +119,19 @@ class YamlReader {
 
 export function parseYamlConfig(text: string, map: SourceMap, sink: DiagnosticSink): PyDict | undefined {
   try {
-    const doc = parseDocument(text, { intAsBigInt: true, version: '1.1', merge: true, uniqueKeys: false, prettyErrors: false });
+    const doc = parseDocument(text, {
+      intAsBigInt: true,
+      version: '1.1',
+      merge: true,
+      uniqueKeys: false,
+      prettyErrors: false,
+    });
     for (const e of doc.errors.slice(0, 20)) {
-      sink.error(Codes.syntax, `YAMLError: ${e.message.split('\n')[0]}`, map.span(e.pos[0], Math.max(e.pos[1], e.pos[0] + 1)));
+      sink.error(
+        Codes.syntax,
+        `YAMLError: ${e.message.split('\n')[0]}`,
+        map.span(e.pos[0], Math.max(e.pos[1], e.pos[0] + 1)),
+      );
     }
     if (doc.contents === null) return new PyDict();
     return rootDict(new YamlReader(doc, map, sink).read(doc.contents), map, sink);

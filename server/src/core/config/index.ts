@@ -18,7 +18,15 @@ export { qualifiedNames } from '../python/pyContext.ts';
 const RESERVED_KEYS = ['filename', 'text', 'pretty_text', 'env_variables'];
 
 /** The keys `paramwise resolve` reports (§12.5, plus the mmcv 1.x ones of §12.6). */
-export const OPTIMIZER_KEYS = ['optim_wrapper', 'optimizer', 'optimizer_config', 'param_scheduler', 'lr_config', 'auto_scale_lr', 'train_cfg'];
+export const OPTIMIZER_KEYS = [
+  'optim_wrapper',
+  'optimizer',
+  'optimizer_config',
+  'param_scheduler',
+  'lr_config',
+  'auto_scale_lr',
+  'train_cfg',
+];
 
 export function loadConfig(path: string, host: ConfigHost, text?: string): LoadedConfig {
   const loader = new ConfigLoader(host);
@@ -26,11 +34,15 @@ export function loadConfig(path: string, host: ConfigHost, text?: string): Loade
   try {
     root = loader.load(normalize(path), undefined, text)?.dict ?? root;
     for (const key of RESERVED_KEYS) {
-      if (root.has(key)) loader.sink.error(Codes.reservedKey, `KeyError: '${key} is reserved for config file'`, root.keySpans.get(key));
+      if (root.has(key))
+        loader.sink.error(Codes.reservedKey, `KeyError: '${key} is reserved for config file'`, root.keySpans.get(key));
     }
   } catch (e) {
     // The core reports rather than throws; a bug here must not take the editor down.
-    loader.sink.error(Codes.internal, `Internal error while reading the config: ${e instanceof Error ? e.message : String(e)}`);
+    loader.sink.error(
+      Codes.internal,
+      `Internal error while reading the config: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   return { root, diagnostics: loader.sink.items, files: loader.files, baseLinks: loader.baseLinks };
 }
@@ -44,7 +56,8 @@ export function optimizerKeys(cfg: LoadedConfig): PyDict {
     return out;
   }
   for (const key of OPTIMIZER_KEYS) {
-    if (cfg.root.has(key)) out.set(key, cfg.root.get(key) ?? null, cfg.root.keySpans.get(key), cfg.root.valueSpans.get(key));
+    if (cfg.root.has(key))
+      out.set(key, cfg.root.get(key) ?? null, cfg.root.keySpans.get(key), cfg.root.valueSpans.get(key));
   }
   return out;
 }

@@ -89,7 +89,12 @@ export class ConfigLoader implements ChainApi {
 
   private parseData(path: string, content: string, json: boolean): FileOutcome {
     const sub = substitute(path, content, this.env);
-    for (const m of sub.missingEnv) this.sink.error(Codes.envMissing, `KeyError: \`${m.varName}\` cannot be found in \`os.environ\`.`, { file: path, start: m.start, end: m.end });
+    for (const m of sub.missingEnv)
+      this.sink.error(Codes.envMissing, `KeyError: \`${m.varName}\` cannot be found in \`os.environ\`.`, {
+        file: path,
+        start: m.start,
+        end: m.end,
+      });
     const parsed = (json ? parseJsonConfig : parseYamlConfig)(sub.text, sub.map, this.sink);
     const cfg = parsed ? toConfigDict(parsed) : new ConfigDict();
     const base = this.loadBases(path, baseRefs(cfg.get('_base_'), cfg.spanOf('_base_'), this.sink));
@@ -104,7 +109,11 @@ export class ConfigLoader implements ChainApi {
     const pkg = ref.value.slice(0, sep);
     const resolved = this.host.resolvePackagePath?.(pkg, ref.value.slice(sep + 2));
     if (resolved !== undefined) return { path: normalize(resolved), scope: pkg };
-    this.sink.warning(Codes.packageUnavailable, `Package '${pkg}' is not available here, so '${ref.value}' is skipped; keys it defines are missing.`, ref.span);
+    this.sink.warning(
+      Codes.packageUnavailable,
+      `Package '${pkg}' is not available here, so '${ref.value}' is skipped; keys it defines are missing.`,
+      ref.span,
+    );
     return undefined;
   }
 
@@ -117,11 +126,20 @@ export class ConfigLoader implements ChainApi {
       this.link(ref.span, target.path);
       const out = this.load(target.path, { span: ref.span, lazyParent: false });
       if (!out) continue;
-      if (out.lazy) this.sink.error(Codes.styleMix, `${STYLE_MIX} '${ref.value}' uses \`with read_base()\` or imports non-builtin modules.`, ref.span);
+      if (out.lazy)
+        this.sink.error(
+          Codes.styleMix,
+          `${STYLE_MIX} '${ref.value}' uses \`with read_base()\` or imports non-builtin modules.`,
+          ref.span,
+        );
       const dup = out.dict.keys().filter((k) => merged.has(k));
       if (dup.length) {
         const keys = `{${dup.map((k) => `'${k}'`).join(', ')}}`;
-        this.sink.error(Codes.baseDuplicateKey, `KeyError: "Duplicate key is not allowed among bases. Duplicate keys: ${keys}"`, ref.span);
+        this.sink.error(
+          Codes.baseDuplicateKey,
+          `KeyError: "Duplicate key is not allowed among bases. Duplicate keys: ${keys}"`,
+          ref.span,
+        );
       }
       if (target.scope) applyScope(out.dict, target.scope);
       configUpdate(merged, out.dict);
@@ -134,16 +152,25 @@ export class ConfigLoader implements ChainApi {
     const level = /^\.*/.exec(spec)?.[0].length ?? 0;
     const dotted = spec.slice(level);
     let path: string | undefined;
-    if (level > 0) path = join(dirname(file), ...Array<string>(level - 1).fill('..'), `${dotted.replace(/\./g, '/')}.py`);
+    if (level > 0)
+      path = join(dirname(file), ...Array<string>(level - 1).fill('..'), `${dotted.replace(/\./g, '/')}.py`);
     else {
       const [pkg, ...rest] = dotted.split('.');
       if (!rest.length) {
-        this.sink.error(Codes.styleMix, `ConfigParsingError: The imported configuration file should not be an independent package ${pkg}.`, span);
+        this.sink.error(
+          Codes.styleMix,
+          `ConfigParsingError: The imported configuration file should not be an independent package ${pkg}.`,
+          span,
+        );
         return undefined;
       }
       path = this.host.resolvePackagePath?.(pkg, `${rest.join('/')}.py`);
       if (path === undefined) {
-        this.sink.warning(Codes.packageUnavailable, `Package '${pkg}' is not available here, so '${spec}' is skipped.`, span);
+        this.sink.warning(
+          Codes.packageUnavailable,
+          `Package '${pkg}' is not available here, so '${spec}' is skipped.`,
+          span,
+        );
         return undefined;
       }
       path = normalize(path);

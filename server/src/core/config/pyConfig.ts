@@ -31,7 +31,12 @@ export interface FileOutcome {
 
 function isBaseAssign(text: string, stmt: SyntaxNode): boolean {
   const [first, op] = kids(stmt);
-  return stmt.name === 'AssignStatement' && first?.name === 'VariableName' && op?.name === 'AssignOp' && text.slice(first.from, first.to) === '_base_';
+  return (
+    stmt.name === 'AssignStatement' &&
+    first?.name === 'VariableName' &&
+    op?.name === 'AssignOp' &&
+    text.slice(first.from, first.to) === '_base_'
+  );
 }
 
 /**
@@ -65,7 +70,13 @@ function exportGlobals(ctx: PyContext): FileOutcome {
   return { dict, imports, lazy: false };
 }
 
-function runText(api: ChainApi, file: string, text: string, tree: ParsedPython, sub: Substituted | undefined): FileOutcome {
+function runText(
+  api: ChainApi,
+  file: string,
+  text: string,
+  tree: ParsedPython,
+  sub: Substituted | undefined,
+): FileOutcome {
   const map = sub?.map ?? new SourceMap(file);
   for (const m of sub?.missingEnv ?? []) {
     const message = `KeyError: \`${m.varName}\` cannot be found in \`os.environ\`. Please set \`${m.varName}\` in environment or give a default value.`;
@@ -78,7 +89,12 @@ function runText(api: ChainApi, file: string, text: string, tree: ParsedPython, 
   if (baseStmt) {
     const valueNode = kids(baseStmt)[2];
     // Config._get_base_files evaluates the first `_base_ = …` on its own, with no names in scope.
-    if (valueNode) refs = baseRefs(evalExpr(new PyContext(text, map, api.sink), valueNode), map.span(valueNode.from, valueNode.to), api.sink);
+    if (valueNode)
+      refs = baseRefs(
+        evalExpr(new PyContext(text, map, api.sink), valueNode),
+        map.span(valueNode.from, valueNode.to),
+        api.sink,
+      );
   }
   const base = api.loadBases(file, refs);
   const ctx = new PyContext(text, map, api.sink);

@@ -32,7 +32,11 @@ const PATTERN = new RegExp(
 // Placeholders follow MMEngine's `_<var>_<random>` shape; a fixed suffix keeps runs reproducible.
 const PLACEHOLDER_SUFFIX = '_pwbase7f3a';
 
-export function substitute(file: string, text: string, env: Record<string, string | undefined> | undefined): Substituted {
+export function substitute(
+  file: string,
+  text: string,
+  env: Record<string, string | undefined> | undefined,
+): Substituted {
   const baseVars = new Map<string, string>();
   const missingEnv: SubstitutionProblem[] = [];
   if (!text.includes('{{')) return { text, map: new SourceMap(file), baseVars, missingEnv };

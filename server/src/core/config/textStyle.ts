@@ -15,11 +15,15 @@ export interface BaseRef {
 /** `_base_ = 'a.py'` or `['a.py', 'b.py']`, as read by `Config._get_base_files`. */
 export function baseRefs(value: PyValue | undefined, span: Span | undefined, sink: DiagnosticSink): BaseRef[] {
   if (value === undefined || value instanceof PyUnresolved) return [];
-  const items = value instanceof PyList ? value.items.map((v, i) => ({ v, s: value.itemSpans[i] ?? span })) : [{ v: value, s: span }];
+  const items =
+    value instanceof PyList
+      ? value.items.map((v, i) => ({ v, s: value.itemSpans[i] ?? span }))
+      : [{ v: value, s: span }];
   const out: BaseRef[] = [];
   for (const { v, s } of items) {
     if (typeof v === 'string' && s) out.push({ value: v, span: s });
-    else if (!(v instanceof PyUnresolved)) sink.error(Codes.pythonError, 'TypeError: each `_base_` entry must be a path string.', s);
+    else if (!(v instanceof PyUnresolved))
+      sink.error(Codes.pythonError, 'TypeError: each `_base_` entry must be a path string.', s);
   }
   return out;
 }
@@ -44,12 +48,22 @@ function lookupBaseVar(base: PyDict, path: string): PyValue | undefined {
 }
 
 /** `Config._substitute_base_vars`: placeholder strings become copies of the base values. */
-function substituteBaseVars(v: PyValue, vars: Map<string, string>, base: PyDict, sink: DiagnosticSink, span?: Span): PyValue {
+function substituteBaseVars(
+  v: PyValue,
+  vars: Map<string, string>,
+  base: PyDict,
+  sink: DiagnosticSink,
+  span?: Span,
+): PyValue {
   if (typeof v === 'string' && vars.has(v)) {
     const path = vars.get(v) as string;
     const found = lookupBaseVar(base, path);
     if (found !== undefined) return toConfigDict(found);
-    sink.error(Codes.baseVarMissing, `KeyError: '${path.split('.').pop()}' (\`{{_base_.${path}}}\` is not defined by the bases).`, span);
+    sink.error(
+      Codes.baseVarMissing,
+      `KeyError: '${path.split('.').pop()}' (\`{{_base_.${path}}}\` is not defined by the bases).`,
+      span,
+    );
     return new PyUnresolved(`{{_base_.${path}}}`, 'not defined by the bases', span);
   }
   if (v instanceof PyDict) {
@@ -72,8 +86,10 @@ export function finishTextStyle({ file, cfg, base, baseVars }: TextStyleParts, s
   const deprecation = cfg.get('_deprecation_');
   if (deprecation !== undefined) {
     let message = `The config file ${file} will be deprecated in the future.`;
-    if (deprecation instanceof PyDict && typeof deprecation.get('expected') === 'string') message += ` Please use ${deprecation.get('expected')} instead.`;
-    if (deprecation instanceof PyDict && typeof deprecation.get('reference') === 'string') message += ` More information can be found at ${deprecation.get('reference')}`;
+    if (deprecation instanceof PyDict && typeof deprecation.get('expected') === 'string')
+      message += ` Please use ${deprecation.get('expected')} instead.`;
+    if (deprecation instanceof PyDict && typeof deprecation.get('reference') === 'string')
+      message += ` More information can be found at ${deprecation.get('reference')}`;
     sink.warning(Codes.deprecated, message, cfg.keySpans.get('_deprecation_'));
     cfg.delete('_deprecation_');
   }

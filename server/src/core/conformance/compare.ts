@@ -16,7 +16,10 @@ export function compareWithExpected(expected: PyDict, got: ResolvedOptimizer): C
   if (typeof expectedError === 'string') {
     const gotError = got.error ? `${got.error.type}: ${got.error.message}` : undefined;
     if (gotError === expectedError) return { ok: true };
-    return { ok: false, detail: `expected error ${JSON.stringify(expectedError)}, got ${gotError ? JSON.stringify(gotError) : `${got.groups.length} groups`}` };
+    return {
+      ok: false,
+      detail: `expected error ${JSON.stringify(expectedError)}, got ${gotError ? JSON.stringify(gotError) : `${got.groups.length} groups`}`,
+    };
   }
   if (got.error) return { ok: false, detail: `unexpected error ${got.error.type}: ${got.error.message}` };
   const groups = expected.get('param_groups');
@@ -24,8 +27,13 @@ export function compareWithExpected(expected: PyDict, got: ResolvedOptimizer): C
   for (let i = 0; i < Math.max(groups.items.length, got.groups.length); i++) {
     const want = groups.items[i];
     const have = got.groups[i];
-    if (!(want instanceof PyDict)) return { ok: false, detail: `group ${i}: unexpected extra group with params ${have?.params.slice(0, 3).join(', ')}` };
-    if (!have) return { ok: false, detail: `group ${i}: missing (expected params ${paramsOf(want).slice(0, 3).join(', ')})` };
+    if (!(want instanceof PyDict))
+      return {
+        ok: false,
+        detail: `group ${i}: unexpected extra group with params ${have?.params.slice(0, 3).join(', ')}`,
+      };
+    if (!have)
+      return { ok: false, detail: `group ${i}: missing (expected params ${paramsOf(want).slice(0, 3).join(', ')})` };
     const diff = compareGroup(want, have.entries, have.params);
     if (diff) return { ok: false, detail: `group ${i} (${have.params[0] ?? paramsOf(want)[0] ?? 'empty'}): ${diff}` };
   }
@@ -46,9 +54,11 @@ function compareGroup(want: PyDict, entries: [string, PyValue][], params: string
   }
   const wantKeys = want.keys().filter((k) => k !== 'params');
   const gotKeys = entries.map(([k]) => k);
-  if (wantKeys.join(',') !== gotKeys.join(',')) return `keys: expected [${wantKeys.join(', ')}], got [${gotKeys.join(', ')}] (param ${params[0]})`;
+  if (wantKeys.join(',') !== gotKeys.join(','))
+    return `keys: expected [${wantKeys.join(', ')}], got [${gotKeys.join(', ')}] (param ${params[0]})`;
   for (const [k, v] of entries) {
-    if (!valuesMatch(want.get(k), v)) return `key '${k}' of ${params[0]}: expected ${pyRepr(want.get(k))}, got ${pyRepr(v)}`;
+    if (!valuesMatch(want.get(k), v))
+      return `key '${k}' of ${params[0]}: expected ${pyRepr(want.get(k))}, got ${pyRepr(v)}`;
   }
   return undefined;
 }
@@ -63,10 +73,20 @@ export function valuesMatch(a: PyValue | undefined, b: PyValue | undefined): boo
   }
   if (a instanceof PyList || b instanceof PyList) {
     // JSON has no tuples: the corpus stores `betas` tuples as lists.
-    return a instanceof PyList && b instanceof PyList && a.items.length === b.items.length && a.items.every((v, i) => valuesMatch(v, b.items[i]));
+    return (
+      a instanceof PyList &&
+      b instanceof PyList &&
+      a.items.length === b.items.length &&
+      a.items.every((v, i) => valuesMatch(v, b.items[i]))
+    );
   }
   if (a instanceof PyDict || b instanceof PyDict) {
-    return a instanceof PyDict && b instanceof PyDict && a.size === b.size && a.keys().every((k) => valuesMatch(a.get(k), b.get(k)));
+    return (
+      a instanceof PyDict &&
+      b instanceof PyDict &&
+      a.size === b.size &&
+      a.keys().every((k) => valuesMatch(a.get(k), b.get(k)))
+    );
   }
   return a === b || (a === undefined && b === null) || (a === null && b === undefined);
 }

@@ -13,11 +13,17 @@ export function resolveCase(c: PyDict, listing: ModelListing): ResolvedOptimizer
   const config = c.get('config');
   const diagnostics: ResolveDiagnostic[] = [];
   if (!(config instanceof PyDict)) throw new PyError('ValueError', 'case has no config dict');
-  if (scheme.startsWith('mmengine.') || scheme.startsWith('mmpretrain.') || scheme.startsWith('mmseg.') || scheme.startsWith('mmdet.')) {
+  if (
+    scheme.startsWith('mmengine.') ||
+    scheme.startsWith('mmpretrain.') ||
+    scheme.startsWith('mmseg.') ||
+    scheme.startsWith('mmdet.')
+  ) {
     return resolveOptimWrapper(config, listing, diagnostics);
   }
   if (scheme.startsWith('timm.')) return resolveTimmCase(config, listing, diagnostics);
-  if (scheme === 'convnext.layer_decay' || scheme === 'beit.layer_decay') return resolveFactoryCase(scheme === 'beit.layer_decay' ? 'beit' : 'convnext', config, listing, diagnostics);
+  if (scheme === 'convnext.layer_decay' || scheme === 'beit.layer_decay')
+    return resolveFactoryCase(scheme === 'beit.layer_decay' ? 'beit' : 'convnext', config, listing, diagnostics);
   throw new PyError('ValueError', `unknown scheme '${scheme}'`);
 }
 

@@ -12,7 +12,13 @@ import type { ExplorerPayload, ExplorerProblem } from './types.ts';
 export * from './types.ts';
 export { buildExplorerPayload } from './model.ts';
 export { layerRows } from './layers.ts';
-export { DEFAULT_ITERS_PER_EPOCH, MAX_SERIES_POINTS, downsample, downsampleIndices, explorerSchedule } from './schedule.ts';
+export {
+  DEFAULT_ITERS_PER_EPOCH,
+  MAX_SERIES_POINTS,
+  downsample,
+  downsampleIndices,
+  explorerSchedule,
+} from './schedule.ts';
 
 export interface ExplorerOptions {
   configFile: string;
@@ -33,13 +39,26 @@ const MAX_PROBLEMS = 50;
 
 export function explorerPayload(root: PyDict, listing: ModelListing, options: ExplorerOptions): ExplorerPayload {
   const result = options.resolved ?? resolveConfig(root, listing);
-  const resolveProblems = result.diagnostics.filter((d) => d.severity !== 'info').map((d): ExplorerProblem => ({ severity: d.severity, message: d.message }));
+  const resolveProblems = result.diagnostics
+    .filter((d) => d.severity !== 'info')
+    .map((d): ExplorerProblem => ({ severity: d.severity, message: d.message }));
   const problems = [...(options.problems ?? []), ...resolveProblems].slice(0, MAX_PROBLEMS);
-  const payload = buildExplorerPayload({ result, listing, configFile: options.configFile, configFiles: options.configFiles, optimizerIndex: options.optimizerIndex, problems });
+  const payload = buildExplorerPayload({
+    result,
+    listing,
+    configFile: options.configFile,
+    configFiles: options.configFiles,
+    optimizerIndex: options.optimizerIndex,
+    problems,
+  });
   const opt = result.optimizers[payload.optimizerIndex];
   if (opt && !opt.error) {
     const itersPerEpoch = options.itersPerEpoch ?? DEFAULT_ITERS_PER_EPOCH;
-    payload.schedule = explorerSchedule(root, opt, payload.sets, { itersPerEpoch, epochs: options.epochs, iters: options.iters });
+    payload.schedule = explorerSchedule(root, opt, payload.sets, {
+      itersPerEpoch,
+      epochs: options.epochs,
+      iters: options.iters,
+    });
   }
   return payload;
 }

@@ -18,7 +18,21 @@ export function layerRows(opt: ResolvedOptimizer, numel: number[]): LayerRow[] {
     if (p.layerId === undefined) return;
     let acc = byId.get(p.layerId);
     if (!acc) {
-      acc = { row: { layerId: p.layerId, lr: null, lrMin: null, lrMax: null, weightDecay: 0, decayed: 0, notDecayed: 0, decayedNumel: 0, notDecayedNumel: 0 }, lrNumel: new Map(), wdNumel: new Map() };
+      acc = {
+        row: {
+          layerId: p.layerId,
+          lr: null,
+          lrMin: null,
+          lrMax: null,
+          weightDecay: 0,
+          decayed: 0,
+          notDecayed: 0,
+          decayedNumel: 0,
+          notDecayedNumel: 0,
+        },
+        lrNumel: new Map(),
+        wdNumel: new Map(),
+      };
       byId.set(p.layerId, acc);
     }
     // Weight one element at least, so zero-size or unlisted parameters still count.

@@ -6,7 +6,15 @@ import { toPlain } from '../pyvalue.ts';
 import type { FlatParam, ModelListing } from '../listing/model.ts';
 import type { ResolvedOptimizer, ResolveResult, RuleTrace } from '../resolve/types.ts';
 import { layerRows } from './layers.ts';
-import { EXPLORER_PAYLOAD_VERSION, type ExplorerPayload, type ExplorerProblem, type ParamColumns, type RuleEntry, type ScheduleView, type SettingsSet } from './types.ts';
+import {
+  EXPLORER_PAYLOAD_VERSION,
+  type ExplorerPayload,
+  type ExplorerProblem,
+  type ParamColumns,
+  type RuleEntry,
+  type ScheduleView,
+  type SettingsSet,
+} from './types.ts';
 
 export interface ExplorerInput {
   result: ResolveResult;
@@ -40,7 +48,8 @@ export function buildExplorerPayload(input: ExplorerInput): ExplorerPayload {
   const optimizerIndex = Math.min(Math.max(0, input.optimizerIndex ?? 0), Math.max(0, optimizers.length - 1));
   const opt: ResolvedOptimizer | undefined = optimizers[optimizerIndex];
   const problems = [...(input.problems ?? [])];
-  if (opt?.error) problems.unshift({ severity: 'error', message: `The framework raises ${opt.error.type}: ${opt.error.message}` });
+  if (opt?.error)
+    problems.unshift({ severity: 'error', message: `The framework raises ${opt.error.type}: ${opt.error.message}` });
   if (!opt) problems.unshift({ severity: 'error', message: 'No optimizer was resolved from this config.' });
   const columns = opt ? paramColumns(opt, listedLookup(input.listing.params)) : undefined;
   const sets = opt && columns ? settingsSets(opt, columns.params) : [];
@@ -73,7 +82,10 @@ interface Columns {
   formulas: string[];
 }
 
-function paramColumns(opt: ResolvedOptimizer, listedAt: (name: string, index: number) => FlatParam | undefined): Columns {
+function paramColumns(
+  opt: ResolvedOptimizer,
+  listedAt: (name: string, index: number) => FlatParam | undefined,
+): Columns {
   const params = emptyColumns();
   const rules = new Table<RuleEntry>();
   const shapes = new Table<string>();
@@ -144,7 +156,12 @@ function shapeText(shape: number[]): string {
 }
 
 function ruleKey(t: RuleTrace): string {
-  return [t.rule, t.label, t.shadowed.join('\u0001'), t.span ? `${t.span.file}:${t.span.start}:${t.span.end}` : ''].join('\u0000');
+  return [
+    t.rule,
+    t.label,
+    t.shadowed.join('\u0001'),
+    t.span ? `${t.span.file}:${t.span.start}:${t.span.end}` : '',
+  ].join('\u0000');
 }
 
 function ruleEntry(t: RuleTrace): RuleEntry {
@@ -154,5 +171,20 @@ function ruleEntry(t: RuleTrace): RuleEntry {
 }
 
 function emptyColumns(): ParamColumns {
-  return { names: '', lr: [], weightDecay: [], lrWd: [], lrScale: [], layerId: [], group: [], set: [], numel: [], rule: [], shape: [], lrFormula: [], wdFormula: [], listingOffset: [] };
+  return {
+    names: '',
+    lr: [],
+    weightDecay: [],
+    lrWd: [],
+    lrScale: [],
+    layerId: [],
+    group: [],
+    set: [],
+    numel: [],
+    rule: [],
+    shape: [],
+    lrFormula: [],
+    wdFormula: [],
+    listingOffset: [],
+  };
 }

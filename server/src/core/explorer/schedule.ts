@@ -26,22 +26,37 @@ export interface ExplorerScheduleOptions {
   maxPoints?: number;
 }
 
-export function explorerSchedule(root: PyDict, opt: ResolvedOptimizer, sets: SettingsSet[], options: ExplorerScheduleOptions): ScheduleView {
+export function explorerSchedule(
+  root: PyDict,
+  opt: ResolvedOptimizer,
+  sets: SettingsSet[],
+  options: ExplorerScheduleOptions,
+): ScheduleView {
   const groupLrs = opt.groups.map((g) => lrOf(g.entries) ?? NaN);
   const perGroup = groupLrs.length <= PER_GROUP_LIMIT;
   const initialLrs = perGroup ? groupLrs : [...new Set(groupLrs)];
-  const result = scheduleFromConfig(root, { itersPerEpoch: options.itersPerEpoch, epochs: options.epochs, iters: options.iters, initialLrs, optimizerDefaultLr: lrOf(opt.defaults) });
+  const result = scheduleFromConfig(root, {
+    itersPerEpoch: options.itersPerEpoch,
+    epochs: options.epochs,
+    iters: options.iters,
+    initialLrs,
+    optimizerDefaultLr: lrOf(opt.defaults),
+  });
   const columnOf = (groupIndex: number): number => (perGroup ? groupIndex : initialLrs.indexOf(groupLrs[groupIndex]));
   const sources = curveSources(opt, sets, columnOf);
   const rows = result.lrPerIter;
   // Many curves share the point budget, so that a 100-layer model still draws quickly; curves
   // are counted by their starting lr (sources with the same one draw the same line).
   const curves = new Set(sources.map((s) => initialLrs[s.column] * s.scale)).size;
-  const budget = Math.min(options.maxPoints ?? MAX_SERIES_POINTS, Math.max(MIN_SERIES_POINTS, Math.floor(MAX_TOTAL_POINTS / Math.max(1, curves))));
+  const budget = Math.min(
+    options.maxPoints ?? MAX_SERIES_POINTS,
+    Math.max(MIN_SERIES_POINTS, Math.floor(MAX_TOTAL_POINTS / Math.max(1, curves))),
+  );
   // Every curve comes from the same schedulers, so the first one's extremes (warmup end,
   // steps, restarts) are every curve's: one shared x keeps the payload half the size.
   const first = sources[0];
-  const x = first && rows.length ? downsampleIndices(rows.length, (i) => rows[i][first.column] * first.scale, budget) : [];
+  const x =
+    first && rows.length ? downsampleIndices(rows.length, (i) => rows[i][first.column] * first.scale, budget) : [];
   const series = new Map<string, ScheduleSeries>();
   for (const source of sources) {
     const y = x.map((i) => forDrawing(rows[i][source.column] * source.scale));
@@ -56,7 +71,13 @@ export function explorerSchedule(root: PyDict, opt: ResolvedOptimizer, sets: Set
     itersPerEpoch: options.itersPerEpoch,
     totalIters: rows.length,
     lrScaleApplied: opt.lrScaleDeferred,
-    schedulers: result.schedulers.map((s) => ({ type: s.type, begin: s.begin, end: s.end, byEpoch: s.byEpoch, param: s.param })),
+    schedulers: result.schedulers.map((s) => ({
+      type: s.type,
+      begin: s.begin,
+      end: s.end,
+      byEpoch: s.byEpoch,
+      param: s.param,
+    })),
     x,
     series: [...series.values()],
     problems: result.diagnostics.map((d): ExplorerProblem => ({ severity: d.severity, message: d.message })),
@@ -126,7 +147,8 @@ export function downsampleIndices(n: number, valueAt: (i: number) => number, max
 
 function seriesLabel(line: ScheduleSeries, sets: SettingsSet[], scaled: boolean): string {
   const first = sets[line.sets[0]];
-  const base = first.lr === null ? '' : pyFloatRepr(scaled && first.lrScale !== null ? first.lr * first.lrScale : first.lr);
+  const base =
+    first.lr === null ? '' : pyFloatRepr(scaled && first.lrScale !== null ? first.lr * first.lrScale : first.lr);
   const numbers = line.sets.map((s) => s + 1);
   const shown = numbers.length > 4 ? `${numbers.slice(0, 3).join(', ')} +${numbers.length - 3}` : numbers.join(', ');
   return `${numbers.length > 1 ? 'sets' : 'set'} ${shown} · lr ${base}`;

@@ -20,7 +20,10 @@ export function parsePyJson(text: string, file = '', allowComments = false): PyJ
   const span: SpanOf = (start, end) => ({ file, start, end });
   return {
     value: root ? jsonToPy(root, text, span) : null,
-    errors: errors.map((e) => ({ message: printParseErrorCode(e.error), span: span(e.offset, e.offset + Math.max(1, e.length)) })),
+    errors: errors.map((e) => ({
+      message: printParseErrorCode(e.error),
+      span: span(e.offset, e.offset + Math.max(1, e.length)),
+    })),
   };
 }
 
@@ -39,7 +42,12 @@ export function jsonToPy(node: Node, text: string, span: SpanOf): PyValue {
         const [keyNode, valueNode] = prop.children ?? [];
         // jsonc-parser only makes a property from a string key; the check keeps that an invariant.
         if (!keyNode || typeof keyNode.value !== 'string') continue;
-        d.set(keyNode.value, valueNode ? jsonToPy(valueNode, text, span) : null, at(keyNode), valueNode && at(valueNode));
+        d.set(
+          keyNode.value,
+          valueNode ? jsonToPy(valueNode, text, span) : null,
+          at(keyNode),
+          valueNode && at(valueNode),
+        );
       }
       return d;
     }

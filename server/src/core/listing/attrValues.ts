@@ -80,7 +80,8 @@ export function formatAttrValue(value: unknown): string {
   if (value === false) return 'False';
   if (typeof value === 'number') return pythonFloatRepr(value);
   if (typeof value === 'string') return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-  if (Array.isArray(value)) return value.length === 1 ? `(${formatAttrValue(value[0])},)` : `(${value.map(formatAttrValue).join(', ')})`;
+  if (Array.isArray(value))
+    return value.length === 1 ? `(${formatAttrValue(value[0])},)` : `(${value.map(formatAttrValue).join(', ')})`;
   return `'${String(value)}'`;
 }
 

@@ -4,12 +4,17 @@
 
 import type { BackboneInfo } from './model.ts';
 
-const DERIVED: Record<string, string> = { classQualified: 'class_qualified', numLayers: 'num_layers', embedDims: 'embed_dims' };
+const DERIVED: Record<string, string> = {
+  classQualified: 'class_qualified',
+  numLayers: 'num_layers',
+  embedDims: 'embed_dims',
+};
 
 export function normalizeBackbone(raw: unknown): BackboneInfo | undefined {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const info: BackboneInfo = { ...(raw as Record<string, unknown>) };
-  for (const [camel, snake] of Object.entries(DERIVED)) if (info[snake] !== undefined && info[camel] === undefined) info[camel] = info[snake];
+  for (const [camel, snake] of Object.entries(DERIVED))
+    if (info[snake] !== undefined && info[camel] === undefined) info[camel] = info[snake];
   if (typeof info.classQualified === 'string' && info.className === undefined && 'class_qualified' in info) {
     info.className = info.classQualified.slice(info.classQualified.lastIndexOf('.') + 1);
   }

@@ -63,7 +63,8 @@ export class ChildTable {
     if (Math.max(parent, row) >= this.lastChild.length) this.grow(Math.max(parent, row));
     const count = this.childCount[parent];
     const n = numberAt(rows.text, rows.segStart[row], rows.segEnd[row]);
-    this.ascending[parent] = (count === 0 || this.ascending[parent] === 1) && n > (count === 0 ? -1 : this.lastNumber[parent]) ? 1 : 0;
+    this.ascending[parent] =
+      (count === 0 || this.ascending[parent] === 1) && n > (count === 0 ? -1 : this.lastNumber[parent]) ? 1 : 0;
     this.lastNumber[parent] = n;
     this.previousSibling[row] = this.lastChild[parent];
     this.lastChild[parent] = row + 1;
@@ -85,7 +86,8 @@ export class ChildTable {
 
   private indexChildren(parent: number, rows: SegmentColumns): void {
     this.indexed.add(parent);
-    for (let c = this.lastChild[parent] - 1; c !== NONE; c = this.previousSibling[c] - 1) this.index.set(`${parent}/${segment(rows, c)}`, c);
+    for (let c = this.lastChild[parent] - 1; c !== NONE; c = this.previousSibling[c] - 1)
+      this.index.set(`${parent}/${segment(rows, c)}`, c);
   }
 
   private grow(row: number): void {

@@ -84,7 +84,8 @@ export function expandChain(chain: string[]): { className: string; mro: string[]
     const torch = torchClass(chain[i]);
     if (last && torch) mroQualified.push(...torch.mroQualified);
     else mroQualified.push(qualifyBase(chain[i]));
-    if (last && !torch && mroQualified[mroQualified.length - 1] !== OBJECT_QUALIFIED) mroQualified.push(MODULE_QUALIFIED, OBJECT_QUALIFIED);
+    if (last && !torch && mroQualified[mroQualified.length - 1] !== OBJECT_QUALIFIED)
+      mroQualified.push(MODULE_QUALIFIED, OBJECT_QUALIFIED);
   }
   const mro = mroQualified.map(lastSegment);
   return { className: mro[0], mro, mroQualified };

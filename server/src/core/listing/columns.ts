@@ -61,10 +61,19 @@ export function columnsOf(listing: ModelListing): ListingColumns | undefined {
  * symbol property, so copies (`{ ...listing }`, sub-listings with other names) lose them and
  * fall back to the objects, which they then hold.
  */
-export function withColumns(listing: ModelListing, columns: ListingColumns, objects: () => Pick<ModelListing, 'modules' | 'params'>): ModelListing {
+export function withColumns(
+  listing: ModelListing,
+  columns: ListingColumns,
+  objects: () => Pick<ModelListing, 'modules' | 'params'>,
+): ModelListing {
   Object.defineProperty(listing, COLUMNS, { value: columns, enumerable: false, configurable: true });
   // A listing given other objects no longer is what the columns describe.
-  defineLazyFields(listing, ['modules', 'params'], objects, () => delete (listing as { [COLUMNS]?: ListingColumns })[COLUMNS]);
+  defineLazyFields(
+    listing,
+    ['modules', 'params'],
+    objects,
+    () => delete (listing as { [COLUMNS]?: ListingColumns })[COLUMNS],
+  );
   return listing;
 }
 
@@ -78,7 +87,12 @@ export const modulePath = (c: ListingColumns, m: number): string => c.text.slice
 export function localParamsOf(c: ListingColumns, m: number): LocalParam[] {
   const out: LocalParam[] = [];
   for (let p = c.firstParam[m]; p < c.firstParam[m] + c.ownParamCount[m]; p++) {
-    out.push({ name: c.localTable[c.localId[p]], shape: c.shapeTable[c.shapeId[p]], requiresGrad: c.requiresGrad[p] === 1, tensorId: c.tensorId[p] });
+    out.push({
+      name: c.localTable[c.localId[p]],
+      shape: c.shapeTable[c.shapeId[p]],
+      requiresGrad: c.requiresGrad[p] === 1,
+      tensorId: c.tensorId[p],
+    });
   }
   return out;
 }

@@ -101,7 +101,15 @@ export class ColumnsBuilder {
    * The parameter named `text[start, end)`; `cls` is the class its line gives the module, and
    * `text[tieStart, tieEnd)` the earlier parameter it is (tieStart -1: none).
    */
-  addParam(start: number, end: number, shape: number[], requiresGrad: boolean, cls: ParsedClass | undefined, tieStart: number, tieEnd: number): void {
+  addParam(
+    start: number,
+    end: number,
+    shape: number[],
+    requiresGrad: boolean,
+    cls: ParsedClass | undefined,
+    tieStart: number,
+    tieEnd: number,
+  ): void {
     const text = this.text;
     let dot = end - 1;
     while (dot >= start && text.charCodeAt(dot) !== DOT) dot--;
@@ -124,9 +132,24 @@ export class ColumnsBuilder {
 
   finish(): ListingColumns {
     const columns: ListingColumns = {
-      text: this.text, moduleCount: this.modules, pathStart: this.pathStart, pathEnd: this.pathEnd, parent: this.parent, classId: this.classId, classTable: this.classTable,
-      firstParam: this.firstParam, ownParamCount: this.ownParamCount, paramCount: this.params, nameStart: this.nameStart, nameEnd: this.nameEnd,
-      localId: this.localId, localTable: this.locals.values, shapeId: this.shapeId, shapeTable: this.shapes.values, tensorId: this.tensorId, requiresGrad: this.requiresGrad,
+      text: this.text,
+      moduleCount: this.modules,
+      pathStart: this.pathStart,
+      pathEnd: this.pathEnd,
+      parent: this.parent,
+      classId: this.classId,
+      classTable: this.classTable,
+      firstParam: this.firstParam,
+      ownParamCount: this.ownParamCount,
+      paramCount: this.params,
+      nameStart: this.nameStart,
+      nameEnd: this.nameEnd,
+      localId: this.localId,
+      localTable: this.locals.values,
+      shapeId: this.shapeId,
+      shapeTable: this.shapes.values,
+      tensorId: this.tensorId,
+      requiresGrad: this.requiresGrad,
     };
     this.guessClasses(columns);
     return columns;
@@ -142,8 +165,13 @@ export class ColumnsBuilder {
       if (!this.ownParamCount[m] || this.classId[m] >= 0) continue;
       inferrer ??= new KindInferrer(this.hasConvWeight);
       const previous = this.children.previousSiblingOf(m);
-      const previousSibling = previous < 0 ? undefined : { className: this.classId[previous] >= 0 ? this.classTable[this.classId[previous]].className : 'Module' };
-      this.classId[m] = this.idOfClass(inferrer.infer({ path: modulePath(columns, m), params: localParamsOf(columns, m), previousSibling }));
+      const previousSibling =
+        previous < 0
+          ? undefined
+          : { className: this.classId[previous] >= 0 ? this.classTable[this.classId[previous]].className : 'Module' };
+      this.classId[m] = this.idOfClass(
+        inferrer.infer({ path: modulePath(columns, m), params: localParamsOf(columns, m), previousSibling }),
+      );
     }
   }
 
@@ -153,7 +181,7 @@ export class ColumnsBuilder {
     let dot = e - 1;
     while (dot >= s && text.charCodeAt(dot) !== DOT) dot--;
     let m = 0;
-    for (let pos = s; dot >= s && pos <= dot; ) {
+    for (let pos = s; dot >= s && pos <= dot;) {
       let segEnd = text.indexOf('.', pos);
       if (segEnd > dot) segEnd = dot;
       if (segEnd === pos) giveUp();
@@ -169,7 +197,6 @@ export class ColumnsBuilder {
     }
     return giveUp();
   }
-
 
   /** As the general reader: the first class decides, later lines may add attributes; a conflict is its to report. */
   applyClass(m: number, cls: ParsedClass): void {
@@ -188,11 +215,14 @@ export class ColumnsBuilder {
     let merged: Record<string, unknown> | undefined;
     for (const key in cls.attrs) {
       if (!(key in known.attrs)) (merged ??= { ...known.attrs })[key] = cls.attrs[key];
-      else if (known.attrs[key] !== cls.attrs[key] && JSON.stringify(known.attrs[key]) !== JSON.stringify(cls.attrs[key])) giveUp();
+      else if (
+        known.attrs[key] !== cls.attrs[key] &&
+        JSON.stringify(known.attrs[key]) !== JSON.stringify(cls.attrs[key])
+      )
+        giveUp();
     }
     if (merged) this.classId[m] = this.idOfClass({ ...known, attrs: merged });
   }
-
 
   private idOfClass(cls: ModuleClass): number {
     let id = this.classIds.get(cls);
@@ -202,7 +232,6 @@ export class ColumnsBuilder {
     }
     return id;
   }
-
 
   /** The id of the local name `text[start, end)`: neighbours repeat a few names, checked before any string is cut. */
   private localIdAt(start: number, end: number): number {
@@ -222,7 +251,6 @@ export class ColumnsBuilder {
     return id;
   }
 
-
   private addToModule(m: number, p: number, local: number): void {
     const count = this.ownParamCount[m];
     if (count === 0) this.firstParam[m] = p;
@@ -240,7 +268,6 @@ export class ColumnsBuilder {
     }
     this.ownParamCount[m] = count + 1;
   }
-
 
   /**
    * The module `text[s, e)`, created with its missing ancestors. Lines are in visit order while
@@ -270,7 +297,6 @@ export class ColumnsBuilder {
     return m;
   }
 
-
   private newModule(parent: number, start: number, segStart: number, end: number): number {
     const m = this.modules++;
     if (m === this.pathStart.length) this.growModules();
@@ -284,7 +310,6 @@ export class ColumnsBuilder {
     return m;
   }
 
-
   private isAncestorOrSelf(m: number, s: number, e: number): boolean {
     const start = this.pathStart[m];
     const length = this.pathEnd[m] - start;
@@ -293,7 +318,6 @@ export class ColumnsBuilder {
     for (let i = length - 1; i >= 0; i--) if (text.charCodeAt(start + i) !== text.charCodeAt(s + i)) return false;
     return true;
   }
-
 
   private growModules(): void {
     this.pathStart = grown(this.pathStart);
@@ -304,7 +328,6 @@ export class ColumnsBuilder {
     this.ownParamCount = grown(this.ownParamCount);
     this.classId = grown(this.classId);
   }
-
 
   private growParams(): void {
     this.nameStart = grown(this.nameStart);
@@ -327,7 +350,7 @@ function expectedLines(text: string): number {
   const sample = Math.min(text.length, 1 << 16);
   let lines = 1;
   for (let i = text.indexOf('\n'); i >= 0 && i < sample; i = text.indexOf('\n', i + 1)) lines++;
-  return Math.max(256, Math.ceil((lines * text.length) / Math.max(sample, 1) * 1.1));
+  return Math.max(256, Math.ceil(((lines * text.length) / Math.max(sample, 1)) * 1.1));
 }
 
 function sameText(known: string, text: string, start: number, end: number): boolean {

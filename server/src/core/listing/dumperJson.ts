@@ -1,6 +1,15 @@
 // Reads the dumper's JSON, which is also the conformance corpus' model format, as it is.
 
-import type { BackboneInfo, FlatParam, ListingProblem, ListingResult, LocalParam, ModelHooks, ModelListing, ModuleEntry } from './model.ts';
+import type {
+  BackboneInfo,
+  FlatParam,
+  ListingProblem,
+  ListingResult,
+  LocalParam,
+  ModelHooks,
+  ModelListing,
+  ModuleEntry,
+} from './model.ts';
 import { jsonErrorInfo } from './jsonErrors.ts';
 import { normalizeBackbone } from './backbone.ts';
 import { ListingBuilder } from './listingBuilder.ts';
@@ -8,10 +17,22 @@ import { namedParameters } from './listingParts.ts';
 import { NO_ATTRS } from './moduleTree.ts';
 import { ShapeInterner } from './shapes.ts';
 
-interface RawParam { name: string; shape: number[]; requires_grad?: boolean; tensor_id?: number; dtype?: string }
+interface RawParam {
+  name: string;
+  shape: number[];
+  requires_grad?: boolean;
+  tensor_id?: number;
+  dtype?: string;
+}
 interface RawModule {
-  path: string; class: string; class_qualified?: string; mro?: string[]; mro_qualified?: string[];
-  module_id?: number; attrs?: Record<string, unknown>; params?: RawParam[];
+  path: string;
+  class: string;
+  class_qualified?: string;
+  mro?: string[];
+  mro_qualified?: string[];
+  module_id?: number;
+  attrs?: Record<string, unknown>;
+  params?: RawParam[];
 }
 interface RawModel {
   model_id?: string;
@@ -32,23 +53,38 @@ export function readDumperJson(text: string, file: string): ListingResult {
     raw = JSON.parse(text) as RawModel;
   } catch (e) {
     const info = jsonErrorInfo(text, e);
-    const truncated = info.offset >= text.trimEnd().length ? ' The file ends early: was it cut off while being written?' : '';
-    problems.push({ severity: 'error', code: 'listing-json-syntax', message: `Not valid JSON: ${info.message}.${truncated}`, span: { file, start: info.offset, end: info.offset + Math.max(1, info.length) } });
+    const truncated =
+      info.offset >= text.trimEnd().length ? ' The file ends early: was it cut off while being written?' : '';
+    problems.push({
+      severity: 'error',
+      code: 'listing-json-syntax',
+      message: `Not valid JSON: ${info.message}.${truncated}`,
+      span: { file, start: info.offset, end: info.offset + Math.max(1, info.length) },
+    });
     return { listing: emptyListing(file), problems };
   }
   if (!raw || typeof raw !== 'object' || (!Array.isArray(raw.modules) && !Array.isArray(raw.params))) {
-    problems.push({ severity: 'error', code: 'listing-json-shape', message: 'A model listing needs a "modules" or "params" array (the paramwise dumper format).', span: { file, start: 0, end: 1 } });
+    problems.push({
+      severity: 'error',
+      code: 'listing-json-shape',
+      message: 'A model listing needs a "modules" or "params" array (the paramwise dumper format).',
+      span: { file, start: 0, end: 1 },
+    });
     return { listing: emptyListing(file), problems };
   }
   const shared = new SharedParts();
   const rawParams = Array.isArray(raw.params) ? raw.params : [];
   const params: FlatParam[] = [];
-  for (const p of rawParams) if (validParam(p)) params.push(paramOf(p, shared.shapes.intern(p.shape, p.shape.length), -1 - params.length));
+  for (const p of rawParams)
+    if (validParam(p)) params.push(paramOf(p, shared.shapes.intern(p.shape, p.shape.length), -1 - params.length));
   const rawModules = Array.isArray(raw.modules) ? raw.modules : [];
   const modules: ModuleEntry[] = [];
   for (const m of rawModules) if (validModule(m)) modules.push(toModule(m, modules.length, shared));
   const listing: ModelListing = {
-    modelId: raw.model_id, format: 'dumper-json', file, env: raw.meta?.env,
+    modelId: raw.model_id,
+    format: 'dumper-json',
+    file,
+    env: raw.meta?.env,
     modules: modules.length ? modules : modulesFromFlat(params),
     params: params.length ? params : flatFromModules(modules),
     hooks: toHooks(raw.meta?.hooks ?? {}),
@@ -56,12 +92,24 @@ export function readDumperJson(text: string, file: string): ListingResult {
   };
   if (listing.backbone === undefined) delete listing.backbone;
   const dropped = rawParams.length - params.length + rawModules.length - modules.length;
-  if (dropped > 0) problems.push({ severity: 'warning', code: 'listing-bad-entry', message: `${dropped} module or parameter entries without a name or shape were skipped.`, span: { file, start: 0, end: 1 } });
+  if (dropped > 0)
+    problems.push({
+      severity: 'warning',
+      code: 'listing-bad-entry',
+      message: `${dropped} module or parameter entries without a name or shape were skipped.`,
+      span: { file, start: 0, end: 1 },
+    });
   return { listing, problems };
 }
 
 function validParam(p: RawParam): boolean {
-  return !!p && typeof p === 'object' && typeof p.name === 'string' && Array.isArray(p.shape) && p.shape.every((d) => typeof d === 'number');
+  return (
+    !!p &&
+    typeof p === 'object' &&
+    typeof p.name === 'string' &&
+    Array.isArray(p.shape) &&
+    p.shape.every((d) => typeof d === 'number')
+  );
 }
 
 function validModule(m: RawModule): boolean {
@@ -73,18 +121,26 @@ function paramOf(p: RawParam, shape: number[], defaultTensorId: number): LocalPa
   const { name } = p;
   const requiresGrad = p.requires_grad !== false;
   const tensorId = p.tensor_id ?? defaultTensorId;
-  return typeof p.dtype === 'string' ? { name, shape, requiresGrad, tensorId, dtype: p.dtype } : { name, shape, requiresGrad, tensorId };
+  return typeof p.dtype === 'string'
+    ? { name, shape, requiresGrad, tensorId, dtype: p.dtype }
+    : { name, shape, requiresGrad, tensorId };
 }
 
 function toModule(m: RawModule, index: number, shared: SharedParts): ModuleEntry {
   const mroQualified = shared.list(m.mro_qualified ?? []);
   const params: LocalParam[] = [];
   for (const p of Array.isArray(m.params) ? m.params : []) {
-    if (validParam(p)) params.push(paramOf(p, shared.shapes.intern(p.shape, p.shape.length), -1000000 - index * 1000 - params.length));
+    if (validParam(p))
+      params.push(paramOf(p, shared.shapes.intern(p.shape, p.shape.length), -1000000 - index * 1000 - params.length));
   }
   return {
-    path: m.path ?? '', className: m.class ?? 'Module', mroQualified, mro: shared.list(m.mro ?? mroQualified.map(lastSegment)),
-    moduleId: m.module_id ?? index, attrs: shared.attrs(m.attrs ?? {}), params,
+    path: m.path ?? '',
+    className: m.class ?? 'Module',
+    mroQualified,
+    mro: shared.list(m.mro ?? mroQualified.map(lastSegment)),
+    moduleId: m.module_id ?? index,
+    attrs: shared.attrs(m.attrs ?? {}),
+    params,
   };
 }
 
@@ -143,7 +199,14 @@ const lastSegment = (q: string): string => q.slice(q.lastIndexOf('.') + 1);
 export function modulesFromFlat(params: FlatParam[]): ModuleEntry[] {
   const builder = new ListingBuilder([], { classless: true });
   for (const p of params) {
-    builder.addParam({ name: p.name, shape: p.shape, requiresGrad: p.requiresGrad, dtype: p.dtype, span: p.span, tensorId: p.tensorId });
+    builder.addParam({
+      name: p.name,
+      shape: p.shape,
+      requiresGrad: p.requiresGrad,
+      dtype: p.dtype,
+      span: p.span,
+      tensorId: p.tensorId,
+    });
   }
   return builder.finish().modules;
 }
@@ -154,5 +217,11 @@ export function flatFromModules(modules: ModuleEntry[]): FlatParam[] {
 }
 
 export function emptyListing(file: string): ModelListing {
-  return { format: 'dumper-json', file, modules: [{ path: '', className: 'Module', mro: ['Module'], mroQualified: [], moduleId: 0, attrs: {}, params: [] }], params: [], hooks: {} };
+  return {
+    format: 'dumper-json',
+    file,
+    modules: [{ path: '', className: 'Module', mro: ['Module'], mroQualified: [], moduleId: 0, attrs: {}, params: [] }],
+    params: [],
+    hooks: {},
+  };
 }

@@ -36,15 +36,26 @@ export function readListing(input: Uint8Array | string, file: string, limits: Li
   try {
     return detectAndRead(input, file, limits);
   } catch (e) {
-    return failed(file, 'dumper-json', { severity: 'error', code: 'listing-internal-error', message: `The listing could not be read (${(e as Error)?.message ?? e}).`, span: { file, start: 0, end: 0 } });
+    return failed(file, 'dumper-json', {
+      severity: 'error',
+      code: 'listing-internal-error',
+      message: `The listing could not be read (${(e as Error)?.message ?? e}).`,
+      span: { file, start: 0, end: 0 },
+    });
   }
 }
 
 function detectAndRead(input: Uint8Array | string, file: string, { maxBytes }: ListingLimits): ListingResult {
-  if (typeof input !== 'string' && (/\.safetensors$/i.test(file) || looksLikeSafetensors(input))) return readSafetensors(input, file);
+  if (typeof input !== 'string' && (/\.safetensors$/i.test(file) || looksLikeSafetensors(input)))
+    return readSafetensors(input, file);
   // Refused before decoding: a partial listing would only give misleading "matches nothing" findings.
   if (maxBytes !== undefined && input.length > maxBytes) {
-    return failed(file, /\.json$/i.test(file) ? 'dumper-json' : 'params-text', { severity: 'error', code: 'listing-too-large', message: listingTooLargeMessage(input.length, maxBytes), span: { file, start: 0, end: 1 } });
+    return failed(file, /\.json$/i.test(file) ? 'dumper-json' : 'params-text', {
+      severity: 'error',
+      code: 'listing-too-large',
+      message: listingTooLargeMessage(input.length, maxBytes),
+      span: { file, start: 0, end: 1 },
+    });
   }
   const decoded = typeof input === 'string' ? stringInput(input, file) : decodeListingBytes(input, file);
   if ('binary' in decoded) return failed(file, 'params-text', decoded.binary);
@@ -68,7 +79,15 @@ type Decoded = { text: string; problems: ListingProblem[] } | { binary: ListingP
 
 function stringInput(text: string, file: string): Decoded {
   const bad = findBinaryChar(text);
-  if (bad !== undefined) return { binary: { severity: 'error', code: 'listing-binary', message: `Binary file, not a model listing: ${bad.what} at offset ${bad.offset}.`, span: { file, start: bad.offset, end: bad.offset + 1 } } };
+  if (bad !== undefined)
+    return {
+      binary: {
+        severity: 'error',
+        code: 'listing-binary',
+        message: `Binary file, not a model listing: ${bad.what} at offset ${bad.offset}.`,
+        span: { file, start: bad.offset, end: bad.offset + 1 },
+      },
+    };
   return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, problems: [] };
 }
 

@@ -67,8 +67,12 @@ export class KindInferrer {
 function situationFlags(m: ModuleToClassify, weight: LocalParam | undefined): number {
   const bias = paramNamed(m.params, 'bias');
   const previous = m.previousSibling?.className;
-  return (paramNamed(m.params, 'in_proj_weight') ? 1 : 0) | (weight ? 2 : 0) | (bias && weight && sameShape(bias.shape, weight.shape) ? 4 : 0)
-    | (previous === 'Linear' ? 8 : previous === 'Conv2d' ? 16 : 0);
+  return (
+    (paramNamed(m.params, 'in_proj_weight') ? 1 : 0) |
+    (weight ? 2 : 0) |
+    (bias && weight && sameShape(bias.shape, weight.shape) ? 4 : 0) |
+    (previous === 'Linear' ? 8 : previous === 'Conv2d' ? 16 : 0)
+  );
 }
 
 function paramNamed(params: readonly LocalParam[], name: string): LocalParam | undefined {
@@ -84,29 +88,53 @@ const param = (m: ModuleToClassify, name: string): LocalParam | undefined => par
 const shapeText = (p: LocalParam): string => `[${p.shape.join(', ')}]`;
 
 function inferOne(m: ModuleToClassify, weight: LocalParam | undefined, name: string, hasConv: boolean): InferredClass {
-  if (param(m, 'in_proj_weight')) return guessOf('MultiheadAttention', "class: MultiheadAttention, from its 'in_proj_weight'");
+  if (param(m, 'in_proj_weight'))
+    return guessOf('MultiheadAttention', "class: MultiheadAttention, from its 'in_proj_weight'");
   if (!weight) return guessOf('Module', 'class: not known (no weight to judge by)');
   const [d0, d1] = weight.shape;
   switch (weight.shape.length) {
-    case 5: return conv('Conv3d', weight);
-    case 4: return /deconv|transpose/.test(name) ? guessOf('ConvTranspose2d', `class: ConvTranspose2d, from the name '${name}' and the 4-D weight`) : conv('Conv2d', weight);
-    case 3: return conv('Conv1d', weight);
+    case 5:
+      return conv('Conv3d', weight);
+    case 4:
+      return /deconv|transpose/.test(name)
+        ? guessOf('ConvTranspose2d', `class: ConvTranspose2d, from the name '${name}' and the 4-D weight`)
+        : conv('Conv2d', weight);
+    case 3:
+      return conv('Conv1d', weight);
     case 2:
-      if (/emb|^wte$|^wpe$/.test(name)) return guessOf('Embedding', `class: Embedding, from the name '${name}' and the 2-D weight ${shapeText(weight)}`, { num_embeddings: d0, embedding_dim: d1 });
-      return guessOf('Linear', `class: Linear, from the 2-D weight ${shapeText(weight)}`, { in_features: d1, out_features: d0 });
-    case 1: return oneDimensional(m, name, weight, hasConv);
-    default: return guessOf('Module', `class: not known (a ${weight.shape.length}-D weight)`);
+      if (/emb|^wte$|^wpe$/.test(name))
+        return guessOf(
+          'Embedding',
+          `class: Embedding, from the name '${name}' and the 2-D weight ${shapeText(weight)}`,
+          { num_embeddings: d0, embedding_dim: d1 },
+        );
+      return guessOf('Linear', `class: Linear, from the 2-D weight ${shapeText(weight)}`, {
+        in_features: d1,
+        out_features: d0,
+      });
+    case 1:
+      return oneDimensional(m, name, weight, hasConv);
+    default:
+      return guessOf('Module', `class: not known (a ${weight.shape.length}-D weight)`);
   }
 }
 
 function conv(cls: string, weight: LocalParam): InferredClass {
   const [out, perGroup] = weight.shape;
   const depthwise = perGroup === 1;
-  return guessOf(cls, `class: ${cls}, from the ${weight.shape.length}-D weight ${shapeText(weight)}`, {
-    in_channels: depthwise ? out : perGroup, out_channels: out, groups: depthwise ? out : 1, kernel_size: weight.shape.slice(2),
-  }, depthwise
-    ? 'in_channels, groups: equal, because weight.shape[1] (in_channels / groups) is 1 (depth-wise, or a single input channel)'
-    : 'in_channels, groups: groups=1 assumed (weight.shape[1] is in_channels / groups; a grouped conv is not depth-wise either)');
+  return guessOf(
+    cls,
+    `class: ${cls}, from the ${weight.shape.length}-D weight ${shapeText(weight)}`,
+    {
+      in_channels: depthwise ? out : perGroup,
+      out_channels: out,
+      groups: depthwise ? out : 1,
+      kernel_size: weight.shape.slice(2),
+    },
+    depthwise
+      ? 'in_channels, groups: equal, because weight.shape[1] (in_channels / groups) is 1 (depth-wise, or a single input channel)'
+      : 'in_channels, groups: groups=1 assumed (weight.shape[1] is in_channels / groups; a grouped conv is not depth-wise either)',
+  );
 }
 
 function oneDimensional(m: ModuleToClassify, name: string, weight: LocalParam, hasConv: boolean): InferredClass {
@@ -115,22 +143,35 @@ function oneDimensional(m: ModuleToClassify, name: string, weight: LocalParam, h
   if (!bias || !sameShape(bias.shape, weight.shape)) {
     if (/prelu|act/.test(name)) return guessOf('PReLU', `class: PReLU, from the name '${name}' and a 1-D weight`);
     if (/rms|norm|^ln|ln$|ln_/.test(name)) {
-      return guessOf('RMSNorm', `class: RMSNorm, a custom norm (not one MMEngine recognises), from the name '${name}' and a 1-D weight without bias`);
+      return guessOf(
+        'RMSNorm',
+        `class: RMSNorm, a custom norm (not one MMEngine recognises), from the name '${name}' and a 1-D weight without bias`,
+      );
     }
     return guessOf('Module', `class: not known (a 1-D weight without a matching bias, named '${name}')`);
   }
   const why = `from the name '${name}' and a 1-D weight and bias`;
   const previous = m.previousSibling?.className;
-  if (/bn|batch_?norm/.test(name)) return norm(previous === 'Linear' || !hasConv ? 'BatchNorm1d' : 'BatchNorm2d', why, features);
+  if (/bn|batch_?norm/.test(name))
+    return norm(previous === 'Linear' || !hasConv ? 'BatchNorm1d' : 'BatchNorm2d', why, features);
   if (/^gn\d*$|group_?norm/.test(name)) return norm('GroupNorm', why, features);
   if (/^in\d*$|instance_?norm/.test(name)) return norm('InstanceNorm2d', why, features);
   if (/norm|^ln|ln$|ln_|layer_?norm/.test(name)) return norm('LayerNorm', why, features);
   if (previous === 'Conv2d') return norm('BatchNorm2d', 'a 1-D weight and bias right after a Conv2d', features);
-  return norm(hasConv ? 'BatchNorm2d' : 'LayerNorm', `a 1-D weight and bias (only norms have those) in a model ${hasConv ? 'with' : 'without'} convolutions`, features);
+  return norm(
+    hasConv ? 'BatchNorm2d' : 'LayerNorm',
+    `a 1-D weight and bias (only norms have those) in a model ${hasConv ? 'with' : 'without'} convolutions`,
+    features,
+  );
 }
 
 function norm(cls: string, why: string, features: number): InferredClass {
-  const attrs: Record<string, unknown> = cls === 'LayerNorm' ? { normalized_shape: [features] } : cls === 'GroupNorm' ? { num_channels: features } : { num_features: features };
+  const attrs: Record<string, unknown> =
+    cls === 'LayerNorm'
+      ? { normalized_shape: [features] }
+      : cls === 'GroupNorm'
+        ? { num_channels: features }
+        : { num_features: features };
   return guessOf(cls, `class: ${cls}, ${why}`, attrs);
 }
 
@@ -141,7 +182,13 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 /** One guess, shared by every module the same situation gives. */
 function guessOf(cls: string, why: string, attrs: Record<string, unknown> = NO_ATTRS, alsoWhy?: string): InferredClass {
   const { className, mro, mroQualified } = sharedMro(cls);
-  return { className, mro, mroQualified, attrs: deepFreeze(attrs), inferred: Object.freeze(alsoWhy ? [why, alsoWhy] : [why]) as string[] };
+  return {
+    className,
+    mro,
+    mroQualified,
+    attrs: deepFreeze(attrs),
+    inferred: Object.freeze(alsoWhy ? [why, alsoWhy] : [why]) as string[],
+  };
 }
 
 function sharedMro(cls: string): { className: string; mro: string[]; mroQualified: string[] } {

@@ -12,7 +12,12 @@ export interface JsonErrorInfo {
 /** Where `text` stops being JSON; `error` is what JSON.parse threw, when there is one. */
 export function jsonErrorInfo(text: string, error?: unknown): JsonErrorInfo {
   const v8 = error instanceof Error ? / in JSON at position (\d+)/.exec(error.message) : null;
-  if (v8) return { offset: Math.min(Number(v8[1]), text.length), length: 1, message: error instanceof Error ? error.message.replace(/ in JSON at position \d+.*$/, '') : '' };
+  if (v8)
+    return {
+      offset: Math.min(Number(v8[1]), text.length),
+      length: 1,
+      message: error instanceof Error ? error.message.replace(/ in JSON at position \d+.*$/, '') : '',
+    };
   const errors: ParseError[] = [];
   try {
     parse(text, errors, { disallowComments: true, allowTrailingComma: false });
@@ -21,7 +26,8 @@ export function jsonErrorInfo(text: string, error?: unknown): JsonErrorInfo {
   }
   const first = errors[0];
   if (!first) return { offset: text.length, length: 0, message: 'Unexpected end of JSON input' };
-  const message = first.offset >= text.trimEnd().length ? 'Unexpected end of JSON input' : words(printParseErrorCode(first.error));
+  const message =
+    first.offset >= text.trimEnd().length ? 'Unexpected end of JSON input' : words(printParseErrorCode(first.error));
   return { offset: first.offset, length: first.length, message };
 }
 
@@ -30,4 +36,5 @@ export function jsonErrorPosition(text: string, error: unknown): number {
 }
 
 /** `ValueExpected` -> `Value expected`. */
-const words = (code: string): string => code.replace(/(?<=[a-z])(?=[A-Z])/g, ' ').replace(/ [A-Z]/g, (m) => m.toLowerCase());
+const words = (code: string): string =>
+  code.replace(/(?<=[a-z])(?=[A-Z])/g, ' ').replace(/ [A-Z]/g, (m) => m.toLowerCase());

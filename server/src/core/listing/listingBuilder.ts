@@ -65,7 +65,10 @@ export class ListingBuilder {
 
   private readonly classless: boolean;
 
-  constructor(private readonly problems: ListingProblem[], options: BuilderOptions = {}) {
+  constructor(
+    private readonly problems: ListingProblem[],
+    options: BuilderOptions = {},
+  ) {
     this.classless = options.classless ?? false;
     this.tree = new ModuleTree(this.classless ? guessedEntry : entry);
   }
@@ -74,7 +77,8 @@ export class ListingBuilder {
   declareModule(path: string, cls: ParsedClass | undefined, sharedWith: string | undefined, span: Span): void {
     const tree = this.tree;
     const existing = tree.find(path);
-    if (existing !== NONE && this.declared.has(existing)) return this.problem('error', 'listing-duplicate-module', `Module '${path || '.'}' is listed twice.`, span);
+    if (existing !== NONE && this.declared.has(existing))
+      return this.problem('error', 'listing-duplicate-module', `Module '${path || '.'}' is listed twice.`, span);
     const node = existing !== NONE ? existing : tree.ensure(path, path.length, span);
     const e = tree.entries[node];
     if (existing !== NONE && e.params.length) this.linesInVisitOrder = false;
@@ -83,9 +87,21 @@ export class ListingBuilder {
     if (cls) this.applyClass(e, cls, span);
     if (sharedWith === undefined) return;
     const target = tree.find(sharedWith);
-    if (target === NONE || target === node) return this.problem('error', 'listing-unknown-module', `'= ${sharedWith}' must name a module listed above.`, span);
+    if (target === NONE || target === node)
+      return this.problem(
+        'error',
+        'listing-unknown-module',
+        `'= ${sharedWith}' must name a module listed above.`,
+        span,
+      );
     for (let t: ModuleId | undefined = target; t !== undefined; t = this.sharedWith.get(t)) {
-      if (t === node) return this.problem('error', 'listing-shared-cycle', `'= ${sharedWith}' would make a module its own copy.`, span);
+      if (t === node)
+        return this.problem(
+          'error',
+          'listing-shared-cycle',
+          `'= ${sharedWith}' would make a module its own copy.`,
+          span,
+        );
     }
     this.sharedWith.set(node, target);
     this.linesInVisitOrder = false;
@@ -97,9 +113,16 @@ export class ListingBuilder {
     const dot = p.dot ?? name.lastIndexOf('.');
     const created = tree.entries.length;
     const node = tree.ensure(name, dot < 0 ? 0 : dot, p.span);
-    if (dot === name.length - 1) return this.rejectLine(node, created, 'listing-bad-name', `'${name}' is not a parameter name.`, p.span);
+    if (dot === name.length - 1)
+      return this.rejectLine(node, created, 'listing-bad-name', `'${name}' is not a parameter name.`, p.span);
     const local = p.local ?? this.localNames.ofName(name, dot + 1);
-    if (this.hasLocal(node, local)) return this.problem('error', 'listing-duplicate-name', `Parameter '${name}' is listed twice.`, p.span && { ...p.span, end: p.span.start + name.length });
+    if (this.hasLocal(node, local))
+      return this.problem(
+        'error',
+        'listing-duplicate-name',
+        `Parameter '${name}' is listed twice.`,
+        p.span && { ...p.span, end: p.span.start + name.length },
+      );
     const shape = this.shapes.intern(p.shape, p.shape.length);
     const tensorId = p.tiedTo === undefined ? (p.tensorId ?? this.nextTensorId++) : this.tieTarget(p, shape);
     if (tensorId === undefined) return this.tree.forgetSpan(node, created);
@@ -135,7 +158,14 @@ export class ListingBuilder {
         e.moduleId = nextModuleId++;
         if (e.mro === MODULE_MRO.mro) {
           const previous = tree.previousSibling(node);
-          e = this.guessed(node, inferrer.infer({ path: e.path, params: e.params, previousSibling: previous === NONE ? undefined : tree.entries[previous] }));
+          e = this.guessed(
+            node,
+            inferrer.infer({
+              path: e.path,
+              params: e.params,
+              previousSibling: previous === NONE ? undefined : tree.entries[previous],
+            }),
+          );
         }
       }
       if (order) modules.push(e);
@@ -160,7 +190,9 @@ export class ListingBuilder {
       return e;
     }
     const { path, moduleId, params, span } = e;
-    const made = span ? { path, className, mroQualified, mro, moduleId, attrs, params, span, inferred } : { path, className, mroQualified, mro, moduleId, attrs, params, inferred };
+    const made = span
+      ? { path, className, mroQualified, mro, moduleId, attrs, params, span, inferred }
+      : { path, className, mroQualified, mro, moduleId, attrs, params, inferred };
     this.tree.entries[node] = made;
     return made;
   }
@@ -193,7 +225,8 @@ export class ListingBuilder {
     if (e.params.length || tree.children(node).length) return;
     const span = e.span;
     e.params = tree.entries[target].params.map((p) => ({ ...p, span }));
-    for (const child of tree.children(target)) this.sharedWith.set(tree.addChild(node, tree.segment(child), span), child);
+    for (const child of tree.children(target))
+      this.sharedWith.set(tree.addChild(node, tree.segment(child), span), child);
   }
 
   private adoptTarget(node: ModuleId): void {
@@ -210,10 +243,21 @@ export class ListingBuilder {
   private tieTarget(p: ParamInput, shape: readonly number[]): number | undefined {
     const target = this.findParam(p.tiedTo!);
     if (!target) {
-      this.problem('error', 'listing-unknown-tie', `'= ${p.tiedTo}' must name a parameter listed above.`, p.tieSpan ?? p.span);
+      this.problem(
+        'error',
+        'listing-unknown-tie',
+        `'= ${p.tiedTo}' must name a parameter listed above.`,
+        p.tieSpan ?? p.span,
+      );
       return undefined;
     }
-    if (target.shape.join() !== shape.join()) this.problem('warning', 'listing-tie-shape', `Tied to '${p.tiedTo}', whose shape is [${target.shape.join(', ')}].`, p.span);
+    if (target.shape.join() !== shape.join())
+      this.problem(
+        'warning',
+        'listing-tie-shape',
+        `Tied to '${p.tiedTo}', whose shape is [${target.shape.join(', ')}].`,
+        p.span,
+      );
     return target.tensorId;
   }
 
@@ -248,11 +292,21 @@ export class ListingBuilder {
       e.attrs = mergedAttrs(e.attrs, cls.attrs);
     } else if (e.mroQualified !== cls.mroQualified && e.mroQualified.join(' ') !== cls.identity) {
       const first = this.classOfMro.get(e.mroQualified)!;
-      this.problem('warning', 'listing-class-mismatch', `Module '${e.path || '.'}' was already given class ${first.key}; ${cls.key} is ignored.`, span);
+      this.problem(
+        'warning',
+        'listing-class-mismatch',
+        `Module '${e.path || '.'}' was already given class ${first.key}; ${cls.key} is ignored.`,
+        span,
+      );
     } else if (e.attrs !== cls.attrs) {
       for (const key in cls.attrs) {
         if (key in e.attrs && !sameValue(e.attrs[key], cls.attrs[key])) {
-          this.problem('warning', 'listing-attr-mismatch', `Module '${e.path || '.'}' already has ${key}=${JSON.stringify(e.attrs[key])}.`, span);
+          this.problem(
+            'warning',
+            'listing-attr-mismatch',
+            `Module '${e.path || '.'}' already has ${key}=${JSON.stringify(e.attrs[key])}.`,
+            span,
+          );
         }
       }
       e.attrs = mergedAttrs(e.attrs, cls.attrs);

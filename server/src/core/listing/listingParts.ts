@@ -24,16 +24,38 @@ export function entry(path: string, span: Span | undefined): ModuleEntry {
 export function guessedEntry(path: string, span: Span | undefined): ModuleEntry {
   const { mroQualified, mro } = MODULE_MRO;
   return span
-    ? { path, className: 'Module', mroQualified, mro, moduleId: -1, attrs: NO_ATTRS, params: NO_PARAMS, span, inferred: NOT_YET_GUESSED }
-    : { path, className: 'Module', mroQualified, mro, moduleId: -1, attrs: NO_ATTRS, params: NO_PARAMS, inferred: NOT_YET_GUESSED };
+    ? {
+        path,
+        className: 'Module',
+        mroQualified,
+        mro,
+        moduleId: -1,
+        attrs: NO_ATTRS,
+        params: NO_PARAMS,
+        span,
+        inferred: NOT_YET_GUESSED,
+      }
+    : {
+        path,
+        className: 'Module',
+        mroQualified,
+        mro,
+        moduleId: -1,
+        attrs: NO_ATTRS,
+        params: NO_PARAMS,
+        inferred: NOT_YET_GUESSED,
+      };
 }
 
 /** `params` with `param` added: small arrays are made at their size (push would reserve 17 slots). */
 export function appended(params: LocalParam[], param: LocalParam): LocalParam[] {
   switch (params.length) {
-    case 0: return [param];
-    case 1: return [params[0], param];
-    case 2: return [params[0], params[1], param];
+    case 0:
+      return [param];
+    case 1:
+      return [params[0], param];
+    case 2:
+      return [params[0], params[1], param];
     default:
       params.push(param);
       return params;
@@ -55,13 +77,22 @@ export function namedParameters(modules: ModuleEntry[]): FlatParam[] {
   return out;
 }
 
-export function localParam(name: string, shape: number[], requiresGrad: boolean, tensorId: number, dtype: string | undefined, span: Span | undefined): LocalParam {
-  if (dtype) return span ? { name, shape, requiresGrad, tensorId, dtype, span } : { name, shape, requiresGrad, tensorId, dtype };
+export function localParam(
+  name: string,
+  shape: number[],
+  requiresGrad: boolean,
+  tensorId: number,
+  dtype: string | undefined,
+  span: Span | undefined,
+): LocalParam {
+  if (dtype)
+    return span ? { name, shape, requiresGrad, tensorId, dtype, span } : { name, shape, requiresGrad, tensorId, dtype };
   return span ? { name, shape, requiresGrad, tensorId, span } : { name, shape, requiresGrad, tensorId };
 }
 
 export function flatParam(name: string, p: LocalParam, span: Span | undefined): FlatParam {
   const { shape, requiresGrad, tensorId, dtype } = p;
-  if (dtype) return span ? { name, shape, requiresGrad, tensorId, dtype, span } : { name, shape, requiresGrad, tensorId, dtype };
+  if (dtype)
+    return span ? { name, shape, requiresGrad, tensorId, dtype, span } : { name, shape, requiresGrad, tensorId, dtype };
   return span ? { name, shape, requiresGrad, tensorId, span } : { name, shape, requiresGrad, tensorId };
 }

@@ -71,10 +71,13 @@ export class ModuleTree {
 
   find(path: string): ModuleId {
     let node = ROOT;
-    for (let pos = 0; node !== NONE && this.entries[node].path.length < path.length; ) {
+    for (let pos = 0; node !== NONE && this.entries[node].path.length < path.length;) {
       let segEnd = path.indexOf('.', pos);
       if (segEnd < 0) segEnd = path.length;
-      node = this.childCounts[node] > INDEX_CHILDREN_FROM ? (this.childIndex.get(node)!.get(path.slice(pos, segEnd)) ?? NONE) : this.listedChild(node, path, pos, segEnd);
+      node =
+        this.childCounts[node] > INDEX_CHILDREN_FROM
+          ? (this.childIndex.get(node)!.get(path.slice(pos, segEnd)) ?? NONE)
+          : this.listedChild(node, path, pos, segEnd);
       pos = segEnd + 1;
     }
     return node;
@@ -153,7 +156,8 @@ export class ModuleTree {
     this.lastChildren[parent] = node;
     const count = ++this.childCounts[parent];
     if (count > INDEX_CHILDREN_FROM + 1) this.childIndex.get(parent)!.set(segment ?? this.segment(node), node);
-    else if (count > INDEX_CHILDREN_FROM) this.childIndex.set(parent, new Map(this.children(parent).map((c) => [this.segment(c), c])));
+    else if (count > INDEX_CHILDREN_FROM)
+      this.childIndex.set(parent, new Map(this.children(parent).map((c) => [this.segment(c), c])));
     return node;
   }
 
@@ -175,4 +179,3 @@ export class ModuleTree {
     this.pathLengths = bigger(this.pathLengths);
   }
 }
-

@@ -11,13 +11,33 @@
 import type { ListingProblem } from './model.ts';
 import type { ListingColumns } from './columns.ts';
 import type { ParsedClass } from './classExpr.ts';
-import { ClassColumn, PLAIN_NAME, isFlag, isSpace, isWord, readDirective, readShape, readTie, skipSpaces, tokenEnd } from './paramsTokens.ts';
+import {
+  ClassColumn,
+  PLAIN_NAME,
+  isFlag,
+  isSpace,
+  isWord,
+  readDirective,
+  readShape,
+  readTie,
+  skipSpaces,
+  tokenEnd,
+} from './paramsTokens.ts';
 import { applyDirective, type ParamsHeader } from './paramsDirectives.ts';
 import { ColumnsBuilder, columnsOrUndefined, giveUp } from './columnsBuilder.ts';
 
-const DOT = 46, HASH = 35, AT = 64, EQUALS = 61, LBRACKET = 91;
+const DOT = 46,
+  HASH = 35,
+  AT = 64,
+  EQUALS = 61,
+  LBRACKET = 91;
 
-export function readParamsColumns(text: string, file: string, header: ParamsHeader, problems: ListingProblem[]): ListingColumns | undefined {
+export function readParamsColumns(
+  text: string,
+  file: string,
+  header: ParamsHeader,
+  problems: ListingProblem[],
+): ListingColumns | undefined {
   return columnsOrUndefined(() => new ParamsColumnLines(text, file, header, problems).read());
 }
 
@@ -33,13 +53,18 @@ class ParamsColumnLines {
   private tieStart = -1;
   private tieEnd = -1;
 
-  constructor(private readonly text: string, private readonly file: string, private readonly header: ParamsHeader, private readonly problems: ListingProblem[]) {
+  constructor(
+    private readonly text: string,
+    private readonly file: string,
+    private readonly header: ParamsHeader,
+    private readonly problems: ListingProblem[],
+  ) {
     this.builder = new ColumnsBuilder(text);
   }
 
   read(): ListingColumns {
     const text = this.text;
-    for (let pos = 0; pos < text.length; ) {
+    for (let pos = 0; pos < text.length;) {
       const start = pos;
       let end = text.indexOf('\n', start);
       if (end < 0) end = text.length;

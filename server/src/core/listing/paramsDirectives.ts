@@ -43,7 +43,13 @@ const DIRECTIVES: Record<string, Apply> = {
     if (!args) return;
     const [name, depth, extra] = args.split(/\s+/);
     const parsed = depth === undefined || extra !== undefined ? undefined : parseDepth(depth);
-    if (parsed === undefined) return problem(at, 0, args.length, '@layer_depth takes a parameter name and K/N (layer id / number of layers) or none.');
+    if (parsed === undefined)
+      return problem(
+        at,
+        0,
+        args.length,
+        '@layer_depth takes a parameter name and K/N (layer id / number of layers) or none.',
+      );
     depths[name] = parsed as [number, number];
   },
   backbone: (args, h, at) => {
@@ -57,7 +63,13 @@ export const DIRECTIVE_NAMES = Object.keys(DIRECTIVES);
 export function applyDirective(name: string, args: string, header: ParamsHeader, at: DirectiveContext): void {
   const apply = DIRECTIVES[name];
   if (apply) apply(args, header, at);
-  else report(at.problems, { severity: 'warning', code: 'params-unknown-directive', message: `Unknown directive @${name} (known: ${DIRECTIVE_NAMES.map((n) => '@' + n).join(', ')}).`, span: { file: at.file, start: at.argsStart - name.length - 2, end: at.argsStart - 1 } });
+  else
+    report(at.problems, {
+      severity: 'warning',
+      code: 'params-unknown-directive',
+      message: `Unknown directive @${name} (known: ${DIRECTIVE_NAMES.map((n) => '@' + n).join(', ')}).`,
+      span: { file: at.file, start: at.argsStart - name.length - 2, end: at.argsStart - 1 },
+    });
 }
 
 /** `K/N` (mmpretrain's layer id and number of layers) or `none` (get_layer_depth raised). */
@@ -81,5 +93,10 @@ function parseJson(args: string, at: DirectiveContext): unknown {
 
 function problem(at: DirectiveContext, offset: number, length: number, message: string): void {
   const start = at.argsStart + offset;
-  report(at.problems, { severity: 'error', code: 'params-bad-directive', message, span: { file: at.file, start, end: start + length } });
+  report(at.problems, {
+    severity: 'error',
+    code: 'params-bad-directive',
+    message,
+    span: { file: at.file, start, end: start + length },
+  });
 }

@@ -7,7 +7,20 @@
 import type { Span } from '../pyvalue.ts';
 import type { ListingProblem } from './model.ts';
 import type { ParsedClass } from './classExpr.ts';
-import { ClassColumn, PLAIN_NAME, ParamsSyntaxError, isFlag, isSpace, isWord, readDirective, readShape, readTie, skipSpaces, tokenEnd, type DirectiveLine } from './paramsTokens.ts';
+import {
+  ClassColumn,
+  PLAIN_NAME,
+  ParamsSyntaxError,
+  isFlag,
+  isSpace,
+  isWord,
+  readDirective,
+  readShape,
+  readTie,
+  skipSpaces,
+  tokenEnd,
+  type DirectiveLine,
+} from './paramsTokens.ts';
 import { parseDepth } from './paramsDirectives.ts';
 import { report } from './problems.ts';
 import type { ShapeInterner } from './shapes.ts';
@@ -41,17 +54,39 @@ export interface ParamLine {
   local: string;
 }
 
-const DOT = 46, HASH = 35, AT = 64, EQUALS = 61, LBRACKET = 91;
+const DOT = 46,
+  HASH = 35,
+  AT = 64,
+  EQUALS = 61,
+  LBRACKET = 91;
 const NO_SPAN: Span = Object.freeze({ file: '', start: 0, end: 0 });
 
 export class ParamsLineParser {
   private pos = 0;
   private shapeEnd = 0;
   private readonly classes = new ClassColumn();
-  private readonly param: ParamLine = { kind: 'param', name: '', shape: [], requiresGrad: true, cls: undefined, tiedTo: undefined, tieSpan: undefined, dtype: undefined, depth: undefined, span: NO_SPAN, dot: -1, local: '' };
+  private readonly param: ParamLine = {
+    kind: 'param',
+    name: '',
+    shape: [],
+    requiresGrad: true,
+    cls: undefined,
+    tiedTo: undefined,
+    tieSpan: undefined,
+    dtype: undefined,
+    depth: undefined,
+    span: NO_SPAN,
+    dot: -1,
+    local: '',
+  };
   private readonly locals = new LocalNames();
 
-  constructor(private readonly text: string, private readonly file: string, private readonly problems: ListingProblem[], private readonly shapes: ShapeInterner) {}
+  constructor(
+    private readonly text: string,
+    private readonly file: string,
+    private readonly problems: ListingProblem[],
+    private readonly shapes: ShapeInterner,
+  ) {}
 
   /** The next entry or directive; unparsable lines are reported and skipped. */
   next(): ParsedLine | undefined {
@@ -67,7 +102,12 @@ export class ParamsLineParser {
         if (parsed) return parsed;
       } catch (e) {
         if (!(e instanceof ParamsSyntaxError)) throw e;
-        report(this.problems, { severity: 'error', code: 'params-syntax', message: e.message, span: { file: this.file, start: e.start, end: Math.max(e.end, e.start + 1) } });
+        report(this.problems, {
+          severity: 'error',
+          code: 'params-syntax',
+          message: e.message,
+          span: { file: this.file, start: e.start, end: Math.max(e.end, e.start + 1) },
+        });
       }
     }
     return undefined;
@@ -83,7 +123,13 @@ export class ParamsLineParser {
     const name = text.slice(i, nameEnd);
     const k = skipSpaces(this.text, nameEnd, end);
     if (text.charCodeAt(k) !== LBRACKET) {
-      const line: ModuleLine = { kind: 'module', name: name === '.' ? '' : name, cls: undefined, tie: undefined, span: { file: this.file, start: i, end } };
+      const line: ModuleLine = {
+        kind: 'module',
+        name: name === '.' ? '' : name,
+        cls: undefined,
+        tie: undefined,
+        span: { file: this.file, start: i, end },
+      };
       this.columns(line, k, end);
       return line;
     }
@@ -126,7 +172,8 @@ export class ParamsLineParser {
     }
     const nameEnd = tokenEnd(this.text, i, end);
     const first = text.charCodeAt(i);
-    if (first === LBRACKET || first === EQUALS) throw new ParamsSyntaxError('Expected a parameter or module name first.', i, nameEnd);
+    if (first === LBRACKET || first === EQUALS)
+      throw new ParamsSyntaxError('Expected a parameter or module name first.', i, nameEnd);
     const bad = this.badNameChar(i, nameEnd);
     if (bad >= 0) throw new ParamsSyntaxError(`'${text[bad]}' cannot be part of a name.`, bad, bad + 1);
     return nameEnd;
@@ -148,7 +195,12 @@ export class ParamsLineParser {
       const flag = isFlag(text, k, tokEnd);
       if (!seenFlag && line.cls === undefined && !flag) line.cls = this.classes.read(text, k, tokEnd);
       else if (line.kind === 'param') this.flag(line, k, tokEnd);
-      else throw new ParamsSyntaxError(`A module line (no shape) takes a class and '= path' only, not '${text.slice(k, tokEnd)}'.`, k, tokEnd);
+      else
+        throw new ParamsSyntaxError(
+          `A module line (no shape) takes a class and '= path' only, not '${text.slice(k, tokEnd)}'.`,
+          k,
+          tokEnd,
+        );
       seenFlag ||= flag;
       k = skipSpaces(this.text, tokEnd, end);
     }
@@ -172,9 +224,19 @@ export class ParamsLineParser {
     else if (text.startsWith('depth=', start) && end - start >= 6) {
       const value = text.slice(start + 6, end);
       const depth = parseDepth(value);
-      if (depth === undefined) throw new ParamsSyntaxError(`depth= takes K/N (layer id / number of layers) or none, not '${value}'.`, start, end);
+      if (depth === undefined)
+        throw new ParamsSyntaxError(
+          `depth= takes K/N (layer id / number of layers) or none, not '${value}'.`,
+          start,
+          end,
+        );
       line.depth = depth;
-    } else throw new ParamsSyntaxError(`Unknown flag '${text.slice(start, end)}' (flags: frozen, depth=K/N, dtype=...).`, start, end);
+    } else
+      throw new ParamsSyntaxError(
+        `Unknown flag '${text.slice(start, end)}' (flags: frozen, depth=K/N, dtype=...).`,
+        start,
+        end,
+      );
   }
 
   /** Reads `[d0, d1, ...]` at `k`; `shapeEnd` is left just past the `]`. */
@@ -191,10 +253,20 @@ export class ParamsLineParser {
   private badNameChar(start: number, end: number): number {
     for (let i = start; i < end; i++) {
       const c = this.text.charCodeAt(i);
-      if (c === 91 || c === 93 || c === 40 || c === 41 || c === 60 || c === 62 || c === 61 || c === 44 || c === 39 || c === 34) return i;
+      if (
+        c === 91 ||
+        c === 93 ||
+        c === 40 ||
+        c === 41 ||
+        c === 60 ||
+        c === 62 ||
+        c === 61 ||
+        c === 44 ||
+        c === 39 ||
+        c === 34
+      )
+        return i;
     }
     return -1;
   }
 }
-
-

@@ -57,7 +57,15 @@ function readAsColumns(text: string, file: string): ListingResult | undefined {
   return { listing, problems };
 }
 
-const emptyHeader = (): ParamsHeader => ({ hooks: { noWeightDecay: null, groupMatcher: null, pretrainedCfgClassifier: null, getNumLayers: null, getLayerDepth: null } });
+const emptyHeader = (): ParamsHeader => ({
+  hooks: {
+    noWeightDecay: null,
+    groupMatcher: null,
+    pretrainedCfgClassifier: null,
+    getNumLayers: null,
+    getLayerDepth: null,
+  },
+});
 
 /** The general reader: every rule and message of the format (tests check the columns reader against it). */
 export function readAsObjects(text: string, file: string): ListingResult {
@@ -66,7 +74,8 @@ export function readAsObjects(text: string, file: string): ListingResult {
   const builder = new ListingBuilder(problems);
   const lines = new ParamsLineParser(text, file, problems, builder.shapes);
   for (let line = lines.next(); line; line = lines.next()) {
-    if (line.kind === 'directive') applyDirective(line.directive, line.args, header, { argsStart: line.argsStart, file, problems });
+    if (line.kind === 'directive')
+      applyDirective(line.directive, line.args, header, { argsStart: line.argsStart, file, problems });
     else if (line.kind === 'module') builder.declareModule(line.name, line.cls, line.tie, line.span);
     else addParamLine(builder, line, header);
   }
@@ -74,7 +83,12 @@ export function readAsObjects(text: string, file: string): ListingResult {
   return { listing: listingOf(file, header, modules, params), problems };
 }
 
-function listingOf(file: string, header: ParamsHeader, modules: ModelListing['modules'], params: ModelListing['params']): ModelListing {
+function listingOf(
+  file: string,
+  header: ParamsHeader,
+  modules: ModelListing['modules'],
+  params: ModelListing['params'],
+): ModelListing {
   const listing: ModelListing = { format: 'params-text', file, modules, params, hooks: header.hooks };
   if (header.modelId !== undefined) listing.modelId = header.modelId;
   if (header.env !== undefined) listing.env = header.env;

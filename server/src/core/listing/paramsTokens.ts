@@ -6,11 +6,21 @@
 import { parseClassExpr, type ClassParse, type ParsedClass } from './classExpr.ts';
 import type { ShapeInterner } from './shapes.ts';
 
-const SPACE = 32, TAB = 9, HASH = 35, EQUALS = 61, LBRACKET = 91, RBRACKET = 93, COMMA = 44;
+const SPACE = 32,
+  TAB = 9,
+  HASH = 35,
+  EQUALS = 61,
+  LBRACKET = 91,
+  RBRACKET = 93,
+  COMMA = 44;
 
 /** A line that is not .params: the message and the range it is about. */
 export class ParamsSyntaxError {
-  constructor(readonly message: string, readonly start: number, readonly end: number) {}
+  constructor(
+    readonly message: string,
+    readonly start: number,
+    readonly end: number,
+  ) {}
 }
 
 export interface DirectiveLine {
@@ -55,7 +65,8 @@ export function isFlag(text: string, start: number, end: number): boolean {
   return i > start && i < end && text.charCodeAt(i) === EQUALS;
 }
 
-export const isWord = (text: string, start: number, end: number, word: string): boolean => end - start === word.length && text.startsWith(word, start);
+export const isWord = (text: string, start: number, end: number, word: string): boolean =>
+  end - start === word.length && text.startsWith(word, start);
 
 /** Reads `[d0, d1, ...]` at `k` into `shapes` (begun, not taken); returns the index just past the `]`. */
 export function readShape(text: string, k: number, end: number, shapes: ShapeInterner): number {
@@ -64,12 +75,19 @@ export function readShape(text: string, k: number, end: number, shapes: ShapeInt
   while (text.charCodeAt(i) !== RBRACKET) {
     let value = 0;
     const digitsStart = i;
-    for (let c = text.charCodeAt(i); i < end && c >= 48 && c <= 57; c = text.charCodeAt(++i)) value = value * 10 + (c - 48);
-    if (i === digitsStart) throw new ParamsSyntaxError('A shape is [d0, d1, ...] with whole numbers.', Math.min(i, end), Math.min(i + 1, end));
+    for (let c = text.charCodeAt(i); i < end && c >= 48 && c <= 57; c = text.charCodeAt(++i))
+      value = value * 10 + (c - 48);
+    if (i === digitsStart)
+      throw new ParamsSyntaxError(
+        'A shape is [d0, d1, ...] with whole numbers.',
+        Math.min(i, end),
+        Math.min(i + 1, end),
+      );
     shapes.push(value);
     i = skipSpaces(text, i, end);
     if (text.charCodeAt(i) === COMMA) i = skipSpaces(text, i + 1, end);
-    else if (text.charCodeAt(i) !== RBRACKET || i >= end) throw new ParamsSyntaxError("Expected ',' or ']' in the shape.", Math.min(i, end), Math.min(i + 1, end));
+    else if (text.charCodeAt(i) !== RBRACKET || i >= end)
+      throw new ParamsSyntaxError("Expected ',' or ']' in the shape.", Math.min(i, end), Math.min(i + 1, end));
   }
   return i + 1;
 }
@@ -81,7 +99,8 @@ export function readTie(text: string, k: number, end: number): { start: number; 
   const stop = tokenEnd(text, start, end);
   if (stop === start) throw new ParamsSyntaxError("Expected a name after '='.", k, tokEnd);
   const rest = skipSpaces(text, stop, end);
-  if (rest < end && text.charCodeAt(rest) !== HASH) throw new ParamsSyntaxError("Nothing but a comment may follow '= name'.", rest, end);
+  if (rest < end && text.charCodeAt(rest) !== HASH)
+    throw new ParamsSyntaxError("Nothing but a comment may follow '= name'.", rest, end);
   return { start, end: stop };
 }
 
@@ -122,7 +141,8 @@ export class ClassColumn {
     const token = text.slice(start, end);
     let parsed = this.parsed.get(token);
     if (!parsed) this.parsed.set(token, (parsed = parseClassExpr(token)));
-    if ('error' in parsed) throw new ParamsSyntaxError(`Bad class '${token}': ${parsed.error}.`, start + parsed.offset, end);
+    if ('error' in parsed)
+      throw new ParamsSyntaxError(`Bad class '${token}': ${parsed.error}.`, start + parsed.offset, end);
     if (parsed.value !== this.last) {
       this.lastText = token;
       this.last = parsed.value;

@@ -32,7 +32,8 @@ export function writeParamsText(listing: ModelListing, options: ParamsWriteOptio
   const lines = [...PARAMS_BANNER, ...directives(listing, depthWritten)];
   const nameWidth = Math.min(NAME_COLUMN_MAX, widest(rows, 0));
   const shapeWidth = Math.min(SHAPE_COLUMN_MAX, widest(rows, 1));
-  for (const [first, shape, rest] of rows) lines.push(`${first.padEnd(nameWidth)}  ${shape.padEnd(shapeWidth)}  ${rest}`.trimEnd());
+  for (const [first, shape, rest] of rows)
+    lines.push(`${first.padEnd(nameWidth)}  ${shape.padEnd(shapeWidth)}  ${rest}`.trimEnd());
   return lines.join('\n') + '\n';
 }
 
@@ -42,7 +43,11 @@ function widest(rows: Row[], column: 0 | 1): number {
   return width;
 }
 
-function entryRows(modules: ModuleEntry[], attrs: 'essential' | 'all', depthFlag: (fullName: string) => string | undefined): Row[] {
+function entryRows(
+  modules: ModuleEntry[],
+  attrs: 'essential' | 'all',
+  depthFlag: (fullName: string) => string | undefined,
+): Row[] {
   const rows: Row[] = [];
   const firstPath = new Map<number, string>();
   const firstName = new Map<number, string>();
@@ -60,7 +65,11 @@ function entryRows(modules: ModuleEntry[], attrs: 'essential' | 'all', depthFlag
       const fullName = m.path ? `${m.path}.${p.name}` : p.name;
       const tiedTo = firstName.get(p.tensorId);
       if (tiedTo === undefined) firstName.set(p.tensorId, fullName);
-      rows.push([fullName, `[${p.shape.join(', ')}]`, columns(cls, flags(p, tiedTo === undefined ? depthFlag(fullName) : undefined), tiedTo)]);
+      rows.push([
+        fullName,
+        `[${p.shape.join(', ')}]`,
+        columns(cls, flags(p, tiedTo === undefined ? depthFlag(fullName) : undefined), tiedTo),
+      ]);
       cls = classInferred ? '' : formatClassExpr(m, 'none');
     }
   }
@@ -90,7 +99,9 @@ function directives(listing: ModelListing, depthWritten: Set<string>): string[] 
   if (h.groupMatcher != null) out.push(`@group_matcher ${JSON.stringify(h.groupMatcher)}`);
   if (h.pretrainedCfgClassifier != null) {
     const c = h.pretrainedCfgClassifier;
-    out.push(`@pretrained_cfg_classifier ${typeof c === 'string' && /^[^\s[]\S*$/.test(c) && c !== 'null' ? c : JSON.stringify(c)}`);
+    out.push(
+      `@pretrained_cfg_classifier ${typeof c === 'string' && /^[^\s[]\S*$/.test(c) && c !== 'null' ? c : JSON.stringify(c)}`,
+    );
   }
   if (h.getNumLayers != null) out.push(`@num_layers ${h.getNumLayers}`);
   if (h.getLayerDepth) {

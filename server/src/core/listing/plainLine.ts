@@ -22,11 +22,17 @@ const NAME = /[A-Za-z0-9_.-]*/y;
 const TORCH_SIZE = /torch\.Size\(/y;
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 // Spaces, tabs and what people put between a name and its shape: `:` `,` `=` `|` `->` `=>`.
-const isSeparator = (c: number): boolean => c === 32 || c === 9 || c === 58 || c === 44 || c === 61 || c === 124 || c === 45 || c === 62;
+const isSeparator = (c: number): boolean =>
+  c === 32 || c === 9 || c === 58 || c === 44 || c === 61 || c === 124 || c === 45 || c === 62;
 
-export function parsePlainLine(text: string, start: number, end: number, shapes: ShapeInterner): PlainEntry | undefined {
+export function parsePlainLine(
+  text: string,
+  start: number,
+  end: number,
+  shapes: ShapeInterner,
+): PlainEntry | undefined {
   let i = start;
-  while (i < end && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9 || text.charCodeAt(i) === 40 /* ( */)) i++;
+  while (i < end && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9 || text.charCodeAt(i) === 40) /* ( */) i++;
   const quote = text.charCodeAt(i) === 39 || text.charCodeAt(i) === 34 ? text.charCodeAt(i++) : 0;
   const nameStart = i;
   NAME.lastIndex = i;
@@ -41,7 +47,13 @@ export function parsePlainLine(text: string, start: number, end: number, shapes:
   shapes.begin();
   const afterShape = readShape(text, i, end, shapes);
   if (afterShape < 0) return undefined;
-  const entry: PlainEntry = { name: text.slice(nameStart, nameEnd), nameStart, nameEnd, shape: shapes.take(), requiresGrad: true };
+  const entry: PlainEntry = {
+    name: text.slice(nameStart, nameEnd),
+    nameStart,
+    nameEnd,
+    shape: shapes.take(),
+    requiresGrad: true,
+  };
   if (afterShape < end) readTrailer(text.slice(afterShape, end), entry);
   return entry;
 }
@@ -85,7 +97,7 @@ function readShape(text: string, i: number, end: number, out: ShapeInterner): nu
     let j = i;
     while (j < end && text.charCodeAt(j) === 32) j++;
     const x = text.charCodeAt(j);
-    if (j >= end || (x !== 120 /* x */ && x !== 215 /* × */)) return i;
+    if (j >= end || (x !== 120 /* x */ && x !== 215) /* × */) return i;
     j++;
     while (j < end && text.charCodeAt(j) === 32) j++;
     i = j;

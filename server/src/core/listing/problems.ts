@@ -8,6 +8,10 @@ export const MAX_PROBLEMS = 1000;
 export function report(problems: ListingProblem[], problem: ListingProblem): void {
   if (problems.length < MAX_PROBLEMS) problems.push(problem);
   else if (problems.length === MAX_PROBLEMS) {
-    problems.push({ severity: 'warning', code: 'listing-too-many-problems', message: `More than ${MAX_PROBLEMS} problems: the rest are not listed.` });
+    problems.push({
+      severity: 'warning',
+      code: 'listing-too-many-problems',
+      message: `More than ${MAX_PROBLEMS} problems: the rest are not listed.`,
+    });
   }
 }

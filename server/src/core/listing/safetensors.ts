@@ -11,11 +11,17 @@ import { isKnownBuffer, stripWrapperPrefixes } from './stateDictNames.ts';
 export const SAFETENSORS_HEADER_LIMIT = 100 * 1024 * 1024;
 const PREFIX_BYTES = 8;
 
-interface TensorInfo { dtype?: unknown; shape?: unknown; data_offsets?: unknown }
+interface TensorInfo {
+  dtype?: unknown;
+  shape?: unknown;
+  data_offsets?: unknown;
+}
 
 /** A safetensors file starts with its header length and then `{`. */
 export function looksLikeSafetensors(bytes: Uint8Array): boolean {
-  return bytes.length > PREFIX_BYTES && bytes[PREFIX_BYTES] === 0x7b && headerLength(bytes) <= bytes.length - PREFIX_BYTES;
+  return (
+    bytes.length > PREFIX_BYTES && bytes[PREFIX_BYTES] === 0x7b && headerLength(bytes) <= bytes.length - PREFIX_BYTES
+  );
 }
 
 /**
@@ -38,11 +44,29 @@ export function readSafetensors(bytes: Uint8Array, file: string): ListingResult 
     listing: { ...emptyListing(file), format: 'safetensors' },
     problems: [{ severity: 'error', code, message, span: { file, start, end } }],
   });
-  if (bytes.length < PREFIX_BYTES) return fail('safetensors-truncated', `Too short for a safetensors file (${bytes.length} bytes; the header length alone takes 8).`, 0, bytes.length);
+  if (bytes.length < PREFIX_BYTES)
+    return fail(
+      'safetensors-truncated',
+      `Too short for a safetensors file (${bytes.length} bytes; the header length alone takes 8).`,
+      0,
+      bytes.length,
+    );
   const length = headerLength(bytes);
-  if (length > SAFETENSORS_HEADER_LIMIT) return fail('safetensors-header-too-large', `The header claims ${length} bytes; more than 100 MB is not a real safetensors header.`, 0, PREFIX_BYTES);
+  if (length > SAFETENSORS_HEADER_LIMIT)
+    return fail(
+      'safetensors-header-too-large',
+      `The header claims ${length} bytes; more than 100 MB is not a real safetensors header.`,
+      0,
+      PREFIX_BYTES,
+    );
   // Only the header has to be present: a host may pass just the first safetensorsBytesNeeded() bytes.
-  if (length > bytes.length - PREFIX_BYTES) return fail('safetensors-truncated', `The header claims ${length} bytes but the file has only ${bytes.length - PREFIX_BYTES} after the length: truncated?`, 0, PREFIX_BYTES);
+  if (length > bytes.length - PREFIX_BYTES)
+    return fail(
+      'safetensors-truncated',
+      `The header claims ${length} bytes but the file has only ${bytes.length - PREFIX_BYTES} after the length: truncated?`,
+      0,
+      PREFIX_BYTES,
+    );
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(PREFIX_BYTES, PREFIX_BYTES + length));
@@ -54,9 +78,15 @@ export function readSafetensors(bytes: Uint8Array, file: string): ListingResult 
     header = JSON.parse(text);
   } catch {
     const info = jsonErrorInfo(text);
-    return fail('safetensors-bad-header', `The header is not valid JSON: ${info.message}.`, PREFIX_BYTES + info.offset, PREFIX_BYTES + info.offset + Math.max(1, info.length));
+    return fail(
+      'safetensors-bad-header',
+      `The header is not valid JSON: ${info.message}.`,
+      PREFIX_BYTES + info.offset,
+      PREFIX_BYTES + info.offset + Math.max(1, info.length),
+    );
   }
-  if (!header || typeof header !== 'object' || Array.isArray(header)) return fail('safetensors-bad-header', 'The header is not a JSON object.', PREFIX_BYTES, PREFIX_BYTES + length);
+  if (!header || typeof header !== 'object' || Array.isArray(header))
+    return fail('safetensors-bad-header', 'The header is not a JSON object.', PREFIX_BYTES, PREFIX_BYTES + length);
   return fromHeader(header as Record<string, TensorInfo>, text, file);
 }
 
@@ -72,19 +102,46 @@ function fromHeader(header: Record<string, TensorInfo>, text: string, file: stri
     const info = header[key];
     const shape = info?.shape;
     if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      problems.push({ severity: 'warning', code: 'safetensors-bad-entry', message: `'${key}' has no valid shape; skipped.`, span });
+      problems.push({
+        severity: 'warning',
+        code: 'safetensors-bad-entry',
+        message: `'${key}' has no valid shape; skipped.`,
+        span,
+      });
       continue;
     }
     const name = stripWrapperPrefixes(key);
     if (name !== key) renamed++;
     if (isKnownBuffer(name)) buffers++;
-    else builder.addParam({ name, shape: shape as number[], requiresGrad: true, dtype: typeof info.dtype === 'string' ? info.dtype : undefined, span });
+    else
+      builder.addParam({
+        name,
+        shape: shape as number[],
+        requiresGrad: true,
+        dtype: typeof info.dtype === 'string' ? info.dtype : undefined,
+        span,
+      });
   }
   const { modules, params } = builder.finish();
   const listing: ModelListing = { format: 'safetensors', file, modules, params, hooks: {} };
-  if (renamed) problems.push({ severity: 'info', code: 'listing-wrapper-prefix', message: `${renamed} names lost a wrapper prefix (module., _orig_mod., _fsdp_wrapped_module.).` });
-  if (buffers) problems.push({ severity: 'info', code: 'listing-buffers-dropped', message: `${buffers} buffers (running_mean, num_batches_tracked, ...) were left out: they are not parameters.` });
-  problems.push({ severity: 'info', code: 'listing-inferred', message: 'A safetensors file records names, shapes and dtypes only: module classes were inferred, requires_grad is assumed, tied weights are stored once, and the order may not be the model\'s. Use paramwise_dump.py for exact results.' });
+  if (renamed)
+    problems.push({
+      severity: 'info',
+      code: 'listing-wrapper-prefix',
+      message: `${renamed} names lost a wrapper prefix (module., _orig_mod., _fsdp_wrapped_module.).`,
+    });
+  if (buffers)
+    problems.push({
+      severity: 'info',
+      code: 'listing-buffers-dropped',
+      message: `${buffers} buffers (running_mean, num_batches_tracked, ...) were left out: they are not parameters.`,
+    });
+  problems.push({
+    severity: 'info',
+    code: 'listing-inferred',
+    message:
+      "A safetensors file records names, shapes and dtypes only: module classes were inferred, requires_grad is assumed, tied weights are stored once, and the order may not be the model's. Use paramwise_dump.py for exact results.",
+  });
   return { listing, problems };
 }
 

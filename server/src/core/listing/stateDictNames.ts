@@ -3,9 +3,12 @@
 
 /** Buffers that torch and common model code register; a state dict lists them, named_parameters() does not. */
 export const KNOWN_BUFFERS: ReadonlySet<string> = new Set([
-  'running_mean', 'running_var', 'num_batches_tracked', // _BatchNorm
+  'running_mean',
+  'running_var',
+  'num_batches_tracked', // _BatchNorm
   'relative_position_index', // Swin, BEiT
-  'position_ids', 'token_type_ids', // Hugging Face embeddings
+  'position_ids',
+  'token_type_ids', // Hugging Face embeddings
   'inv_freq', // rotary embeddings
   'masked_bias', // Hugging Face GPT-2 attention
 ]);
@@ -25,7 +28,7 @@ const NESTED_WRAPPERS = ['_fsdp_wrapped_module.', '_checkpoint_wrapped_module.']
 /** The name the unwrapped model gives: DDP's `module.` and torch.compile's `_orig_mod.` in front, FSDP's anywhere. */
 export function stripWrapperPrefixes(name: string): string {
   let out = name;
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const prefix of LEADING_WRAPPERS) {
       if (out.startsWith(prefix)) {

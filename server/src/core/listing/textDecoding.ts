@@ -8,7 +8,8 @@ export interface BinaryHit {
   what: string;
 }
 
-const CHECKPOINT_HINT = ' A torch.save checkpoint (.pt/.pth) holds tensors, not the model: run server/dumper/paramwise_dump.py on the model, or print its named_parameters().';
+const CHECKPOINT_HINT =
+  ' A torch.save checkpoint (.pt/.pth) holds tensors, not the model: run server/dumper/paramwise_dump.py on the model, or print its named_parameters().';
 const MAGIC: Array<[bytes: number[], what: string]> = [
   [[0x50, 0x4b, 0x03, 0x04], 'a zip archive'],
   [[0x80], 'a Python pickle'],
@@ -24,11 +25,23 @@ export type DecodedBytes = { text: string; problems: ListingProblem[] } | { bina
 /** Decodes the bytes (UTF-8, or UTF-16 with a BOM); the caller has already checked their size. */
 export function decodeListingBytes(bytes: Uint8Array, file: string): DecodedBytes {
   const binary = (offset: number, what: string): DecodedBytes => ({
-    binary: { severity: 'error', code: 'listing-binary', message: `Binary file, not a model listing: ${what} at byte ${offset}.${what.includes('zip') || what.includes('pickle') ? CHECKPOINT_HINT : ''}`, span: { file, start: offset, end: offset + 1 } },
+    binary: {
+      severity: 'error',
+      code: 'listing-binary',
+      message: `Binary file, not a model listing: ${what} at byte ${offset}.${what.includes('zip') || what.includes('pickle') ? CHECKPOINT_HINT : ''}`,
+      span: { file, start: offset, end: offset + 1 },
+    },
   });
-  const magic = MAGIC.find(([m]) => m.every((b, i) => bytes[i] === b) && !(m.length === 1 && !isPickleProtocol(bytes[1])));
+  const magic = MAGIC.find(
+    ([m]) => m.every((b, i) => bytes[i] === b) && !(m.length === 1 && !isPickleProtocol(bytes[1])),
+  );
   if (magic) return binary(0, magic[1]);
-  const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : undefined;
+  const utf16 =
+    bytes[0] === 0xff && bytes[1] === 0xfe
+      ? 'utf-16le'
+      : bytes[0] === 0xfe && bytes[1] === 0xff
+        ? 'utf-16be'
+        : undefined;
   if (utf16) return { text: new TextDecoder(utf16).decode(bytes.subarray(2)), problems: [] };
   const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   const body = bytes.subarray(start);
@@ -40,7 +53,12 @@ export function decodeListingBytes(bytes: Uint8Array, file: string): DecodedByte
   if (invalid >= 0) {
     const offset = start + byteOffsetOf(text, invalid);
     if (replacementShare(text) > 0.01) return binary(offset, 'bytes that are not UTF-8 text');
-    problems.push({ severity: 'warning', code: 'listing-encoding', message: 'The listing is not valid UTF-8 here; the bytes were replaced.', span: { file, start: offset, end: offset + 1 } });
+    problems.push({
+      severity: 'warning',
+      code: 'listing-encoding',
+      message: 'The listing is not valid UTF-8 here; the bytes were replaced.',
+      span: { file, start: offset, end: offset + 1 },
+    });
   }
   const control = findBinaryChar(text);
   if (control) return binary(start + byteOffsetOf(text, control.offset), control.what);

@@ -20,14 +20,21 @@ let byPlain: Map<string, TorchClass> | undefined;
 let byQualified: Map<string, TorchClass> | undefined;
 
 function load(): void {
-  const rows = TORCH_CLASS_LINES.trim().split('\n').map((line) => line.split(' '));
+  const rows = TORCH_CLASS_LINES.trim()
+    .split('\n')
+    .map((line) => line.split(' '));
   const qualifiedOf = new Map<string, string>(Object.entries(NON_MODULE_BASES));
   for (const [plain, mod] of rows) qualifiedOf.set(plain, `${MODULE_PREFIX}${mod}.${plain}`);
   byPlain = new Map();
   byQualified = new Map();
   for (const [plain, , ...rest] of rows) {
     const mro = [plain, ...rest];
-    const cls: TorchClass = { plain, qualified: qualifiedOf.get(plain)!, mro, mroQualified: mro.map((c) => qualifiedOf.get(c) ?? c) };
+    const cls: TorchClass = {
+      plain,
+      qualified: qualifiedOf.get(plain)!,
+      mro,
+      mroQualified: mro.map((c) => qualifiedOf.get(c) ?? c),
+    };
     byPlain.set(plain, cls);
     byQualified.set(cls.qualified, cls);
   }
@@ -59,6 +66,11 @@ export const lastSegment = (q: string): string => q.slice(q.lastIndexOf('.') + 1
 /** MRO fields of a module of one torch class (for inferred modules). */
 export function torchMro(plain: string): { className: string; mro: string[]; mroQualified: string[] } {
   const cls = torchClass(plain);
-  if (!cls) return { className: plain, mro: [plain, 'Module', 'object'], mroQualified: [plain, MODULE_QUALIFIED, OBJECT_QUALIFIED] };
+  if (!cls)
+    return {
+      className: plain,
+      mro: [plain, 'Module', 'object'],
+      mroQualified: [plain, MODULE_QUALIFIED, OBJECT_QUALIFIED],
+    };
   return { className: cls.plain, mro: [...cls.mro], mroQualified: [...cls.mroQualified] };
 }

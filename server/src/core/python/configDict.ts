@@ -90,7 +90,10 @@ function mergeValues(a: Maybe, b: Maybe): Maybe {
   out.span = a.span ?? b.span;
   for (const key of [...base.keys(), ...a.keys()]) {
     if (key === DELETE_KEY || out.has(key)) continue;
-    const merged = mergeValues(a.has(key) ? (a.get(key) as PyValue) : MISSING, base.has(key) ? (base.get(key) as PyValue) : MISSING);
+    const merged = mergeValues(
+      a.has(key) ? (a.get(key) as PyValue) : MISSING,
+      base.has(key) ? (base.get(key) as PyValue) : MISSING,
+    );
     copyEntry(a.has(key) ? a : base, key, out, merged as PyValue);
   }
   return out;

@@ -49,7 +49,12 @@ export class DiagnosticSink {
     this.perFile.set(key, count);
     if (count > DiagnosticSink.maxPerFile) return;
     if (count === DiagnosticSink.maxPerFile) {
-      this.items.push({ severity: 'info', code, message: 'Too many problems in this file; the rest are not shown.', span });
+      this.items.push({
+        severity: 'info',
+        code,
+        message: 'Too many problems in this file; the rest are not shown.',
+        span,
+      });
       return;
     }
     this.items.push(span ? { severity, code, message, span } : { severity, code, message });

@@ -14,7 +14,10 @@ const MAX_RANGE = 100_000;
 function positional(args: Args, name: string, min: number, max: number): PyValue[] {
   if (args.kw.length && name !== 'dict') throw new NotStatic(`keyword arguments to ${name}()`);
   if (args.pos.length < min || args.pos.length > max) {
-    throw new PyError('TypeError', `${name}() takes ${min === max ? min : `${min} to ${max}`} arguments (${args.pos.length} given)`);
+    throw new PyError(
+      'TypeError',
+      `${name}() takes ${min === max ? min : `${min} to ${max}`} arguments (${args.pos.length} given)`,
+    );
   }
   const values = args.pos.map((a) => a.value);
   const unknown = values.find(isUnresolved);
@@ -31,7 +34,8 @@ function dictBuiltin(ctx: PyContext, node: SyntaxNode, args: Args): PyValue {
     for (const [k, v] of src.items) out.set(k, v, src.keySpans.get(k), src.valueSpans.get(k));
   } else if (src !== undefined) {
     for (const pair of iterate(src)) {
-      if (!(pair instanceof PyList) || pair.items.length !== 2) throw new PyError('TypeError', 'cannot convert dictionary update sequence element to a sequence');
+      if (!(pair instanceof PyList) || pair.items.length !== 2)
+        throw new PyError('TypeError', 'cannot convert dictionary update sequence element to a sequence');
       const k = dictKey(pair.items[0]);
       if (k !== undefined) out.set(k, pair.items[1], pair.itemSpans[0], pair.itemSpans[1]);
     }
@@ -54,13 +58,21 @@ function toInt(v: PyValue, fn: string): bigint {
   if (typeof v === 'bigint') return v;
   if (typeof v === 'boolean') return v ? 1n : 0n;
   if (typeof v === 'number') {
-    if (!Number.isFinite(v)) throw new PyError(Number.isNaN(v) ? 'ValueError' : 'OverflowError', `cannot convert float ${pyStr(v)} to integer`);
+    if (!Number.isFinite(v))
+      throw new PyError(
+        Number.isNaN(v) ? 'ValueError' : 'OverflowError',
+        `cannot convert float ${pyStr(v)} to integer`,
+      );
     if (fn === 'range') throw new PyError('TypeError', "'float' object cannot be interpreted as an integer");
     return BigInt(Math.trunc(v));
   }
-  if (typeof v === 'string' && fn === 'int' && /^\s*[+-]?\d+(_\d+)*\s*$/.test(v)) return BigInt(v.trim().replace(/_/g, ''));
+  if (typeof v === 'string' && fn === 'int' && /^\s*[+-]?\d+(_\d+)*\s*$/.test(v))
+    return BigInt(v.trim().replace(/_/g, ''));
   if (typeof v === 'string') throw new PyError('ValueError', `invalid literal for int() with base 10: '${v}'`);
-  throw new PyError('TypeError', `int() argument must be a string, a bytes-like object or a real number, not '${pyTypeName(v)}'`);
+  throw new PyError(
+    'TypeError',
+    `int() argument must be a string, a bytes-like object or a real number, not '${pyTypeName(v)}'`,
+  );
 }
 
 function toFloat(v: PyValue): number {
@@ -94,7 +106,9 @@ function range(ctx: PyContext, node: SyntaxNode, args: Args): PyValue {
 function roundDigits(x: number, n: number): number {
   if (!Number.isFinite(x) || n > 80) return x;
   if (n < 0) return Math.round(x / 10 ** -n) * 10 ** -n;
-  const [int, frac = ''] = Math.abs(x).toFixed(Math.min(100, n + 30)).split('.');
+  const [int, frac = ''] = Math.abs(x)
+    .toFixed(Math.min(100, n + 30))
+    .split('.');
   const tie = frac[n] === '5' && /^0*$/.test(frac.slice(n + 1));
   const lastKept = n > 0 ? frac[n - 1] : int[int.length - 1];
   if (!tie || Number(lastKept) % 2 === 1) return Number(x.toFixed(n));
@@ -107,7 +121,8 @@ function round(_ctx: PyContext, _node: SyntaxNode, args: Args): PyValue {
   if (typeof x === 'bigint' || typeof x === 'boolean') return toInt(x, 'round');
   if (typeof x !== 'number') throw new PyError('TypeError', `type ${pyTypeName(x)} doesn't define __round__ method`);
   if (nd !== undefined && nd !== null) return roundDigits(x, Number(toInt(nd, 'round')));
-  if (!Number.isFinite(x)) throw new PyError(Number.isNaN(x) ? 'ValueError' : 'OverflowError', `cannot convert float ${pyStr(x)} to integer`);
+  if (!Number.isFinite(x))
+    throw new PyError(Number.isNaN(x) ? 'ValueError' : 'OverflowError', `cannot convert float ${pyStr(x)} to integer`);
   const r = Number.isInteger(x * 2) && !Number.isInteger(x) ? 2 * Math.round(x / 2) : Math.round(x);
   return BigInt(r);
 }
@@ -139,7 +154,12 @@ const BUILTINS: Record<string, Builtin> = {
   dict: dictBuiltin,
   list: sequence(false),
   tuple: sequence(true),
-  set: (_c, _n, a) => listOf(iterate(positional(a, 'set', 0, 1)[0] ?? new PyList([])).filter((v, i, all) => all.findIndex((w) => pyEquals(v, w)) === i)),
+  set: (_c, _n, a) =>
+    listOf(
+      iterate(positional(a, 'set', 0, 1)[0] ?? new PyList([])).filter(
+        (v, i, all) => all.findIndex((w) => pyEquals(v, w)) === i,
+      ),
+    ),
   range,
   len: (_c, _n, a) => BigInt(iterate(positional(a, 'len', 1, 1)[0]).length),
   int: (_c, _n, a) => toInt(positional(a, 'int', 0, 1)[0] ?? 0n, 'int'),
@@ -156,7 +176,12 @@ const BUILTINS: Record<string, Builtin> = {
   min: extreme('min'),
   max: extreme('max'),
   sum,
-  sorted: (_c, _n, a) => listOf([...iterate(positional(a, 'sorted', 1, 1)[0])].sort((x, y) => (compareOp('<', x, y) ? -1 : compareOp('<', y, x) ? 1 : 0))),
+  sorted: (_c, _n, a) =>
+    listOf(
+      [...iterate(positional(a, 'sorted', 1, 1)[0])].sort((x, y) =>
+        compareOp('<', x, y) ? -1 : compareOp('<', y, x) ? 1 : 0,
+      ),
+    ),
   reversed: (_c, _n, a) => listOf([...iterate(positional(a, 'reversed', 1, 1)[0])].reverse()),
   enumerate: (_c, _n, a) => {
     const [items, start] = positional(a, 'enumerate', 1, 2);
@@ -166,7 +191,16 @@ const BUILTINS: Record<string, Builtin> = {
   zip: (_c, _n, a) => {
     const lists = positional(a, 'zip', 0, Infinity).map(iterate);
     const n = lists.length ? Math.min(...lists.map((l) => l.length)) : 0;
-    return listOf(Array.from({ length: n }, (_, i) => new PyList(lists.map((l) => l[i]), true)));
+    return listOf(
+      Array.from(
+        { length: n },
+        (_, i) =>
+          new PyList(
+            lists.map((l) => l[i]),
+            true,
+          ),
+      ),
+    );
   },
 };
 

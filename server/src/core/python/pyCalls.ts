@@ -24,7 +24,6 @@ export interface Args {
   kw: KwArg[];
 }
 
-
 function addKw(args: Args, names: Set<string>, kw: KwArg): void {
   if (names.has(kw.name)) throw new PyError('TypeError', `got multiple values for keyword argument '${kw.name}'`);
   names.add(kw.name);
@@ -47,11 +46,19 @@ export function evalArgs(ctx: PyContext, argList: SyntaxNode): Args | PyUnresolv
     if (isUnresolved(value) && (head === '*' || head === '**')) return value;
     if (head === '**') {
       if (!(value instanceof PyDict)) throw new PyError('TypeError', 'argument after ** must be a mapping');
-      for (const [k, v] of value.items) addKw(args, names, { name: k, value: v, keySpan: value.keySpans.get(k), span: value.valueSpans.get(k) });
+      for (const [k, v] of value.items)
+        addKw(args, names, { name: k, value: v, keySpan: value.keySpans.get(k), span: value.valueSpans.get(k) });
     } else if (head === '*') {
-      iterate(value).forEach((v, i) => args.pos.push({ value: v, span: value instanceof PyList ? value.itemSpans[i] : undefined }));
+      iterate(value).forEach((v, i) =>
+        args.pos.push({ value: v, span: value instanceof PyList ? value.itemSpans[i] : undefined }),
+      );
     } else if (group[1]?.name === 'AssignOp') {
-      addKw(args, names, { name: ctx.text.slice(group[0].from, group[0].to), keySpan: ctx.span(group[0]), value, span: ctx.span(expr) });
+      addKw(args, names, {
+        name: ctx.text.slice(group[0].from, group[0].to),
+        keySpan: ctx.span(group[0]),
+        value,
+        span: ctx.span(expr),
+      });
     } else args.pos.push({ value, span: ctx.span(expr) });
   }
   return args;
@@ -71,7 +78,8 @@ export function evalCall(ctx: PyContext, node: SyntaxNode): PyValue {
     const method = ctx.text.slice(parts[2].from, parts[2].to);
     const args = evalArgs(ctx, argList);
     if (!isArgs(args)) return ctx.derived(node, args);
-    if (receiver instanceof PyRef) return callQualified(ctx, node, `${qualifiedNames.get(receiver) ?? receiver.name}.${method}`, args);
+    if (receiver instanceof PyRef)
+      return callQualified(ctx, node, `${qualifiedNames.get(receiver) ?? receiver.name}.${method}`, args);
     return callMethod(ctx, node, receiver, method, args);
   }
   if (callee.name !== 'VariableName') {
@@ -94,5 +102,8 @@ export function evalCall(ctx: PyContext, node: SyntaxNode): PyValue {
 
 function callQualified(ctx: PyContext, node: SyntaxNode, qualified: string, args: Args): PyValue {
   if (hasBuiltin(qualified)) return callBuiltin(ctx, node, qualified, args);
-  return callModuleFunction(ctx, node, qualified, args) ?? ctx.unresolved(node, `calls ${qualified}, which is not evaluated statically`);
+  return (
+    callModuleFunction(ctx, node, qualified, args) ??
+    ctx.unresolved(node, `calls ${qualified}, which is not evaluated statically`)
+  );
 }

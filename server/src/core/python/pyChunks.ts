@@ -62,7 +62,7 @@ export function statementChunks(text: string): { from: number; to: number }[] {
   let statements = 0;
   let continued = false;
   let decorator = false;
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const c = text[i];
     const startsStatement = !st.quote && st.depth === 0 && !continued && !/[\s#]/.test(c);
     if (startsStatement && !CONTINUATION.test(text.slice(i, i + 8))) {

@@ -110,7 +110,11 @@ export class PyContext {
   guard(node: SyntaxNode, value: PyValue, name: string): PyValue {
     if (!this.uncertain) return value;
     this.uncertainNames.add(name);
-    return new PyUnresolved(this.textOf(node), 'assigned under a condition that cannot be evaluated statically', this.span(node));
+    return new PyUnresolved(
+      this.textOf(node),
+      'assigned under a condition that cannot be evaluated statically',
+      this.span(node),
+    );
   }
 }
 

@@ -17,11 +17,62 @@ import { ConfigDict } from './configDict.ts';
 const MAX_DEPTH = 150;
 
 /** Python's builtin names: values as refs (`type=dict`), calls modelled in pyBuiltins or left unresolved. */
-export const BUILTIN_NAMES = new Set(['dict', 'list', 'tuple', 'set', 'frozenset', 'range', 'len', 'int', 'float',
-  'str', 'bool', 'bytes', 'min', 'max', 'abs', 'round', 'sum', 'sorted', 'reversed', 'enumerate', 'zip', 'map',
-  'filter', 'any', 'all', 'print', 'isinstance', 'issubclass', 'type', 'object', 'getattr', 'setattr', 'hasattr',
-  'open', 'pow', 'divmod', 'repr', 'hash', 'id', 'iter', 'next', 'vars', 'globals', 'locals', 'super',
-  'staticmethod', 'classmethod', 'property', 'Exception', 'ValueError', 'TypeError', 'KeyError', 'ImportError', '__import__']);
+export const BUILTIN_NAMES = new Set([
+  'dict',
+  'list',
+  'tuple',
+  'set',
+  'frozenset',
+  'range',
+  'len',
+  'int',
+  'float',
+  'str',
+  'bool',
+  'bytes',
+  'min',
+  'max',
+  'abs',
+  'round',
+  'sum',
+  'sorted',
+  'reversed',
+  'enumerate',
+  'zip',
+  'map',
+  'filter',
+  'any',
+  'all',
+  'print',
+  'isinstance',
+  'issubclass',
+  'type',
+  'object',
+  'getattr',
+  'setattr',
+  'hasattr',
+  'open',
+  'pow',
+  'divmod',
+  'repr',
+  'hash',
+  'id',
+  'iter',
+  'next',
+  'vars',
+  'globals',
+  'locals',
+  'super',
+  'staticmethod',
+  'classmethod',
+  'property',
+  'Exception',
+  'ValueError',
+  'TypeError',
+  'KeyError',
+  'ImportError',
+  '__import__',
+]);
 
 export function evalExpr(ctx: PyContext, node: SyntaxNode): PyValue {
   if (ctx.depth > MAX_DEPTH) return ctx.unresolved(node, 'expression nested too deeply');
@@ -146,7 +197,8 @@ export function iterate(v: PyValue): PyValue[] {
 /** Dict keys are strings in the value model; other hashable keys keep their `str()`. */
 export function dictKey(v: PyValue): string | undefined {
   if (typeof v === 'string') return v;
-  if (v instanceof PyDict || (v instanceof PyList && !v.tuple)) throw new PyError('TypeError', `unhashable type: '${v instanceof PyDict ? 'dict' : 'list'}'`);
+  if (v instanceof PyDict || (v instanceof PyList && !v.tuple))
+    throw new PyError('TypeError', `unhashable type: '${v instanceof PyDict ? 'dict' : 'list'}'`);
   if (v instanceof PyUnresolved) return undefined;
   return pyStr(v);
 }
@@ -189,7 +241,8 @@ export function getAttr(ctx: PyContext, node: SyntaxNode, obj: PyValue, name: st
 function evalMember(ctx: PyContext, node: SyntaxNode): PyValue {
   const parts = kids(node);
   const obj = evalExpr(ctx, parts[0]);
-  if (parts[1]?.name === '.') return getAttr(ctx, node, obj, parts[2] ? ctx.text.slice(parts[2].from, parts[2].to) : '');
+  if (parts[1]?.name === '.')
+    return getAttr(ctx, node, obj, parts[2] ? ctx.text.slice(parts[2].from, parts[2].to) : '');
   if (isUnresolved(obj)) return ctx.derived(node, obj);
   const inner = parts.slice(2, parts[parts.length - 1]?.name === ']' ? -1 : undefined);
   if (inner.some((n) => n.name === ':')) return getSlice(ctx, node, obj, inner);
@@ -220,9 +273,10 @@ function compareChain(ctx: PyContext, node: SyntaxNode): { operands: SyntaxNode[
   const parts = kids(node);
   const op = opText(ctx, parts.slice(1, -1));
   const left = parts[0];
-  const chain = left.name === 'BinaryExpression' && COMPARE_OPS.has(opText(ctx, kids(left).slice(1, -1)))
-    ? compareChain(ctx, left)
-    : { operands: [left], ops: [] };
+  const chain =
+    left.name === 'BinaryExpression' && COMPARE_OPS.has(opText(ctx, kids(left).slice(1, -1)))
+      ? compareChain(ctx, left)
+      : { operands: [left], ops: [] };
   return { operands: [...chain.operands, parts[parts.length - 1]], ops: [...chain.ops, op] };
 }
 

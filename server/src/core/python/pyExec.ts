@@ -49,7 +49,10 @@ function dispatch(ctx: PyContext, node: SyntaxNode): Signal {
       for (const n of kids(node)) if (!isErrorNode(n) && n.name !== ',') evalExpr(ctx, n);
       return undefined;
     case 'StatementGroup':
-      return execBody(ctx, kids(node).filter((n) => n.name !== ';'));
+      return execBody(
+        ctx,
+        kids(node).filter((n) => n.name !== ';'),
+      );
     case 'ImportStatement':
       execImport(ctx, node);
       return undefined;
@@ -63,12 +66,19 @@ function dispatch(ctx: PyContext, node: SyntaxNode): Signal {
     case 'WhileStatement':
     case 'TryStatement':
     case 'MatchStatement':
-      return execUncertain(ctx, node, kids(node).filter((n) => n.name === 'Body'));
+      return execUncertain(
+        ctx,
+        node,
+        kids(node).filter((n) => n.name === 'Body'),
+      );
     case 'FunctionDefinition':
     case 'ClassDefinition':
       return bindDefinition(ctx, node);
     case 'DecoratedStatement':
-      return bindDefinition(ctx, kids(node).find((n) => n.name === 'FunctionDefinition' || n.name === 'ClassDefinition'));
+      return bindDefinition(
+        ctx,
+        kids(node).find((n) => n.name === 'FunctionDefinition' || n.name === 'ClassDefinition'),
+      );
     case 'DeleteStatement':
       return execDelete(ctx, node);
     case 'BreakStatement':
@@ -76,7 +86,12 @@ function dispatch(ctx: PyContext, node: SyntaxNode): Signal {
     case 'ContinueStatement':
       return 'continue';
     case 'RaiseStatement':
-      if (!ctx.uncertain) ctx.sink.error(Codes.pythonError, 'The config raises an exception here (MMEngine would fail to load it).', ctx.span(node));
+      if (!ctx.uncertain)
+        ctx.sink.error(
+          Codes.pythonError,
+          'The config raises an exception here (MMEngine would fail to load it).',
+          ctx.span(node),
+        );
       return undefined;
   }
   return undefined;
@@ -88,7 +103,8 @@ function execAssign(ctx: PyContext, node: SyntaxNode): Signal {
   const sides = splitAt(parts, 'AssignOp');
   if (sides.groups.length < 2) return undefined;
   const targets = sides.groups.slice(0, -1);
-  if (ctx.skipBaseAssign && targets.some((t) => t.length === 1 && ctx.text.slice(t[0].from, t[0].to) === '_base_')) return undefined;
+  if (ctx.skipBaseAssign && targets.some((t) => t.length === 1 && ctx.text.slice(t[0].from, t[0].to) === '_base_'))
+    return undefined;
   const valueNodes = sides.groups[sides.groups.length - 1];
   const { value, span, isLambda } = evalValue(ctx, node, valueNodes);
   for (const target of targets) bindTarget(ctx, target, value, span, isLambda ? 'function' : 'data');
@@ -162,8 +178,15 @@ function execUncertain(ctx: PyContext, at: SyntaxNode, bodies: SyntaxNode[]): Si
     ctx.uncertain--;
   }
   if (outer && ctx.uncertainNames.size) {
-    const names = [...ctx.uncertainNames].slice(0, 8).map((n) => `\`${n}\``).join(', ');
-    ctx.sink.warning(Codes.unresolved, `Cannot decide this statically, so ${names} ${ctx.uncertainNames.size === 1 ? 'is' : 'are'} unresolved.`, ctx.span(at));
+    const names = [...ctx.uncertainNames]
+      .slice(0, 8)
+      .map((n) => `\`${n}\``)
+      .join(', ');
+    ctx.sink.warning(
+      Codes.unresolved,
+      `Cannot decide this statically, so ${names} ${ctx.uncertainNames.size === 1 ? 'is' : 'are'} unresolved.`,
+      ctx.span(at),
+    );
   }
   return undefined;
 }

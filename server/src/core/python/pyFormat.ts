@@ -76,16 +76,19 @@ export function evalFormatString(ctx: PyContext, node: SyntaxNode): PyValue {
 /** `'…'.format(*args, **kwargs)` with `{}`, `{0}`, `{name}`, `{name.attr}` not supported. */
 export function strFormat(template: string, args: PyValue[], kwargs: Map<string, PyValue>): string {
   let auto = 0;
-  return template.replace(/\{\{|\}\}|\{([^{}:!]*)(?:!([rs]))?(?::([^{}]*))?\}/g, (whole, field: string | undefined, conv, spec) => {
-    if (whole === '{{') return '{';
-    if (whole === '}}') return '}';
-    const key = field ?? '';
-    let v: PyValue | undefined;
-    if (key === '') v = args[auto++];
-    else if (/^\d+$/.test(key)) v = args[Number(key)];
-    else v = kwargs.get(key);
-    if (v === undefined) throw new NotStatic(`format field '{${key}}'`);
-    if (conv) v = conv === 'r' ? pyRepr(v) : pyStr(v);
-    return formatSpec(v, spec ?? '');
-  });
+  return template.replace(
+    /\{\{|\}\}|\{([^{}:!]*)(?:!([rs]))?(?::([^{}]*))?\}/g,
+    (whole, field: string | undefined, conv, spec) => {
+      if (whole === '{{') return '{';
+      if (whole === '}}') return '}';
+      const key = field ?? '';
+      let v: PyValue | undefined;
+      if (key === '') v = args[auto++];
+      else if (/^\d+$/.test(key)) v = args[Number(key)];
+      else v = kwargs.get(key);
+      if (v === undefined) throw new NotStatic(`format field '{${key}}'`);
+      if (conv) v = conv === 'r' ? pyRepr(v) : pyStr(v);
+      return formatSpec(v, spec ?? '');
+    },
+  );
 }

@@ -34,7 +34,12 @@ export function parseImport(ctx: { text: string }, node: SyntaxNode): ImportInfo
   const moduleParts = firstName < 0 ? [] : head.slice(firstName);
   const module = moduleParts.map((n) => textOf(ctx, n)).join('');
   const tail = parts.slice(importAt + 1);
-  const info: ImportInfo = { from: true, level, module, moduleNode: head.length ? { from: head[0].from, to: head[head.length - 1].to } : undefined };
+  const info: ImportInfo = {
+    from: true,
+    level,
+    module,
+    moduleNode: head.length ? { from: head[0].from, to: head[head.length - 1].to } : undefined,
+  };
   if (tail[0]?.name !== '*') info.names = dottedNames(ctx, tail);
   return info;
 }
@@ -58,20 +63,33 @@ function bindBaseImport(ctx: PyContext, node: SyntaxNode, info: ImportInfo, expo
       return;
     }
     for (const [k, v] of exports.dict.items) {
-      ctx.bind(k, { value: v, kind: 'data', keySpan: exports.dict.keySpans.get(k), valueSpan: exports.dict.valueSpans.get(k) });
+      ctx.bind(k, {
+        value: v,
+        kind: 'data',
+        keySpan: exports.dict.keySpans.get(k),
+        valueSpan: exports.dict.valueSpans.get(k),
+      });
     }
     for (const [k, b] of exports.imports) ctx.bind(k, b);
     return;
   }
   for (const { name, alias, node: at } of info.names) {
     if (!exports) {
-      ctx.bind(alias, { value: new PyUnresolved(name, `base config '${spec}' could not be loaded`, ctx.span(at)), kind: 'data' });
+      ctx.bind(alias, {
+        value: new PyUnresolved(name, `base config '${spec}' could not be loaded`, ctx.span(at)),
+        kind: 'data',
+      });
       continue;
     }
     const imported = exports.imports.get(name);
     if (imported) ctx.bind(alias, imported);
     else if (exports.dict.has(name)) {
-      ctx.bind(alias, { value: exports.dict.get(name) ?? null, kind: 'data', keySpan: ctx.span(at), valueSpan: exports.dict.valueSpans.get(name) });
+      ctx.bind(alias, {
+        value: exports.dict.get(name) ?? null,
+        kind: 'data',
+        keySpan: ctx.span(at),
+        valueSpan: exports.dict.valueSpans.get(name),
+      });
     } else ctx.pythonError(node, new PyError('ImportError', `cannot import name '${name}' from '${spec}'`));
   }
 }
@@ -114,7 +132,12 @@ export function execWith(ctx: PyContext, node: SyntaxNode, runBody: (body: Synta
   if (!body) return;
   if (!isReadBase(ctx, parts[1])) {
     // Text-style files run other `with` blocks as Python does; lazy-import ones may not have them.
-    if (ctx.lazy) ctx.sink.error(Codes.styleMix, 'ConfigParsingError: Only `read_base` context manager can be used in the config.', ctx.span(node));
+    if (ctx.lazy)
+      ctx.sink.error(
+        Codes.styleMix,
+        'ConfigParsingError: Only `read_base` context manager can be used in the config.',
+        ctx.span(node),
+      );
     else runBody(body);
     return;
   }
@@ -127,23 +150,56 @@ export function execWith(ctx: PyContext, node: SyntaxNode, runBody: (body: Synta
 }
 
 // Modules MMEngine treats as builtin (`_is_builtin_module`): importing them keeps a text-style file text-style.
-const STDLIB = new Set(['os', 'sys', 'math', 'copy', 're', 'json', 'collections', 'functools', 'itertools', 'typing',
-  'warnings', 'datetime', 'pathlib', 'random', 'time', 'string', 'platform', 'abc', 'enum', 'numbers', 'operator',
-  'io', 'glob', 'shutil', 'tempfile', 'uuid', 'logging', 'dataclasses', 'inspect', 'types', 'argparse', 'contextlib']);
+const STDLIB = new Set([
+  'os',
+  'sys',
+  'math',
+  'copy',
+  're',
+  'json',
+  'collections',
+  'functools',
+  'itertools',
+  'typing',
+  'warnings',
+  'datetime',
+  'pathlib',
+  'random',
+  'time',
+  'string',
+  'platform',
+  'abc',
+  'enum',
+  'numbers',
+  'operator',
+  'io',
+  'glob',
+  'shutil',
+  'tempfile',
+  'uuid',
+  'logging',
+  'dataclasses',
+  'inspect',
+  'types',
+  'argparse',
+  'contextlib',
+]);
 
 /** `Config._is_lazy_import`, over top-level statements in order. */
 export function isLazyImportStyle(ctx: { text: string }, statements: SyntaxNode[]): boolean {
   for (const stmt of statements) {
     if (stmt.name === 'AssignStatement') {
       const first = kids(stmt)[0];
-      if (first?.name === 'VariableName' && textOf(ctx, first) === '_base_' && kids(stmt)[1]?.name === 'AssignOp') return false;
+      if (first?.name === 'VariableName' && textOf(ctx, first) === '_base_' && kids(stmt)[1]?.name === 'AssignOp')
+        return false;
     }
     if (stmt.name === 'WithStatement') return true;
     if (stmt.name !== 'ImportStatement') continue;
     const info = parseImport(ctx, stmt);
     if (!info) continue;
     if (info.from && info.level > 0) return true;
-    if (info.from && info.module === 'mmengine' && info.names?.length === 1 && info.names[0].name === 'Config') continue;
+    if (info.from && info.module === 'mmengine' && info.names?.length === 1 && info.names[0].name === 'Config')
+      continue;
     const modules = info.from ? [info.module] : (info.names ?? []).map((n) => n.name);
     if (modules.some((m) => !STDLIB.has(m.split('.')[0]))) return true;
   }

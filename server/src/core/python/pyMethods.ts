@@ -15,7 +15,10 @@ type Method<T> = (ctx: PyContext, node: SyntaxNode, self: T, args: Args) => PyVa
 function values(args: Args, name: string, min: number, max: number): PyValue[] {
   if (args.kw.length) throw new NotStatic(`keyword arguments to .${name}()`);
   if (args.pos.length < min || args.pos.length > max) {
-    throw new PyError('TypeError', `${name}() takes ${min === max ? min : `${min} to ${max}`} arguments (${args.pos.length} given)`);
+    throw new PyError(
+      'TypeError',
+      `${name}() takes ${min === max ? min : `${min} to ${max}`} arguments (${args.pos.length} given)`,
+    );
   }
   return args.pos.map((a) => a.value);
 }
@@ -24,7 +27,12 @@ function values(args: Args, name: string, min: number, max: number): PyValue[] {
 function taint(ctx: PyContext, node: SyntaxNode, v: PyValue): PyValue {
   if (!ctx.uncertain) return v;
   ctx.uncertainNames.add(ctx.textOf(node));
-  if (!(v instanceof PyDict)) return new PyUnresolved(ctx.textOf(node), 'written under a condition that cannot be evaluated statically', ctx.span(node));
+  if (!(v instanceof PyDict))
+    return new PyUnresolved(
+      ctx.textOf(node),
+      'written under a condition that cannot be evaluated statically',
+      ctx.span(node),
+    );
   const out = new PyDict();
   out.span = v.span;
   for (const [k, x] of v.items) out.set(k, taint(ctx, node, x), v.keySpans.get(k), v.valueSpans.get(k));
@@ -36,7 +44,8 @@ function mappingArg(ctx: PyContext, node: SyntaxNode, args: Args): PyDict {
   const src = new PyDict();
   const first = args.pos[0]?.value;
   if (args.pos.length > 1) throw new PyError('TypeError', 'update expected at most 1 argument');
-  if (first instanceof PyDict) for (const [k, v] of first.items) src.set(k, v, first.keySpans.get(k), first.valueSpans.get(k));
+  if (first instanceof PyDict)
+    for (const [k, v] of first.items) src.set(k, v, first.keySpans.get(k), first.valueSpans.get(k));
   else if (first !== undefined) throw new PyError('TypeError', `'${pyTypeName(first)}' object is not a mapping`);
   for (const kw of args.kw) src.set(kw.name, kw.value, kw.keySpan, kw.span);
   return taint(ctx, node, src) as PyDict;
@@ -79,7 +88,13 @@ const DICT_METHODS: Record<string, Method<PyDict>> = {
   },
   setdefault: (c, n, d, a) => {
     const [k, dflt] = values(a, 'setdefault', 1, 2);
-    if (!d.has(key(k))) d.set(key(k), taint(c, n, d instanceof ConfigDict ? hook(dflt ?? null) : dflt ?? null), undefined, a.pos[1]?.span);
+    if (!d.has(key(k)))
+      d.set(
+        key(k),
+        taint(c, n, d instanceof ConfigDict ? hook(dflt ?? null) : (dflt ?? null)),
+        undefined,
+        a.pos[1]?.span,
+      );
     return d.get(key(k)) as PyValue;
   },
 };
@@ -145,11 +160,20 @@ function pyStrip(s: string, chars: string | undefined, left: boolean, right: boo
 }
 
 const STR_METHODS: Record<string, Method<string>> = {
-  format: (_c, _n, s, a) => strFormat(s, a.pos.map((x) => x.value), new Map(a.kw.map((k) => [k.name, k.value]))),
-  join: (_c, _n, s, a) => iterate(values(a, 'join', 1, 1)[0]).map((v) => {
-    if (typeof v !== 'string') throw new PyError('TypeError', `sequence item: expected str instance, ${pyTypeName(v)} found`);
-    return v;
-  }).join(s),
+  format: (_c, _n, s, a) =>
+    strFormat(
+      s,
+      a.pos.map((x) => x.value),
+      new Map(a.kw.map((k) => [k.name, k.value])),
+    ),
+  join: (_c, _n, s, a) =>
+    iterate(values(a, 'join', 1, 1)[0])
+      .map((v) => {
+        if (typeof v !== 'string')
+          throw new PyError('TypeError', `sequence item: expected str instance, ${pyTypeName(v)} found`);
+        return v;
+      })
+      .join(s),
   replace: (_c, _n, s, a) => {
     const [from, to] = strArgs({ pos: a.pos.slice(0, 2), kw: a.kw }, 'replace', 2, 2);
     return s.split(from).join(to);
@@ -169,7 +193,13 @@ const STR_METHODS: Record<string, Method<string>> = {
 
 export function callMethod(ctx: PyContext, node: SyntaxNode, self: PyValue, name: string, args: Args): PyValue {
   const table: Record<string, Method<never>> | undefined =
-    self instanceof PyDict ? DICT_METHODS : self instanceof PyList && !self.tuple ? LIST_METHODS : typeof self === 'string' ? STR_METHODS : undefined;
+    self instanceof PyDict
+      ? DICT_METHODS
+      : self instanceof PyList && !self.tuple
+        ? LIST_METHODS
+        : typeof self === 'string'
+          ? STR_METHODS
+          : undefined;
   const method = table && Object.hasOwn(table, name) ? table[name] : undefined;
   if (!method) return ctx.unresolved(node, `method .${name}() of a ${pyTypeName(self)} is not evaluated`);
   const unknown = args.pos.find((a) => isUnresolved(a.value) && name !== 'append');

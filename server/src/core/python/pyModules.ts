@@ -41,7 +41,8 @@ function shallowClone(v: PyValue): PyValue {
 
 function strings(args: Args, fn: string): string[] {
   return args.pos.map((a) => {
-    if (typeof a.value !== 'string') throw new PyError('TypeError', `${fn}() argument must be str, not '${pyTypeName(a.value)}'`);
+    if (typeof a.value !== 'string')
+      throw new PyError('TypeError', `${fn}() argument must be str, not '${pyTypeName(a.value)}'`);
     return a.value;
   });
 }
@@ -65,7 +66,12 @@ const FUNCTIONS: Record<string, (args: Args) => PyValue> = {
 };
 
 /** undefined when the function is not one we model. */
-export function callModuleFunction(ctx: PyContext, node: SyntaxNode, qualified: string, args: Args): PyValue | undefined {
+export function callModuleFunction(
+  ctx: PyContext,
+  node: SyntaxNode,
+  qualified: string,
+  args: Args,
+): PyValue | undefined {
   const fn = FUNCTIONS[qualified.replace(/^osp\./, 'os.path.')];
   if (!fn) return undefined;
   const unknown = args.pos.find((a) => isUnresolved(a.value));

@@ -34,4 +34,3 @@ export function exponentFloat(ctx: PyContext, node: SyntaxNode): number | undefi
   const text = ctx.text.slice(node.from, node.to);
   return /^\d[\d_]*\.[eE][+-]\d+$/.test(text) ? Number(text.replace(/_/g, '')) : undefined;
 }
-

@@ -1,7 +1,17 @@
 // Python operator semantics on config values: int stays int (`//`, `%`, `**` with a
 // non-negative exponent), `/` always gives a float, `%` takes the divisor's sign, and the
 // TypeErrors carry CPython's own wording so users recognise them.
-import { PyDict, PyError, PyList, pyEquals, pyFloatRepr, pyRepr, pyTruthy, pyTypeName, type PyValue } from '../pyvalue.ts';
+import {
+  PyDict,
+  PyError,
+  PyList,
+  pyEquals,
+  pyFloatRepr,
+  pyRepr,
+  pyTruthy,
+  pyTypeName,
+  type PyValue,
+} from '../pyvalue.ts';
 
 /** Raised for operations that are legal Python but that we do not evaluate statically. */
 export class NotStatic extends Error {}
@@ -137,7 +147,8 @@ export function binaryOp(op: string, a: PyValue, b: PyValue): PyValue {
   if (op === '+') {
     const x = asNum(a);
     const y = asNum(b);
-    if (x !== undefined && y !== undefined) return typeof x === 'bigint' && typeof y === 'bigint' ? x + y : Number(x) + Number(y);
+    if (x !== undefined && y !== undefined)
+      return typeof x === 'bigint' && typeof y === 'bigint' ? x + y : Number(x) + Number(y);
     return concat(a, b);
   }
   if (op === '*') return multiply(a, b);
@@ -178,7 +189,11 @@ function ordered(op: string, a: PyValue, b: PyValue): boolean {
   let c: number;
   if (x !== undefined && y !== undefined) c = x < y ? -1 : x > y ? 1 : 0;
   else if (typeof a === 'string' && typeof b === 'string') c = a < b ? -1 : a > b ? 1 : 0;
-  else throw new PyError('TypeError', `'${op}' not supported between instances of '${pyTypeName(a)}' and '${pyTypeName(b)}'`);
+  else
+    throw new PyError(
+      'TypeError',
+      `'${op}' not supported between instances of '${pyTypeName(a)}' and '${pyTypeName(b)}'`,
+    );
   return { '<': c < 0, '>': c > 0, '<=': c <= 0, '>=': c >= 0 }[op] ?? false;
 }
 
@@ -186,7 +201,8 @@ function contains(container: PyValue, item: PyValue): boolean {
   if (container instanceof PyList) return container.items.some((x) => pyEquals(x, item));
   if (container instanceof PyDict) return typeof item === 'string' && container.has(item);
   if (typeof container === 'string' && typeof item === 'string') return container.includes(item);
-  if (typeof container === 'string') throw new PyError('TypeError', `'in <string>' requires string as left operand, not ${pyTypeName(item)}`);
+  if (typeof container === 'string')
+    throw new PyError('TypeError', `'in <string>' requires string as left operand, not ${pyTypeName(item)}`);
   throw new PyError('TypeError', `argument of type '${pyTypeName(container)}' is not iterable`);
 }
 

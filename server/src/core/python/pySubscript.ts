@@ -34,7 +34,8 @@ export function sliceIndices(len: number, start: number | null, stop: number | n
   const st = step ?? 1;
   if (st === 0) throw new PyError('ValueError', 'slice step cannot be zero');
   const [lower, upper] = st > 0 ? [0, len] : [-1, len - 1];
-  const clamp = (v: number | null, dflt: number) => (v === null ? dflt : v < 0 ? Math.max(v + len, lower) : Math.min(v, upper));
+  const clamp = (v: number | null, dflt: number) =>
+    v === null ? dflt : v < 0 ? Math.max(v + len, lower) : Math.min(v, upper);
   const from = clamp(start, st > 0 ? lower : upper);
   const to = clamp(stop, st > 0 ? upper : lower);
   const out: number[] = [];
@@ -63,7 +64,10 @@ export function getSlice(ctx: PyContext, node: SyntaxNode, obj: PyValue, inner: 
   const items = typeof obj === 'string' ? [...obj] : obj.items;
   const picked = sliceIndices(items.length, bounds[0], bounds[1], bounds[2]);
   if (typeof obj === 'string') return picked.map((i) => items[i]).join('');
-  const out = new PyList(picked.map((i) => obj.items[i]), obj.tuple);
+  const out = new PyList(
+    picked.map((i) => obj.items[i]),
+    obj.tuple,
+  );
   out.itemSpans = picked.map((i) => obj.itemSpans[i]);
   out.span = ctx.span(node);
   return out;

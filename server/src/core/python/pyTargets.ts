@@ -19,7 +19,8 @@ function unpack(ctx: PyContext, groups: SyntaxNode[][], value: PyValue, valueSpa
   if (value instanceof PyList) items = value.items;
   else if (typeof value === 'string') items = [...value];
   else throw new PyError('TypeError', `cannot unpack non-iterable ${pyTypeName(value)} object`);
-  if (items.length > groups.length) throw new PyError('ValueError', `too many values to unpack (expected ${groups.length})`);
+  if (items.length > groups.length)
+    throw new PyError('ValueError', `too many values to unpack (expected ${groups.length})`);
   if (items.length < groups.length) {
     throw new PyError('ValueError', `not enough values to unpack (expected ${groups.length}, got ${items.length})`);
   }
@@ -27,7 +28,15 @@ function unpack(ctx: PyContext, groups: SyntaxNode[][], value: PyValue, valueSpa
   return undefined;
 }
 
-function storeItem(ctx: PyContext, target: SyntaxNode, container: PyValue, key: PyValue, keySpan: Span, value: PyValue, valueSpan?: Span): void {
+function storeItem(
+  ctx: PyContext,
+  target: SyntaxNode,
+  container: PyValue,
+  key: PyValue,
+  keySpan: Span,
+  value: PyValue,
+  valueSpan?: Span,
+): void {
   if (container instanceof PyDict) {
     const k = dictKey(key);
     if (k === undefined) return;
@@ -37,7 +46,8 @@ function storeItem(ctx: PyContext, target: SyntaxNode, container: PyValue, key: 
   }
   if (container instanceof PyList && !container.tuple) {
     let i = typeof key === 'bigint' ? Number(key) : typeof key === 'boolean' ? Number(key) : NaN;
-    if (Number.isNaN(i)) throw new PyError('TypeError', `list indices must be integers or slices, not ${pyTypeName(key)}`);
+    if (Number.isNaN(i))
+      throw new PyError('TypeError', `list indices must be integers or slices, not ${pyTypeName(key)}`);
     if (i < 0) i += container.items.length;
     if (i < 0 || i >= container.items.length) throw new PyError('IndexError', 'list assignment index out of range');
     container.items[i] = ctx.guard(target, value, ctx.textOf(target));
@@ -100,7 +110,8 @@ export function bindTarget(
     case 'ParenthesizedExpression': {
       const inner = innerKids(node);
       const split = splitAt(inner, ',');
-      if (node.name === 'ParenthesizedExpression' && !split.comma) return bindTarget(ctx, inner, value, valueSpan, kind);
+      if (node.name === 'ParenthesizedExpression' && !split.comma)
+        return bindTarget(ctx, inner, value, valueSpan, kind);
       return unpack(ctx, split.groups, value, valueSpan);
     }
     case 'MemberExpression':

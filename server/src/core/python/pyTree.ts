@@ -23,7 +23,12 @@ export function parsePython(text: string): ParsedPython {
     return { tree, statements: kids(tree.topNode) };
   }
   const trees = ranges.map((range) => parser.parse(text, undefined, [range]));
-  const tree = new Tree(NodeType.none, trees, ranges.map((r) => r.from), text.length);
+  const tree = new Tree(
+    NodeType.none,
+    trees,
+    ranges.map((r) => r.from),
+    text.length,
+  );
   return { tree, statements: kids(tree.topNode).flatMap((chunk) => kids(chunk)) };
 }
 
@@ -73,7 +78,8 @@ export function syntaxErrors(parsed: ParsedPython, textLength: number): { from: 
     enter(n) {
       if (!n.type.isError) return true;
       // `0.` is valid Python that lezer cannot tokenize; pyNumberFix reads it as a float.
-      if (n.from === n.to && n.node.parent?.name === 'MemberExpression' && n.node.parent.firstChild?.name === 'Number') return false;
+      if (n.from === n.to && n.node.parent?.name === 'MemberExpression' && n.node.parent.firstChild?.name === 'Number')
+        return false;
       const from = Math.min(n.from, Math.max(textLength - 1, 0));
       out.push({ from, to: Math.max(n.to, Math.min(from + 1, textLength)) });
       return false;

@@ -27,7 +27,13 @@ export interface ConstructorSpec {
   preValidate?: (optimWrapper: PyDict) => PyDict;
 }
 
-export function runConstructor(spec: ConstructorSpec, ow: PyDict, listing: ModelListing, diagnostics: ResolveDiagnostic[], name: string): ResolvedOptimizer {
+export function runConstructor(
+  spec: ConstructorSpec,
+  ow: PyDict,
+  listing: ModelListing,
+  diagnostics: ResolveDiagnostic[],
+  name: string,
+): ResolvedOptimizer {
   let type = '';
   const excluded: ResolvedOptimizer['excluded'] = [];
   try {
@@ -37,12 +43,22 @@ export function runConstructor(spec: ConstructorSpec, ow: PyDict, listing: Model
     type = opt.type;
     const base = { name, scheme: spec.scheme, optimizerType: type, kwargs: opt.kwargs };
     if (!pyTruthy(optimWrapper.get('paramwise_cfg'))) {
-      return finalize({ ...base, groups: [plainParamsGroup(listing)].filter((g) => g.params.length), nameResolution: 'named_parameters_order' }, diagnostics);
+      return finalize(
+        {
+          ...base,
+          groups: [plainParamsGroup(listing)].filter((g) => g.params.length),
+          nameResolution: 'named_parameters_order',
+        },
+        diagnostics,
+      );
     }
     const groups = spec.addParams({ optimWrapper, paramwise, baseLr, baseWd, optimizer, excluded });
     return finalize({ ...base, groups, nameResolution: spec.nameResolution, excluded }, diagnostics);
   } catch (e) {
     if (!(e instanceof PyError)) throw e;
-    return { ...emptyResult({ name, scheme: spec.scheme, optimizerType: type, nameResolution: spec.nameResolution }), error: { type: e.pyType, message: e.pyMessage, span: e.span } };
+    return {
+      ...emptyResult({ name, scheme: spec.scheme, optimizerType: type, nameResolution: spec.nameResolution }),
+      error: { type: e.pyType, message: e.pyMessage, span: e.span },
+    };
   }
 }

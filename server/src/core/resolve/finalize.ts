@@ -5,7 +5,16 @@ import { PyDict, PyError, type PyValue } from '../pyvalue.ts';
 import { setSingleParamRows, summaryOf, type Summary } from './singleParamRows.ts';
 import { addParamGroups, addSingleParamGroups, buildDefaults, optimizerSpec, REQUIRED } from '../torch/optimizers.ts';
 import { dictEntries, requireResolved, typeName } from './cfg.ts';
-import type { Entry, FinalGroup, ParamOutcome, RawGroup, ResolvedOptimizer, ResolveDiagnostic, SchemeId, SingleParamGroups } from './types.ts';
+import type {
+  Entry,
+  FinalGroup,
+  ParamOutcome,
+  RawGroup,
+  ResolvedOptimizer,
+  ResolveDiagnostic,
+  SchemeId,
+  SingleParamGroups,
+} from './types.ts';
 
 export interface FinalizeInput {
   name: string;
@@ -31,16 +40,30 @@ export function finalize(input: FinalizeInput, diagnostics: ResolveDiagnostic[])
     const known = !!optimizerSpec(input.optimizerType);
     const defaults = known ? buildDefaults(input.optimizerType, input.kwargs) : input.kwargs;
     if (!known) {
-      diagnostics.push({ severity: 'info', code: 'unknown-optimizer', message: `Optimizer type '${input.optimizerType}' is not a torch.optim class: its own defaults are not filled into the groups.` });
+      diagnostics.push({
+        severity: 'info',
+        code: 'unknown-optimizer',
+        message: `Optimizer type '${input.optimizerType}' is not a torch.optim class: its own defaults are not filled into the groups.`,
+      });
     }
     const groups = input.groups;
     if (Array.isArray(groups)) {
       const finalEntries = addParamGroups(defaults, groups);
       base.defaults = withoutRequired(defaults);
-      base.groups = finalEntries.map((entries, i): FinalGroup => ({ entries, explicit: groups[i].entries.length, params: groups[i].params.map((p) => p.name) }));
+      base.groups = finalEntries.map((entries, i): FinalGroup => ({
+        entries,
+        explicit: groups[i].entries.length,
+        params: groups[i].params.map((p) => p.name),
+      }));
       base.params = outcomes(groups, finalEntries);
     } else {
-      const finalEntries = addSingleParamGroups(defaults, groups.outcomes, groups.outcomeOf, groups.tensorIds, groups.count);
+      const finalEntries = addSingleParamGroups(
+        defaults,
+        groups.outcomes,
+        groups.outcomeOf,
+        groups.tensorIds,
+        groups.count,
+      );
       base.defaults = withoutRequired(defaults);
       setSingleParamRows(base, groups, finalEntries);
     }
@@ -51,14 +74,24 @@ export function finalize(input: FinalizeInput, diagnostics: ResolveDiagnostic[])
   return base;
 }
 
-export function emptyResult(input: Pick<FinalizeInput, 'name' | 'scheme' | 'optimizerType' | 'nameResolution' | 'lrScaleDeferred' | 'excluded'>): ResolvedOptimizer {
+export function emptyResult(
+  input: Pick<FinalizeInput, 'name' | 'scheme' | 'optimizerType' | 'nameResolution' | 'lrScaleDeferred' | 'excluded'>,
+): ResolvedOptimizer {
   return {
-    name: input.name, scheme: input.scheme, optimizerType: input.optimizerType, defaults: [], groups: [], params: [],
-    excluded: input.excluded ?? [], nameResolution: input.nameResolution, lrScaleDeferred: input.lrScaleDeferred ?? false,
+    name: input.name,
+    scheme: input.scheme,
+    optimizerType: input.optimizerType,
+    defaults: [],
+    groups: [],
+    params: [],
+    excluded: input.excluded ?? [],
+    nameResolution: input.nameResolution,
+    lrScaleDeferred: input.lrScaleDeferred ?? false,
   };
 }
 
-const withoutRequired = (defaults: [string, PyValue | typeof REQUIRED][]): Entry[] => defaults.filter(([, v]) => v !== REQUIRED) as Entry[];
+const withoutRequired = (defaults: [string, PyValue | typeof REQUIRED][]): Entry[] =>
+  defaults.filter(([, v]) => v !== REQUIRED) as Entry[];
 
 function outcomes(groups: RawGroup[], finalEntries: Entry[][]): ParamOutcome[] {
   const out: ParamOutcome[] = [];
@@ -72,7 +105,15 @@ function outcomes(groups: RawGroup[], finalEntries: Entry[][]): ParamOutcome[] {
     const { lr, weightDecay, lrScale } = summary;
     g.params.forEach((p, pi) => {
       const trace = g.traces[pi];
-      out.push({ name: p.name, group: gi, lr, weightDecay, lrScale: lrScale ?? trace.lrScale, layerId: trace.layerId, trace });
+      out.push({
+        name: p.name,
+        group: gi,
+        lr,
+        weightDecay,
+        lrScale: lrScale ?? trace.lrScale,
+        layerId: trace.layerId,
+        trace,
+      });
     });
   });
   return out;

@@ -34,18 +34,40 @@ export function resolveConfig(root: PyDict, listing: ModelListing, options: Reso
   const diagnostics: ResolveDiagnostic[] = [];
   const optimWrapper = getDict(root, 'optim_wrapper');
   if (optimWrapper) {
-    if (isMultiOptim(optimWrapper)) return { optimizers: resolveMultiOptim(optimWrapper, listing, diagnostics), diagnostics };
+    if (isMultiOptim(optimWrapper))
+      return { optimizers: resolveMultiOptim(optimWrapper, listing, diagnostics), diagnostics };
     return { optimizers: [resolveOptimWrapper(optimWrapper, listing, diagnostics)], diagnostics };
   }
   const optimizer = getDict(root, 'optimizer');
-  if (optimizer) return { optimizers: [resolveOptimWrapper(shorthandWrapper(root, optimizer, diagnostics), listing, diagnostics)], diagnostics };
+  if (optimizer)
+    return {
+      optimizers: [resolveOptimWrapper(shorthandWrapper(root, optimizer, diagnostics), listing, diagnostics)],
+      diagnostics,
+    };
   const scheme = String(root.get('scheme') ?? root.get('factory') ?? '').toLowerCase();
   if (scheme === 'convnext' || scheme === 'beit') {
     const values = root.get('assigner_values');
-    return { optimizers: [resolveFactory(scheme, { args: root, assignerValues: values instanceof PyList ? values.items : undefined }, listing, diagnostics)], diagnostics };
+    return {
+      optimizers: [
+        resolveFactory(
+          scheme,
+          { args: root, assignerValues: values instanceof PyList ? values.items : undefined },
+          listing,
+          diagnostics,
+        ),
+      ],
+      diagnostics,
+    };
   }
-  if (root.has('opt')) return { optimizers: [createOptimizerV2(timmArgsToKwargs(root), listing, diagnostics)], diagnostics };
-  diagnostics.push({ severity: 'error', code: 'no-optimizer', message: 'No optimizer found: expected optim_wrapper=dict(optimizer=...), optimizer=dict(...), or timm-style opt/lr/weight_decay.', span: root.span });
+  if (root.has('opt'))
+    return { optimizers: [createOptimizerV2(timmArgsToKwargs(root), listing, diagnostics)], diagnostics };
+  diagnostics.push({
+    severity: 'error',
+    code: 'no-optimizer',
+    message:
+      'No optimizer found: expected optim_wrapper=dict(optimizer=...), optimizer=dict(...), or timm-style opt/lr/weight_decay.',
+    span: root.span,
+  });
   return { optimizers: [], diagnostics };
 }
 
@@ -88,7 +110,13 @@ function shorthandWrapper(root: PyDict, optimizer: PyDict, diagnostics: ResolveD
   if (legacy) {
     // Old OpenMMLab configs ran on mmcv 1.x's runner: its constructor has other defaults.
     if (!ow.has('constructor')) ow.set('constructor', 'DefaultOptimizerConstructor');
-    diagnostics.push({ severity: 'info', code: 'legacy-optimizer-config', message: 'paramwise_cfg inside optimizer= is the mmcv 1.x layout: resolved with mmcv 1.x DefaultOptimizerConstructor semantics. Under MMEngine it belongs in optim_wrapper beside optimizer.', span: optimizer.span });
+    diagnostics.push({
+      severity: 'info',
+      code: 'legacy-optimizer-config',
+      message:
+        'paramwise_cfg inside optimizer= is the mmcv 1.x layout: resolved with mmcv 1.x DefaultOptimizerConstructor semantics. Under MMEngine it belongs in optim_wrapper beside optimizer.',
+      span: optimizer.span,
+    });
   }
   return ow;
 }

@@ -205,5 +205,11 @@ export class ModulePrefixes {
  */
 function isBelow(path: string, ancestor: string): boolean {
   const n = ancestor.length;
-  return n > 0 && path.length > n && path.charCodeAt(n) === DOT && path.charCodeAt(n - 1) === ancestor.charCodeAt(n - 1) && path.slice(0, n) === ancestor;
+  return (
+    n > 0 &&
+    path.length > n &&
+    path.charCodeAt(n) === DOT &&
+    path.charCodeAt(n - 1) === ancestor.charCodeAt(n - 1) &&
+    path.slice(0, n) === ancestor
+  );
 }

@@ -27,16 +27,33 @@ export function parseLayerRules(v: PyValue | undefined, diagnostics: ResolveDiag
   else if (v instanceof PyList) {
     v.items.forEach((item, i) => {
       if (item instanceof PyList && item.items.length === 2) pairs.push([item.items[0], item.items[1], v.itemSpans[i]]);
-      else if (item instanceof PyDict) pairs.push([item.get('pattern') ?? null, item.get('layer') ?? null, v.itemSpans[i]]);
-      else diagnostics.push({ severity: 'error', code: 'layer-rule-shape', message: 'A layer rule is (pattern, layer) or dict(pattern=..., layer=...).', span: v.itemSpans[i] });
+      else if (item instanceof PyDict)
+        pairs.push([item.get('pattern') ?? null, item.get('layer') ?? null, v.itemSpans[i]]);
+      else
+        diagnostics.push({
+          severity: 'error',
+          code: 'layer-rule-shape',
+          message: 'A layer rule is (pattern, layer) or dict(pattern=..., layer=...).',
+          span: v.itemSpans[i],
+        });
     });
   }
   const rules: LayerRule[] = [];
   for (const [pattern, layer, span] of pairs) {
     try {
-      rules.push({ source: String(pattern), re: new RegExp(String(pattern)), expr: typeof layer === 'string' ? layer : String(toNumber(layer) ?? 'last'), span });
+      rules.push({
+        source: String(pattern),
+        re: new RegExp(String(pattern)),
+        expr: typeof layer === 'string' ? layer : String(toNumber(layer) ?? 'last'),
+        span,
+      });
     } catch (e) {
-      diagnostics.push({ severity: 'error', code: 'layer-rule-regex', message: `Invalid layer rule pattern: ${(e as Error).message}`, span });
+      diagnostics.push({
+        severity: 'error',
+        code: 'layer-rule-regex',
+        message: `Invalid layer rule pattern: ${(e as Error).message}`,
+        span,
+      });
     }
   }
   return rules;
@@ -61,7 +78,9 @@ export function assignLayers(rules: LayerRule[], names: string[]): LayerAssignme
 
 /** Integer arithmetic over captures; undefined means 'last'. Never evaluates user code. */
 export function evaluate(expr: string, match: RegExpExecArray): number | undefined {
-  const tokens = expr.replace(/\$(\d+)/g, (_, i: string) => String(Number(match[Number(i)] ?? 0))).match(/\d+|\/\/|[-+*()]|last/g) ?? [];
+  const tokens =
+    expr.replace(/\$(\d+)/g, (_, i: string) => String(Number(match[Number(i)] ?? 0))).match(/\d+|\/\/|[-+*()]|last/g) ??
+    [];
   let pos = 0;
   const peek = (): string | undefined => tokens[pos];
   const atom = (): number | undefined => {

@@ -16,7 +16,9 @@ export function unwrapModule(listing: ModelListing): { listing: ModelListing; un
 function hasModuleNamedModule(listing: ModelListing): boolean {
   const c = columnsOf(listing);
   if (c) {
-    for (let m = 1; m < c.moduleCount; m++) if (c.parent[m] === 0 && c.pathEnd[m] - c.pathStart[m] === 6 && c.text.startsWith('module', c.pathStart[m])) return true;
+    for (let m = 1; m < c.moduleCount; m++)
+      if (c.parent[m] === 0 && c.pathEnd[m] - c.pathStart[m] === 6 && c.text.startsWith('module', c.pathStart[m]))
+        return true;
     return false;
   }
   const modules = listing.modules;
@@ -26,7 +28,12 @@ function hasModuleNamedModule(listing: ModelListing): boolean {
 
 /** `model.named_parameters()`: de-duplicated, first name wins, frozen included. */
 export function namedParameters(listing: ModelListing): ParamRef[] {
-  return listing.params.map((p) => ({ name: p.name, tensorId: p.tensorId, shape: p.shape, requiresGrad: p.requiresGrad }));
+  return listing.params.map((p) => ({
+    name: p.name,
+    tensorId: p.tensorId,
+    shape: p.shape,
+    requiresGrad: p.requiresGrad,
+  }));
 }
 
 /** The listing of one submodule, names relative to it (what `model.<child>` would list). */
@@ -58,8 +65,13 @@ export class VisitNames {
 
   next(path: string, p: LocalParam): string {
     const flat = this.listing.params[this.next_];
-    if (flat !== undefined && flat.tensorId === p.tensorId && flat.span !== undefined && flat.span === p.span
-      && flat.name.length === (path ? path.length + 1 : 0) + p.name.length) {
+    if (
+      flat !== undefined &&
+      flat.tensorId === p.tensorId &&
+      flat.span !== undefined &&
+      flat.span === p.span &&
+      flat.name.length === (path ? path.length + 1 : 0) + p.name.length
+    ) {
       this.next_++;
       return flat.name;
     }

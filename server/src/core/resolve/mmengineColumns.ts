@@ -13,7 +13,11 @@ import { TensorIdSet } from '../torch/tensorIds.ts';
 import { paramGroupFor, type Rules } from './mmengineRules.ts';
 import type { ResolvedOptimizer, SingleParamGroups } from './types.ts';
 
-export function addParamsFromColumns(listing: ModelListing, rules: Rules, excluded: ResolvedOptimizer['excluded']): SingleParamGroups | undefined {
+export function addParamsFromColumns(
+  listing: ModelListing,
+  rules: Rules,
+  excluded: ResolvedOptimizer['excluded'],
+): SingleParamGroups | undefined {
   const c = columnsOf(listing);
   if (!c || !rules.matcher.bitsOnly) return undefined;
   const kinds = moduleKinds(c);
@@ -47,7 +51,10 @@ export function addParamsFromColumns(listing: ModelListing, rules: Rules, exclud
     for (let p = first; p < end; p++) {
       const tensorId = c.tensorId[p];
       if (rules.bypassDuplicate && placed.has(tensorId)) {
-        excluded.push({ name: paramName(c, p), reason: 'bypass_duplicate: already in an earlier group under another name' });
+        excluded.push({
+          name: paramName(c, p),
+          reason: 'bypass_duplicate: already in an earlier group under another name',
+        });
         continue;
       }
       if (!c.requiresGrad[p]) {
@@ -60,12 +67,28 @@ export function addParamsFromColumns(listing: ModelListing, rules: Rules, exclud
       scan.found = prefixFound[m];
       const keysHit = matcher.matchIdAfter(scan, local);
       // The path is read only for deformable convs' children, which this walk declines.
-      outcomeOf[count] = paramGroupFor(norm, dw, local === 'bias', c.shapeTable[c.shapeId[p]].length, '', keysHit, false, rules).id;
+      outcomeOf[count] = paramGroupFor(
+        norm,
+        dw,
+        local === 'bias',
+        c.shapeTable[c.shapeId[p]].length,
+        '',
+        keysHit,
+        false,
+        rules,
+      ).id;
       tensorIds[count] = tensorId;
       rows[count++] = p;
     }
   }
-  return { kind: 'single-param', count, outcomes: rules.outcomes, outcomeOf, nameOf: (i) => paramName(c, rows[i]), tensorIds };
+  return {
+    kind: 'single-param',
+    count,
+    outcomes: rules.outcomes,
+    outcomeOf,
+    nameOf: (i) => paramName(c, rows[i]),
+    tensorIds,
+  };
 }
 
 /** Norm and depth-wise flags by module, asked once per class; undefined when a class is a deformable conv. */
@@ -89,5 +112,13 @@ function moduleKinds(c: ListingColumns): { norm: Uint8Array; depthwise: Uint8Arr
 }
 
 function entryOfClass(cls: ModuleClass): ModuleEntry {
-  return { path: '', className: cls.className, mroQualified: cls.mroQualified, mro: cls.mro, moduleId: -1, attrs: cls.attrs, params: [] };
+  return {
+    path: '',
+    className: cls.className,
+    mroQualified: cls.mroQualified,
+    mro: cls.mro,
+    moduleId: -1,
+    attrs: cls.attrs,
+    params: [],
+  };
 }

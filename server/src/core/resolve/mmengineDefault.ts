@@ -24,29 +24,48 @@ export interface MMEngineContext {
 }
 
 /** __init__ checks, in MMEngine's order. Throws the framework's own exception. */
-export function validateDefaultCfg(optimWrapper: PyDict): { optimizer: PyDict; paramwise: PyDict; baseLr: PyValue | undefined; baseWd: PyValue | undefined } {
+export function validateDefaultCfg(optimWrapper: PyDict): {
+  optimizer: PyDict;
+  paramwise: PyDict;
+  baseLr: PyValue | undefined;
+  baseWd: PyValue | undefined;
+} {
   const optimizer = optimWrapper.get('optimizer');
   if (!(optimizer instanceof PyDict)) {
     throw new PyError('AssertionError', '`optim_wrapper_cfg` must contain "optimizer" config', optimWrapper.span);
   }
   const rawParamwise = optimWrapper.get('paramwise_cfg');
   if (rawParamwise !== undefined && rawParamwise !== null && !(rawParamwise instanceof PyDict)) {
-    throw new PyError('TypeError', `paramwise_cfg should be None or a dict, but got ${pyRepr(rawParamwise)}`, spanOf(optimWrapper, 'paramwise_cfg'));
+    throw new PyError(
+      'TypeError',
+      `paramwise_cfg should be None or a dict, but got ${pyRepr(rawParamwise)}`,
+      spanOf(optimWrapper, 'paramwise_cfg'),
+    );
   }
   const paramwise = rawParamwise instanceof PyDict ? rawParamwise : new PyDict();
   const baseLr = getSet(optimizer, 'lr');
   const baseWd = getSet(optimizer, 'weight_decay');
   const customKeys = paramwise.get('custom_keys');
   if (customKeys !== undefined && !(customKeys instanceof PyDict)) {
-    throw new PyError('TypeError', `If specified, custom_keys must be a dict, but got ${pyRepr(customKeys)}`, spanOf(paramwise, 'custom_keys'));
+    throw new PyError(
+      'TypeError',
+      `If specified, custom_keys must be a dict, but got ${pyRepr(customKeys)}`,
+      spanOf(paramwise, 'custom_keys'),
+    );
   }
   if (baseWd === undefined) {
     const keys = customKeys instanceof PyDict ? customKeys : new PyDict();
     for (const [key, cfg] of keys.items) {
-      if (pyContains(cfg, 'decay_mult')) throw new PyError('ValueError', 'base_wd should not be None', (cfg instanceof PyDict ? cfg.keySpans.get('decay_mult') : undefined) ?? keys.keySpans.get(key));
+      if (pyContains(cfg, 'decay_mult'))
+        throw new PyError(
+          'ValueError',
+          'base_wd should not be None',
+          (cfg instanceof PyDict ? cfg.keySpans.get('decay_mult') : undefined) ?? keys.keySpans.get(key),
+        );
     }
     for (const key of ['bias_decay_mult', 'norm_decay_mult', 'dwconv_decay_mult']) {
-      if (paramwise.has(key)) throw new PyError('ValueError', 'base_wd should not be None', paramwise.keySpans.get(key));
+      if (paramwise.has(key))
+        throw new PyError('ValueError', 'base_wd should not be None', paramwise.keySpans.get(key));
     }
   }
   return { optimizer, paramwise, baseLr, baseWd };
@@ -63,7 +82,17 @@ export function resolveMMEngineDefault(ctx: MMEngineContext): ResolvedOptimizer 
   const { optimizer, paramwise } = validated;
   const { type, kwargs } = optimizerKwargs(optimizer);
   if (!pyTruthy(ctx.optimWrapper.get('paramwise_cfg'))) {
-    return finalize({ name, scheme: 'mmengine.default', optimizerType: type, kwargs, groups: [plainParamsGroup(ctx.listing)].filter((g) => g.params.length), nameResolution: 'named_parameters_order' }, ctx.diagnostics);
+    return finalize(
+      {
+        name,
+        scheme: 'mmengine.default',
+        optimizerType: type,
+        kwargs,
+        groups: [plainParamsGroup(ctx.listing)].filter((g) => g.params.length),
+        nameResolution: 'named_parameters_order',
+      },
+      ctx.diagnostics,
+    );
   }
   const excluded: ResolvedOptimizer['excluded'] = [];
   let groups: SingleParamGroups;
@@ -72,18 +101,43 @@ export function resolveMMEngineDefault(ctx: MMEngineContext): ResolvedOptimizer 
   } catch (e) {
     return errorResult(name, type, e);
   }
-  return finalize({ name, scheme: 'mmengine.default', optimizerType: type, kwargs, groups, nameResolution: 'add_params_visit_order', excluded }, ctx.diagnostics);
+  return finalize(
+    {
+      name,
+      scheme: 'mmengine.default',
+      optimizerType: type,
+      kwargs,
+      groups,
+      nameResolution: 'add_params_visit_order',
+      excluded,
+    },
+    ctx.diagnostics,
+  );
 }
 
 function errorResult(name: string, type: string, e: unknown): ResolvedOptimizer {
   if (!(e instanceof PyError)) throw e;
   return {
-    name, scheme: 'mmengine.default', optimizerType: type, defaults: [], groups: [], params: [], excluded: [],
-    nameResolution: 'add_params_visit_order', lrScaleDeferred: false, error: { type: e.pyType, message: e.pyMessage, span: e.span },
+    name,
+    scheme: 'mmengine.default',
+    optimizerType: type,
+    defaults: [],
+    groups: [],
+    params: [],
+    excluded: [],
+    nameResolution: 'add_params_visit_order',
+    lrScaleDeferred: false,
+    error: { type: e.pyType, message: e.pyMessage, span: e.span },
   };
 }
 
-function addParams(listing: ModelListing, paramwise: PyDict, baseLr: PyValue | undefined, baseWd: PyValue | undefined, excluded: ResolvedOptimizer['excluded']): SingleParamGroups {
+function addParams(
+  listing: ModelListing,
+  paramwise: PyDict,
+  baseLr: PyValue | undefined,
+  baseWd: PyValue | undefined,
+  excluded: ResolvedOptimizer['excluded'],
+): SingleParamGroups {
   const rules = rulesOf(paramwise, baseLr, baseWd);
   const fromColumns = addParamsFromColumns(listing, rules, excluded);
   if (fromColumns) return fromColumns;
@@ -123,6 +177,12 @@ function addParams(listing: ModelListing, paramwise: PyDict, baseLr: PyValue | u
       tensorIds.push(p.tensorId);
     }
   }
-  return { kind: 'single-param', count: names.length, outcomes: rules.outcomes, outcomeOf, nameOf: (i) => names[i], tensorIds };
+  return {
+    kind: 'single-param',
+    count: names.length,
+    outcomes: rules.outcomes,
+    outcomeOf,
+    nameOf: (i) => names[i],
+    tensorIds,
+  };
 }
-

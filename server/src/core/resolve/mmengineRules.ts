@@ -40,14 +40,33 @@ export function rulesOf(paramwise: PyDict, baseLr: PyValue | undefined, baseWd: 
   const customKeys = getDict(paramwise, 'custom_keys');
   const sortedKeys = sortedCustomKeys(customKeys);
   return {
-    paramwise, customKeys, sortedKeys, baseLr, baseWd, matcher: new KeyMatcher(sortedKeys),
-    mult: (key) => getSet(paramwise, key), bypassDuplicate: pyTruthy(get(paramwise, 'bypass_duplicate')), memo: new Map(),
-    lastKeysHit: 0, lastFlags: 0, lastOutcome: undefined, outcomes: [],
+    paramwise,
+    customKeys,
+    sortedKeys,
+    baseLr,
+    baseWd,
+    matcher: new KeyMatcher(sortedKeys),
+    mult: (key) => getSet(paramwise, key),
+    bypassDuplicate: pyTruthy(get(paramwise, 'bypass_duplicate')),
+    memo: new Map(),
+    lastKeysHit: 0,
+    lastFlags: 0,
+    lastOutcome: undefined,
+    outcomes: [],
     has: Object.fromEntries([...LR_RULES, ...WD_RULES].map((k) => [k, getSet(paramwise, k) !== undefined])),
   };
 }
 
-export function paramGroupFor(norm: boolean, dw: boolean, bias: boolean, ndim: number, prefix: string, keysHit: number | string, isDcnModule: boolean, r: Rules): Outcome {
+export function paramGroupFor(
+  norm: boolean,
+  dw: boolean,
+  bias: boolean,
+  ndim: number,
+  prefix: string,
+  keysHit: number | string,
+  isDcnModule: boolean,
+  r: Rules,
+): Outcome {
   const flags = ruleFlags(norm, dw, bias, ndim, prefix, isDcnModule, r);
   // Neighbours often hit the same rules: check the last outcome before the two lookups.
   if (r.lastOutcome && r.lastKeysHit === keysHit && r.lastFlags === flags) return r.lastOutcome;
@@ -76,7 +95,15 @@ const LR_RULES = ['bias_lr_mult', 'dcn_offset_lr_mult'];
 const WD_RULES = ['norm_decay_mult', 'bias_decay_mult', 'dwconv_decay_mult', 'flat_decay_mult'];
 const FLAT_IGNORED = 64;
 
-function ruleFlags(norm: boolean, dw: boolean, bias: boolean, ndim: number, prefix: string, isDcnModule: boolean, r: Rules): number {
+function ruleFlags(
+  norm: boolean,
+  dw: boolean,
+  bias: boolean,
+  ndim: number,
+  prefix: string,
+  isDcnModule: boolean,
+  r: Rules,
+): number {
   let f = 0;
   const has = r.has;
   if (bias && !(norm || isDcnModule) && has.bias_lr_mult) f |= 1;
@@ -112,7 +139,8 @@ function ruleGroup(candidates: Candidates, ndim: number, r: Rules): { entries: E
     group.set('weight_decay', pyMul(r.baseWd, r.mult(wdRule)));
     trace.wdFormula = `${pyRepr(r.baseWd)} × ${pyRepr(r.mult(wdRule))} (${wdRule})`;
     trace.shadowed.push(...shadowed.map((s) => `paramwise_cfg.${s}`));
-    if (!lrRule) Object.assign(trace, { rule: wdRule, label: `paramwise_cfg.${wdRule}`, span: spanOf(r.paramwise, wdRule) });
+    if (!lrRule)
+      Object.assign(trace, { rule: wdRule, label: `paramwise_cfg.${wdRule}`, span: spanOf(r.paramwise, wdRule) });
   } else if (r.baseWd === undefined && r.mult('flat_decay_mult') !== undefined && ndim === 1) {
     trace.shadowed.push('paramwise_cfg.flat_decay_mult (ignored: optimizer has no weight_decay)');
   }
@@ -127,8 +155,14 @@ function customGroup(matching: string[], candidates: Candidates, r: Rules): { en
   group.set('lr', pyMul(r.baseLr, lrMult));
   const label = `custom_keys[${pyRepr(key)}]`;
   const trace: RuleTrace = {
-    rule: 'custom_keys', label, customKey: key, span: r.customKeys!.keySpans.get(key),
-    shadowed: [...matching.slice(1).map((k) => `custom_keys[${pyRepr(k)}]`), ...[...candidates.lr, ...candidates.wd].map((s) => `paramwise_cfg.${s}`)],
+    rule: 'custom_keys',
+    label,
+    customKey: key,
+    span: r.customKeys!.keySpans.get(key),
+    shadowed: [
+      ...matching.slice(1).map((k) => `custom_keys[${pyRepr(k)}]`),
+      ...[...candidates.lr, ...candidates.wd].map((s) => `paramwise_cfg.${s}`),
+    ],
     lrFormula: `${pyRepr(r.baseLr)} × ${pyRepr(lrMult)} (${label}.lr_mult${cfg instanceof PyDict && cfg.has('lr_mult') ? '' : ' default'})`,
   };
   if (r.baseWd !== undefined) {
@@ -139,7 +173,8 @@ function customGroup(matching: string[], candidates: Candidates, r: Rules): { en
   if (cfg instanceof PyDict) {
     for (const [k, v] of cfg.items) group.set(k, v);
     if (cfg.has('lr')) trace.lrFormula = `${pyRepr(cfg.get('lr'))} (${label}.lr, set verbatim)`;
-    if (cfg.has('weight_decay')) trace.wdFormula = `${pyRepr(cfg.get('weight_decay'))} (${label}.weight_decay, set verbatim)`;
+    if (cfg.has('weight_decay'))
+      trace.wdFormula = `${pyRepr(cfg.get('weight_decay'))} (${label}.weight_decay, set verbatim)`;
   }
   return { entries: [...group], trace };
 }

@@ -9,10 +9,17 @@ import type { ResolveDiagnostic } from './types.ts';
 
 export type DepthFn = (fullName: string) => [number, number];
 
-export function layerDepthFunction(listing: ModelListing, layerRules?: PyValue, diagnostics: ResolveDiagnostic[] = []): DepthFn | undefined {
+export function layerDepthFunction(
+  listing: ModelListing,
+  layerRules?: PyValue,
+  diagnostics: ResolveDiagnostic[] = [],
+): DepthFn | undefined {
   if (layerRules !== undefined && layerRules !== null) {
     // User-declared rules stand in for get_layer_depth; the last layer gets scale 1.
-    const { ids, last } = assignLayers(parseLayerRules(layerRules, diagnostics), listing.params.map((p) => p.name));
+    const { ids, last } = assignLayers(
+      parseLayerRules(layerRules, diagnostics),
+      listing.params.map((p) => p.name),
+    );
     return (name) => [ids.get(name) ?? last, last + 1];
   }
   const recorded = listing.hooks.getLayerDepth;

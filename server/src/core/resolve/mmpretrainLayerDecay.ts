@@ -12,28 +12,53 @@ import { isNorm } from './moduleKinds.ts';
 import type { Entry, RawGroup, ResolvedOptimizer, ResolveDiagnostic, RuleTrace } from './types.ts';
 import { runConstructor } from './constructorShell.ts';
 
-export function resolveMMPretrainLayerDecay(optimWrapper: PyDict, listing: ModelListing, diagnostics: ResolveDiagnostic[], name = ''): ResolvedOptimizer {
-  return runConstructor({
-    scheme: 'mmpretrain.layer_decay', nameResolution: 'add_params_visit_order',
-    addParams: ({ paramwise, baseLr, baseWd, optimizer }) => {
-      const depth = layerDepthFunction(listing, getDict(paramwise, 'layer_rules') ?? paramwise.get('layer_rules'), diagnostics);
-      if (!depth) {
-        const cls = listing.modules[0]?.mroQualified[0] ?? listing.modules[0]?.className ?? 'Module';
-        throw new PyError('NotImplementedError', `The layer-wise learning rate decay need the model <class '${cls}'> has \`get_layer_depth\` method.`);
-      }
-      const groups = addParams(listing, paramwise, baseLr, baseWd, depth);
-      if (groups.some((g) => !g.entries.some(([k]) => k === 'weight_decay'))) {
-        // The constructor's closing debug summary reads param["weight_decay"] for every group.
-        throw new PyError('KeyError', "'weight_decay'", spanOf(optimizer, 'type') ?? optimizer.span);
-      }
-      return groups;
+export function resolveMMPretrainLayerDecay(
+  optimWrapper: PyDict,
+  listing: ModelListing,
+  diagnostics: ResolveDiagnostic[],
+  name = '',
+): ResolvedOptimizer {
+  return runConstructor(
+    {
+      scheme: 'mmpretrain.layer_decay',
+      nameResolution: 'add_params_visit_order',
+      addParams: ({ paramwise, baseLr, baseWd, optimizer }) => {
+        const depth = layerDepthFunction(
+          listing,
+          getDict(paramwise, 'layer_rules') ?? paramwise.get('layer_rules'),
+          diagnostics,
+        );
+        if (!depth) {
+          const cls = listing.modules[0]?.mroQualified[0] ?? listing.modules[0]?.className ?? 'Module';
+          throw new PyError(
+            'NotImplementedError',
+            `The layer-wise learning rate decay need the model <class '${cls}'> has \`get_layer_depth\` method.`,
+          );
+        }
+        const groups = addParams(listing, paramwise, baseLr, baseWd, depth);
+        if (groups.some((g) => !g.entries.some(([k]) => k === 'weight_decay'))) {
+          // The constructor's closing debug summary reads param["weight_decay"] for every group.
+          throw new PyError('KeyError', "'weight_decay'", spanOf(optimizer, 'type') ?? optimizer.span);
+        }
+        return groups;
+      },
     },
-  }, optimWrapper, listing, diagnostics, name);
+    optimWrapper,
+    listing,
+    diagnostics,
+    name,
+  );
 }
 
 type DepthFn = (fullName: string) => [number, number];
 
-function addParams(listing: ModelListing, paramwise: PyDict, baseLr: PyValue | undefined, baseWd: PyValue | undefined, depth: DepthFn): RawGroup[] {
+function addParams(
+  listing: ModelListing,
+  paramwise: PyDict,
+  baseLr: PyValue | undefined,
+  baseWd: PyValue | undefined,
+  depth: DepthFn,
+): RawGroup[] {
   const customKeys = getDict(paramwise, 'custom_keys');
   const sortedKeys = sortedCustomKeys(customKeys);
   const rate = paramwise.has('layer_decay_rate') ? paramwise.get('layer_decay_rate') : 1.0;
@@ -43,15 +68,27 @@ function addParams(listing: ModelListing, paramwise: PyDict, baseLr: PyValue | u
       if (!p.requiresGrad) continue;
       const fullName = module.path ? `${module.path}.${p.name}` : p.name;
       const group = new Map<string, PyValue>();
-      const trace = weightDecayRule(group, { module, local: p.name, ndim: p.shape.length, fullName }, { paramwise, customKeys, sortedKeys, baseWd });
+      const trace = weightDecayRule(
+        group,
+        { module, local: p.name, ndim: p.shape.length, fullName },
+        { paramwise, customKeys, sortedKeys, baseWd },
+      );
       const [layerId, maxId] = depth(fullName);
       const scale = pyPow(rate, BigInt(maxId - layerId - 1));
       group.set('lr', pyMul(baseLr, scale));
       group.set('lr_scale', scale);
       group.set('layer_id', BigInt(layerId));
       group.set('param_name', fullName);
-      Object.assign(trace, { layerId, lrScale: toNumber(scale), lrFormula: `${pyRepr(baseLr)} × ${pyRepr(rate)} ** (${maxId} - ${layerId} - 1) (layer_decay_rate, layer ${layerId} of ${maxId})` });
-      groups.push({ entries: [...group] as Entry[], params: [{ name: fullName, tensorId: p.tensorId, shape: p.shape, requiresGrad: true, module }], traces: [trace] });
+      Object.assign(trace, {
+        layerId,
+        lrScale: toNumber(scale),
+        lrFormula: `${pyRepr(baseLr)} × ${pyRepr(rate)} ** (${maxId} - ${layerId} - 1) (layer_decay_rate, layer ${layerId} of ${maxId})`,
+      });
+      groups.push({
+        entries: [...group] as Entry[],
+        params: [{ name: fullName, tensorId: p.tensorId, shape: p.shape, requiresGrad: true, module }],
+        traces: [trace],
+      });
     }
   }
   return groups;
@@ -64,8 +101,17 @@ interface WdRules {
   baseWd: PyValue | undefined;
 }
 
-function weightDecayRule(group: Map<string, PyValue>, p: { module: ModuleEntry; local: string; ndim: number; fullName: string }, r: WdRules): RuleTrace {
-  const trace: RuleTrace = { rule: 'layer_decay', label: 'paramwise_cfg.layer_decay_rate', shadowed: [], span: spanOf(r.paramwise, 'layer_decay_rate') };
+function weightDecayRule(
+  group: Map<string, PyValue>,
+  p: { module: ModuleEntry; local: string; ndim: number; fullName: string },
+  r: WdRules,
+): RuleTrace {
+  const trace: RuleTrace = {
+    rule: 'layer_decay',
+    label: 'paramwise_cfg.layer_decay_rate',
+    shadowed: [],
+    span: spanOf(r.paramwise, 'layer_decay_rate'),
+  };
   if (r.baseWd === undefined) return trace;
   const key = firstMatchingKey(r.sortedKeys, p.fullName);
   const mult = (k: string): PyValue | undefined => getSet(r.paramwise, k);
@@ -79,9 +125,16 @@ function weightDecayRule(group: Map<string, PyValue>, p: { module: ModuleEntry; 
     group.set('weight_decay', pyMul(r.baseWd, decayMult));
     if (cfg instanceof PyDict) for (const [k, v] of cfg.items) if (k !== 'decay_mult') group.set(k, v);
     const label = `custom_keys[${pyRepr(key)}]`;
-    Object.assign(trace, { rule: 'custom_keys', customKey: key, label, span: r.customKeys!.keySpans.get(key), wdFormula: `${pyRepr(r.baseWd)} × ${pyRepr(decayMult)} (${label}.decay_mult)` });
+    Object.assign(trace, {
+      rule: 'custom_keys',
+      customKey: key,
+      label,
+      span: r.customKeys!.keySpans.get(key),
+      wdFormula: `${pyRepr(r.baseWd)} × ${pyRepr(decayMult)} (${label}.decay_mult)`,
+    });
     trace.shadowed.push(...rules.map((s) => `paramwise_cfg.${s}`));
-    if (cfg instanceof PyDict && cfg.has('lr_mult')) trace.shadowed.push(`${label}.lr_mult (ignored: layer decay overwrites lr)`);
+    if (cfg instanceof PyDict && cfg.has('lr_mult'))
+      trace.shadowed.push(`${label}.lr_mult (ignored: layer decay overwrites lr)`);
   } else if (rules.length) {
     group.set('weight_decay', pyMul(r.baseWd, mult(rules[0])));
     trace.wdFormula = `${pyRepr(r.baseWd)} × ${pyRepr(mult(rules[0]))} (${rules[0]})`;

@@ -11,8 +11,17 @@ const NORM_BASES_QUALIFIED = new Set([
   'torch.nn.modules.normalization.LayerNorm',
 ]);
 const NORM_BASES_PLAIN = new Set([
-  '_BatchNorm', '_InstanceNorm', 'GroupNorm', 'LayerNorm', 'BatchNorm1d', 'BatchNorm2d', 'BatchNorm3d',
-  'SyncBatchNorm', 'InstanceNorm1d', 'InstanceNorm2d', 'InstanceNorm3d',
+  '_BatchNorm',
+  '_InstanceNorm',
+  'GroupNorm',
+  'LayerNorm',
+  'BatchNorm1d',
+  'BatchNorm2d',
+  'BatchNorm3d',
+  'SyncBatchNorm',
+  'InstanceNorm1d',
+  'InstanceNorm2d',
+  'InstanceNorm3d',
 ]);
 const CONV2D_QUALIFIED = new Set(['torch.nn.modules.conv.Conv2d']);
 const CONV2D_PLAIN = new Set(['Conv2d']);
@@ -32,7 +41,10 @@ class Question {
   private lastMro: readonly string[] | undefined;
   private lastAnswer = false;
 
-  constructor(private readonly qualified: Set<string>, private readonly plain: Set<string>) {}
+  constructor(
+    private readonly qualified: Set<string>,
+    private readonly plain: Set<string>,
+  ) {}
 
   ask(m: ModuleEntry): boolean {
     const mroQualified = m.mroQualified;
@@ -45,7 +57,9 @@ class Question {
     const classKey = mroQualified.length ? mroQualified[0] : m.mro.length ? m.mro.join(',') : m.className;
     let answer = this.answers.get(classKey);
     if (answer === undefined) {
-      answer = mroQualified.length ? mroQualified.some((c) => this.qualified.has(c)) : m.mro.some((c) => this.plain.has(c)) || this.plain.has(m.className);
+      answer = mroQualified.length
+        ? mroQualified.some((c) => this.qualified.has(c))
+        : m.mro.some((c) => this.plain.has(c)) || this.plain.has(m.className);
       this.answers.set(classKey, answer);
     }
     if (mroQualified.length && this.byMro.size < MAX_MROS) this.byMro.set(mroQualified, answer);

@@ -9,6 +9,10 @@ export function plainParamsGroup(listing: ModelListing): RawGroup {
   return {
     entries: [],
     params,
-    traces: params.map(() => ({ rule: 'default', label: 'optimizer defaults (no paramwise_cfg: one group)', shadowed: [] })),
+    traces: params.map(() => ({
+      rule: 'default',
+      label: 'optimizer defaults (no paramwise_cfg: one group)',
+      shadowed: [],
+    })),
   };
 }

@@ -29,11 +29,20 @@ export function singleParamRowsOf(opt: ResolvedOptimizer): SingleParamRows | und
 
 export function setSingleParamRows(base: ResolvedOptimizer, groups: SingleParamGroups, finalEntries: Entry[][]): void {
   const rows: SingleParamRows = {
-    count: groups.count, outcomeOf: groups.outcomeOf, finalEntries, nameOf: groups.nameOf,
-    explicit: groups.outcomes.map((o) => o.entries.length), traces: groups.outcomes.map((o) => o.trace),
+    count: groups.count,
+    outcomeOf: groups.outcomeOf,
+    finalEntries,
+    nameOf: groups.nameOf,
+    explicit: groups.outcomes.map((o) => o.entries.length),
+    traces: groups.outcomes.map((o) => o.trace),
   };
   Object.defineProperty(base, ROWS, { value: rows, enumerable: false, configurable: true });
-  defineLazyFields(base, ['groups', 'params'], () => objectsOf(rows), () => delete (base as { [ROWS]?: SingleParamRows })[ROWS]);
+  defineLazyFields(
+    base,
+    ['groups', 'params'],
+    () => objectsOf(rows),
+    () => delete (base as { [ROWS]?: SingleParamRows })[ROWS],
+  );
 }
 
 export interface Summary {
@@ -44,7 +53,11 @@ export interface Summary {
 
 export function summaryOf(entries: Entry[]): Summary {
   const map = new Map<string, PyValue>(entries);
-  return { lr: numOrNull(map.get('lr')), weightDecay: numOrNull(map.get('weight_decay')), lrScale: toNumber(map.get('lr_scale')) };
+  return {
+    lr: numOrNull(map.get('lr')),
+    weightDecay: numOrNull(map.get('weight_decay')),
+    lrScale: toNumber(map.get('lr_scale')),
+  };
 }
 
 const numOrNull = (v: PyValue | undefined): number | null => toNumber(v) ?? null;
@@ -61,7 +74,15 @@ function objectsOf(rows: SingleParamRows): { groups: FinalGroup[]; params: Param
     const name = rows.nameOf(i);
     const trace = traces[o];
     groups.push({ entries: finalEntries[o], explicit: explicit[o], params: [name] });
-    params.push({ name, group: i, lr: summary.lr, weightDecay: summary.weightDecay, lrScale: summary.lrScale ?? trace.lrScale, layerId: trace.layerId, trace });
+    params.push({
+      name,
+      group: i,
+      lr: summary.lr,
+      weightDecay: summary.weightDecay,
+      lrScale: summary.lrScale ?? trace.lrScale,
+      layerId: trace.layerId,
+      trace,
+    });
   }
   return { groups, params };
 }

@@ -12,7 +12,8 @@ function compileMatcher(matcher: Record<string, unknown>): Rule[] {
   Object.entries(matcher).forEach(([, spec], ordinal) => {
     if (spec === null || spec === undefined) return;
     if (Array.isArray(spec)) {
-      for (const s of spec as [string, number[] | null][]) rules.push({ re: new RegExp(s[0], 'y'), ordinal, suffix: s[1] ?? null });
+      for (const s of spec as [string, number[] | null][])
+        rules.push({ re: new RegExp(s[0], 'y'), ordinal, suffix: s[1] ?? null });
     } else rules.push({ re: new RegExp(String(spec), 'y'), ordinal, suffix: null });
   });
   return rules;
@@ -56,8 +57,17 @@ export function layerMapFromMatcher(names: string[], matcher: Record<string, unk
 }
 
 /** auto_group_layers: without a classifier prefix every parameter is "head" (one layer). */
-export function autoLayerMap(names: string[], classifier: string | string[] | null | undefined, perGroup = 12): Map<string, number> {
-  const prefixes = classifier === null || classifier === undefined || classifier === '' ? [] : Array.isArray(classifier) ? classifier : [classifier];
+export function autoLayerMap(
+  names: string[],
+  classifier: string | string[] | null | undefined,
+  perGroup = 12,
+): Map<string, number> {
+  const prefixes =
+    classifier === null || classifier === undefined || classifier === ''
+      ? []
+      : Array.isArray(classifier)
+        ? classifier
+        : [classifier];
   const inHead = (n: string): boolean => prefixes.length === 0 || prefixes.some((p) => n.startsWith(p));
   const trunk = names.filter((n) => !inHead(n));
   const out = new Map<string, number>();
@@ -71,22 +81,55 @@ export function timmLayerMap(listing: ModelListing): { map: Map<string, number>;
   const names = listing.params.map((p) => p.name);
   const recorded = listing.hooks.groupMatcher;
   const matcher = recorded === undefined ? familyMatcher(names) : recorded;
-  if (matcher) return { map: layerMapFromMatcher(names, matcher), source: listing.hooks.groupMatcher ? 'model.group_matcher(coarse=False)' : 'timm group_matcher of the detected model family' };
-  return { map: autoLayerMap(names, listing.hooks.pretrainedCfgClassifier), source: 'auto_group_layers (no group_matcher)' };
+  if (matcher)
+    return {
+      map: layerMapFromMatcher(names, matcher),
+      source: listing.hooks.groupMatcher
+        ? 'model.group_matcher(coarse=False)'
+        : 'timm group_matcher of the detected model family',
+    };
+  return {
+    map: autoLayerMap(names, listing.hooks.pretrainedCfgClassifier),
+    source: 'auto_group_layers (no group_matcher)',
+  };
 }
 
 /** The fine group matchers of common timm families, for listings that did not record one. */
 function familyMatcher(names: string[]): Record<string, unknown> | undefined {
   const has = (re: RegExp): boolean => names.some((n) => re.test(n));
   if (has(/^blocks\.\d+\./) && has(/^patch_embed\./)) {
-    const stem = has(/^rel_pos_bias/) ? '^cls_token|pos_embed|patch_embed|rel_pos_bias' : has(/^dist_token/) ? '^cls_token|pos_embed|patch_embed|dist_token' : '^cls_token|reg_token|pos_embed|patch_embed';
-    return { stem, blocks: [['^blocks\\.(\\d+)', null], ['^norm', [MATCH_PREV_GROUP]]] };
+    const stem = has(/^rel_pos_bias/)
+      ? '^cls_token|pos_embed|patch_embed|rel_pos_bias'
+      : has(/^dist_token/)
+        ? '^cls_token|pos_embed|patch_embed|dist_token'
+        : '^cls_token|reg_token|pos_embed|patch_embed';
+    return {
+      stem,
+      blocks: [
+        ['^blocks\\.(\\d+)', null],
+        ['^norm', [MATCH_PREV_GROUP]],
+      ],
+    };
   }
   if (has(/^stages\.\d+\.blocks\.\d+\./) && has(/^stem\./)) {
-    return { stem: '^stem', blocks: [['^stages\\.(\\d+)\\.downsample', [0]], ['^stages\\.(\\d+)\\.blocks\\.(\\d+)', null], ['^norm_pre', [MATCH_PREV_GROUP]]] };
+    return {
+      stem: '^stem',
+      blocks: [
+        ['^stages\\.(\\d+)\\.downsample', [0]],
+        ['^stages\\.(\\d+)\\.blocks\\.(\\d+)', null],
+        ['^norm_pre', [MATCH_PREV_GROUP]],
+      ],
+    };
   }
   if (has(/^layers\.\d+\.blocks\.\d+\./) && has(/^patch_embed\./)) {
-    return { stem: has(/^absolute_pos_embed/) ? '^absolute_pos_embed|patch_embed' : '^patch_embed', blocks: [['^layers\\.(\\d+).downsample', [0]], ['^layers\\.(\\d+)\\.\\w+\\.(\\d+)', null], ['^norm', [MATCH_PREV_GROUP]]] };
+    return {
+      stem: has(/^absolute_pos_embed/) ? '^absolute_pos_embed|patch_embed' : '^patch_embed',
+      blocks: [
+        ['^layers\\.(\\d+).downsample', [0]],
+        ['^layers\\.(\\d+)\\.\\w+\\.(\\d+)', null],
+        ['^norm', [MATCH_PREV_GROUP]],
+      ],
+    };
   }
   return undefined;
 }

@@ -27,20 +27,40 @@ const REGISTRY: Record<string, TimmOptInfo> = {
   rmsprop: { type: 'RMSprop', defaults: [['alpha', 0.9]], hasMomentum: true, hasEps: true, hasBetas: false },
 };
 
-const GROUPING_KEYS = new Set(['opt', 'lr', 'weight_decay', 'momentum', 'foreach', 'filter_bias_and_bn', 'layer_decay', 'layer_decay_min_scale', 'layer_decay_no_opt_scale', 'param_group_fn', 'fallback_list', 'fallback_no_weight_decay', 'layer_rules']);
+const GROUPING_KEYS = new Set([
+  'opt',
+  'lr',
+  'weight_decay',
+  'momentum',
+  'foreach',
+  'filter_bias_and_bn',
+  'layer_decay',
+  'layer_decay_min_scale',
+  'layer_decay_no_opt_scale',
+  'param_group_fn',
+  'fallback_list',
+  'fallback_no_weight_decay',
+  'layer_rules',
+]);
 
 /** Optimizer class and constructor kwargs (without weight_decay) for create_optimizer_v2 kwargs. */
 export function timmOptimizer(kwargs: PyDict): { type: string; kwargs: Entry[] } {
   const optName = String(kwargs.get('opt') ?? 'sgd').toLowerCase();
   const name = optName.split('_').pop()!;
   const info = REGISTRY[name];
-  if (!info) throw new PyError('ValueError', `Optimizer '${name}' is not a torch.optim optimizer known to Paramwise's timm registry`, kwargs.spanOf('opt'));
+  if (!info)
+    throw new PyError(
+      'ValueError',
+      `Optimizer '${name}' is not a torch.optim optimizer known to Paramwise's timm registry`,
+      kwargs.spanOf('opt'),
+    );
   const args = new Map<string, PyValue>();
   for (const [k, v] of kwargs.items) if (!GROUPING_KEYS.has(k)) args.set(k, v);
   const lr = kwargs.get('lr');
   if (lr !== undefined && lr !== null) args.set('lr', lr);
   for (const [k, v] of info.defaults ?? []) if (!args.has(k)) args.set(k, v);
-  if (info.hasMomentum && !args.has('momentum')) args.set('momentum', kwargs.has('momentum') ? kwargs.get('momentum')! : 0.9);
+  if (info.hasMomentum && !args.has('momentum'))
+    args.set('momentum', kwargs.has('momentum') ? kwargs.get('momentum')! : 0.9);
   if (!info.hasEps) args.delete('eps');
   if (!info.hasBetas) args.delete('betas');
   const foreach = kwargs.get('foreach');
@@ -52,14 +72,23 @@ export function timmOptimizer(kwargs: PyDict): { type: string; kwargs: Entry[] }
 export function timmArgsToKwargs(args: PyDict): PyDict {
   const out = new PyDict();
   const copy = (from: string, to = from): void => {
-    if (args.has(from) && args.get(from) !== null) out.set(to, args.get(from)!, args.keySpans.get(from), args.valueSpans.get(from));
+    if (args.has(from) && args.get(from) !== null)
+      out.set(to, args.get(from)!, args.keySpans.get(from), args.valueSpans.get(from));
   };
   for (const k of ['opt', 'lr', 'weight_decay', 'momentum']) copy(k);
   copy('opt_eps', 'eps');
   copy('opt_betas', 'betas');
-  for (const k of ['layer_decay', 'layer_decay_min_scale', 'layer_decay_no_opt_scale', 'filter_bias_and_bn', 'layer_rules']) copy(k);
+  for (const k of [
+    'layer_decay',
+    'layer_decay_min_scale',
+    'layer_decay_no_opt_scale',
+    'filter_bias_and_bn',
+    'layer_rules',
+  ])
+    copy(k);
   copy('opt_foreach', 'foreach');
   const extra = args.get('opt_args');
-  if (extra instanceof PyDict) for (const [k, v] of extra.items) out.set(k, v, extra.keySpans.get(k), extra.valueSpans.get(k));
+  if (extra instanceof PyDict)
+    for (const [k, v] of extra.items) out.set(k, v, extra.keySpans.get(k), extra.valueSpans.get(k));
   return out;
 }

@@ -17,7 +17,7 @@ type Anneal = (start: number, end: number, pct: number) => number;
 
 const annealCos: Anneal = (start, end, pct) => {
   const cosOut = Math.cos(PI * pct) + 1;
-  return end + (start - end) / 2.0 * cosOut;
+  return end + ((start - end) / 2.0) * cosOut;
 };
 const annealLinear: Anneal = (start, end, pct) => (end - start) * pct + start;
 
@@ -73,22 +73,30 @@ function maxValues(value: PyValue | undefined, groupCount: number): number[] {
 
 export const oneCycle: RuleFactory = (spec, groupCount) => {
   if (spec.param !== 'lr') {
-    throw new PyError('AssertionError', `OneCycle only works for learning rate updating, but got patam_name as ${spec.param}`);
+    throw new PyError(
+      'AssertionError',
+      `OneCycle only works for learning rate updating, but got patam_name as ${spec.param}`,
+    );
   }
-  const divFactor = numberArg(spec.args, 'div_factor', 25.);
+  const divFactor = numberArg(spec.args, 'div_factor', 25);
   const finalDiv = numberArg(spec.args, 'final_div_factor', 1e4);
   const total = totalSteps(spec);
   const schedule = phases(spec, total);
   const anneal = annealFunction(spec);
   const maxLrs = maxValues(spec.args.get('eta_max'), groupCount);
   return {
-    preInit: (groups) => groups.forEach((g, i) => {
-      g.initialLr = pyDiv(maxLrs[i], divFactor);
-      g.maxLr = maxLrs[i];
-      g.minLr = pyDiv(g.initialLr, finalDiv);
-    }),
+    preInit: (groups) =>
+      groups.forEach((g, i) => {
+        g.initialLr = pyDiv(maxLrs[i], divFactor);
+        g.maxLr = maxLrs[i];
+        g.minLr = pyDiv(g.initialLr, finalDiv);
+      }),
     values: (t, groups) => {
-      if (t > total) throw new PyError('ValueError', `Tried to step ${t + 1} times. The specified number of total steps is ${total}`);
+      if (t > total)
+        throw new PyError(
+          'ValueError',
+          `Tried to step ${t + 1} times. The specified number of total steps is ${total}`,
+        );
       return groups.map((g) => {
         let startStep = 0;
         for (const [i, phase] of schedule.entries()) {
@@ -122,7 +130,7 @@ export const cosineRestart: RuleFactory = (spec) => {
       return groups.map((g, i) => {
         const m = etaMin(base[i]);
         if (s === 0) return base[i] * weights[idx];
-        return pyDiv(1 + Math.cos(PI * s / period), 1 + Math.cos(PI * (s - 1) / period)) * (g.lr - m) + m;
+        return pyDiv(1 + Math.cos((PI * s) / period), 1 + Math.cos((PI * (s - 1)) / period)) * (g.lr - m) + m;
       });
     },
   };

@@ -20,16 +20,39 @@ export interface ConfigScheduleOptions {
 
 export type ScheduleSource = 'param_scheduler' | 'lr_config' | 'none';
 
-export function scheduleFromConfig(root: PyDict, options: ConfigScheduleOptions): ScheduleResult & { source: ScheduleSource } {
-  const fromCfg = root.has('param_scheduler') || !root.has('lr_config') ? trainCfgLength(root.get('train_cfg')) : runnerLength(root);
+export function scheduleFromConfig(
+  root: PyDict,
+  options: ConfigScheduleOptions,
+): ScheduleResult & { source: ScheduleSource } {
+  const fromCfg =
+    root.has('param_scheduler') || !root.has('lr_config') ? trainCfgLength(root.get('train_cfg')) : runnerLength(root);
   const length: RunLength = { itersPerEpoch: options.itersPerEpoch, ...withOverrides(fromCfg, options) };
   if (root.has('param_scheduler')) {
-    return { source: 'param_scheduler', ...computeSchedule({ ...length, paramScheduler: root.get('param_scheduler') ?? null, initialLrs: options.initialLrs, optimizerDefaultLr: options.optimizerDefaultLr }) };
+    return {
+      source: 'param_scheduler',
+      ...computeSchedule({
+        ...length,
+        paramScheduler: root.get('param_scheduler') ?? null,
+        initialLrs: options.initialLrs,
+        optimizerDefaultLr: options.optimizerDefaultLr,
+      }),
+    };
   }
   if (root.has('lr_config')) {
-    return { source: 'lr_config', ...computeLegacyLrConfig({ ...length, lrConfig: root.get('lr_config') ?? null, initialLrs: options.initialLrs }) };
+    return {
+      source: 'lr_config',
+      ...computeLegacyLrConfig({ ...length, lrConfig: root.get('lr_config') ?? null, initialLrs: options.initialLrs }),
+    };
   }
-  return { source: 'none', ...computeSchedule({ ...length, paramScheduler: null, initialLrs: options.initialLrs, optimizerDefaultLr: options.optimizerDefaultLr }) };
+  return {
+    source: 'none',
+    ...computeSchedule({
+      ...length,
+      paramScheduler: null,
+      initialLrs: options.initialLrs,
+      optimizerDefaultLr: options.optimizerDefaultLr,
+    }),
+  };
 }
 
 type Length = Omit<RunLength, 'itersPerEpoch'>;
@@ -46,11 +69,21 @@ const num = (d: PyDict, key: string) => toNumber(d.get(key));
 function trainCfgLength(trainCfg: PyValue | undefined): Length {
   if (!(trainCfg instanceof PyDict)) return {};
   const type = typeName(trainCfg.get('type'));
-  const byEpochLoop = type === 'EpochBasedTrainLoop' ? true
-    : type === 'IterBasedTrainLoop' ? false
-      : trainCfg.has('by_epoch') ? pyTruthy(trainCfg.get('by_epoch'))
-        : trainCfg.has('max_epochs') ? true : trainCfg.has('max_iters') ? false : undefined;
-  return byEpochLoop ? { epochs: num(trainCfg, 'max_epochs'), byEpochLoop } : { iters: num(trainCfg, 'max_iters'), byEpochLoop };
+  const byEpochLoop =
+    type === 'EpochBasedTrainLoop'
+      ? true
+      : type === 'IterBasedTrainLoop'
+        ? false
+        : trainCfg.has('by_epoch')
+          ? pyTruthy(trainCfg.get('by_epoch'))
+          : trainCfg.has('max_epochs')
+            ? true
+            : trainCfg.has('max_iters')
+              ? false
+              : undefined;
+  return byEpochLoop
+    ? { epochs: num(trainCfg, 'max_epochs'), byEpochLoop }
+    : { iters: num(trainCfg, 'max_iters'), byEpochLoop };
 }
 
 /** mmcv 1.x: `runner=dict(type='EpochBasedRunner', max_epochs=12)` or the older `total_epochs`. */
@@ -58,7 +91,9 @@ function runnerLength(root: PyDict): Length {
   const runner = root.get('runner');
   if (runner instanceof PyDict) {
     const iterBased = typeName(runner.get('type')) === 'IterBasedRunner';
-    return iterBased ? { iters: num(runner, 'max_iters'), byEpochLoop: false } : { epochs: num(runner, 'max_epochs'), byEpochLoop: true };
+    return iterBased
+      ? { iters: num(runner, 'max_iters'), byEpochLoop: false }
+      : { epochs: num(runner, 'max_epochs'), byEpochLoop: true };
   }
   const total = toNumber(root.get('total_epochs'));
   return total === undefined ? {} : { epochs: total, byEpochLoop: true };

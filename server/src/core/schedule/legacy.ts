@@ -38,42 +38,86 @@ interface Hook {
 export function computeLegacyLrConfig(req: LegacyLrRequest): ScheduleResult {
   const diagnostics: ScheduleDiagnostic[] = [];
   const shape = loopShape(req, diagnostics);
-  const constant = () => ({ lrPerIter: shape ? Array.from({ length: shape.totalIters }, () => [...req.initialLrs]) : [], diagnostics, schedulers: [] });
+  const constant = () => ({
+    lrPerIter: shape ? Array.from({ length: shape.totalIters }, () => [...req.initialLrs]) : [],
+    diagnostics,
+    schedulers: [],
+  });
   if (req.lrConfig === null || req.lrConfig === undefined) return constant();
   let hook: Hook | undefined;
   try {
     hook = buildHook(req.lrConfig, shape, req.initialLrs.length, diagnostics);
   } catch (e) {
     if (!(e instanceof PyError)) throw e;
-    diagnostics.push({ severity: 'error', code: ScheduleCodes.buildError, message: `${e.pyType}: ${e.pyMessage}`, span: e.span ?? spanOf(req.lrConfig) });
+    diagnostics.push({
+      severity: 'error',
+      code: ScheduleCodes.buildError,
+      message: `${e.pyType}: ${e.pyMessage}`,
+      span: e.span ?? spanOf(req.lrConfig),
+    });
     return { lrPerIter: [], diagnostics, schedulers: [] };
   }
   if (!hook) return constant();
-  const schedulers = [{ type: `${hook.name}LrUpdaterHook`, begin: 0, end: shape ? (hook.byEpoch ? maxima(shape).maxEpochs : shape.totalIters) : 0, byEpoch: hook.byEpoch, param: 'lr' }];
+  const schedulers = [
+    {
+      type: `${hook.name}LrUpdaterHook`,
+      begin: 0,
+      end: shape ? (hook.byEpoch ? maxima(shape).maxEpochs : shape.totalIters) : 0,
+      byEpoch: hook.byEpoch,
+      param: 'lr',
+    },
+  ];
   if (!shape) return { lrPerIter: [], diagnostics, schedulers };
-  return { lrPerIter: runHook(hook, req.initialLrs, shape, diagnostics, spanOf(req.lrConfig)), diagnostics, schedulers };
+  return {
+    lrPerIter: runHook(hook, req.initialLrs, shape, diagnostics, spanOf(req.lrConfig)),
+    diagnostics,
+    schedulers,
+  };
 }
 
 const spanOf = (v: PyValue) => (v instanceof PyDict ? v.span : undefined);
 
 /** Runner.register_lr_hook + the hook's __init__ and before_run. */
-function buildHook(cfg: PyValue, shape: LoopShape | undefined, groupCount: number, diagnostics: ScheduleDiagnostic[]): Hook | undefined {
-  if (!(cfg instanceof PyDict)) throw new PyError('TypeError', `"lr_config" must be a dict or None, but got ${pyRepr(cfg)}`);
+function buildHook(
+  cfg: PyValue,
+  shape: LoopShape | undefined,
+  groupCount: number,
+  diagnostics: ScheduleDiagnostic[],
+): Hook | undefined {
+  if (!(cfg instanceof PyDict))
+    throw new PyError('TypeError', `"lr_config" must be a dict or None, but got ${pyRepr(cfg)}`);
   const policyValue = cfg.get('policy');
-  if (typeof policyValue !== 'string') throw new PyError('AssertionError', "lr_config needs a string 'policy'", cfg.spanOf('policy') ?? cfg.span);
+  if (typeof policyValue !== 'string')
+    throw new PyError('AssertionError', "lr_config needs a string 'policy'", cfg.spanOf('policy') ?? cfg.span);
   // All-lower-case names are .title()d ('step' → 'Step'); 'CosineAnnealing' is kept as written.
-  const name = policyValue === policyValue.toLowerCase() ? policyValue.replace(/[a-z]+/g, (w) => w[0].toUpperCase() + w.slice(1)) : policyValue;
+  const name =
+    policyValue === policyValue.toLowerCase()
+      ? policyValue.replace(/[a-z]+/g, (w) => w[0].toUpperCase() + w.slice(1))
+      : policyValue;
   const def = POLICIES[name];
   if (!def) {
-    const hint = name === 'Cosine' ? " mmcv 1.x registers no CosineLrUpdaterHook; policy='CosineAnnealing' (with min_lr or min_lr_ratio) is the cosine one." : ' (a downstream hook?)';
-    diagnostics.push({ severity: 'warning', code: ScheduleCodes.unknownType, span: cfg.spanOf('policy'), message: `${name}LrUpdaterHook is not an mmcv lr updater; the lr is shown constant.${hint}` });
+    const hint =
+      name === 'Cosine'
+        ? " mmcv 1.x registers no CosineLrUpdaterHook; policy='CosineAnnealing' (with min_lr or min_lr_ratio) is the cosine one."
+        : ' (a downstream hook?)';
+    diagnostics.push({
+      severity: 'warning',
+      code: ScheduleCodes.unknownType,
+      span: cfg.spanOf('policy'),
+      message: `${name}LrUpdaterHook is not an mmcv lr updater; the lr is shown constant.${hint}`,
+    });
     return undefined;
   }
   const args: Args = new Map(cfg.items);
   args.delete('policy');
   args.delete('type');
   const unknown = [...args.keys()].find((k) => !HOOK_KEYS.includes(k) && !def.keys.includes(k));
-  if (unknown) throw new PyError('TypeError', `${name}LrUpdaterHook.__init__() got an unexpected keyword argument '${unknown}'`, cfg.keySpans.get(unknown));
+  if (unknown)
+    throw new PyError(
+      'TypeError',
+      `${name}LrUpdaterHook.__init__() got an unexpected keyword argument '${unknown}'`,
+      cfg.keySpans.get(unknown),
+    );
   const run = { maxIters: shape?.totalIters ?? 0, groupCount };
   const policy = def.make(args, run);
   const byEpoch = policy.byEpoch ?? (args.has('by_epoch') ? pyTruthy(args.get('by_epoch')) : true);
@@ -84,7 +128,10 @@ function warmupOf(args: Args): Warmup | undefined {
   const kind = args.get('warmup') ?? null;
   if (kind === null) return undefined;
   if (kind !== 'constant' && kind !== 'linear' && kind !== 'exp') {
-    throw new PyError('ValueError', `"${typeof kind === 'string' ? kind : pyRepr(kind)}" is not a supported type for warming up, valid types are "constant", "linear" and "exp"`);
+    throw new PyError(
+      'ValueError',
+      `"${typeof kind === 'string' ? kind : pyRepr(kind)}" is not a supported type for warming up, valid types are "constant", "linear" and "exp"`,
+    );
   }
   const iters = numberArg(args, 'warmup_iters', 0);
   if (!(iters > 0)) throw new PyError('AssertionError', '"warmup_iters" must be a positive integer');
@@ -104,12 +151,19 @@ function warmupLrs(w: Warmup, warmupIters: number, i: number, regular: number[])
 }
 
 /** before_train_epoch / before_train_iter for every iteration; stops where mmcv would raise. */
-function runHook(hook: Hook, initial: number[], shape: LoopShape, diagnostics: ScheduleDiagnostic[], span: ReturnType<typeof spanOf>): number[][] {
+function runHook(
+  hook: Hook,
+  initial: number[],
+  shape: LoopShape,
+  diagnostics: ScheduleDiagnostic[],
+  span: ReturnType<typeof spanOf>,
+): number[][] {
   const { maxEpochs, maxIters } = maxima(shape);
   const bases = hook.policy.bases?.(initial) ?? initial;
   const w = hook.warmup;
   // `assert isinstance(self.warmup_iters, int)` runs every iteration, warmup or not.
-  let warmupIters = w?.epochs === undefined && typeof hook.warmupIters === 'bigint' ? Number(hook.warmupIters) : undefined;
+  let warmupIters =
+    w?.epochs === undefined && typeof hook.warmupIters === 'bigint' ? Number(hook.warmupIters) : undefined;
   let regular: number[] | undefined;
   let lrs = [...initial];
   const rows: number[][] = [];
@@ -131,7 +185,12 @@ function runHook(hook: Hook, initial: number[], shape: LoopShape, diagnostics: S
     }
   } catch (e) {
     if (!(e instanceof PyError)) throw e;
-    diagnostics.push({ severity: 'error', code: ScheduleCodes.runtimeError, span, message: `${hook.name}LrUpdaterHook raises ${e.pyType}: ${e.pyMessage} before iteration ${rows.length}; training stops there.` });
+    diagnostics.push({
+      severity: 'error',
+      code: ScheduleCodes.runtimeError,
+      span,
+      message: `${hook.name}LrUpdaterHook raises ${e.pyType}: ${e.pyMessage} before iteration ${rows.length}; training stops there.`,
+    });
   }
   return rows;
 }

@@ -11,16 +11,19 @@ type Phase = [endIter: number, startMult: number, endMult: number];
 function pctStart(args: Args): number {
   const v = args.get('pct_start') ?? 0.3;
   const n = toNumber(v);
-  if (typeof v !== 'number' || n === undefined || n < 0 || n > 1) throw new PyError('ValueError', `expected float between 0 and 1 pct_start, but got ${pyRepr(v)}`);
+  if (typeof v !== 'number' || n === undefined || n < 0 || n > 1)
+    throw new PyError('ValueError', `expected float between 0 and 1 pct_start, but got ${pyRepr(v)}`);
   return n;
 }
 
 /** `format_param`: one max_lr for every group or one per group. */
 function maxLrs(args: Args, groupCount: number): number[] {
   const v = args.get('max_lr');
-  if (v === undefined) throw new PyError('TypeError', "OneCycleLrUpdaterHook.__init__() missing 1 required positional argument: 'max_lr'");
+  if (v === undefined)
+    throw new PyError('TypeError', "OneCycleLrUpdaterHook.__init__() missing 1 required positional argument: 'max_lr'");
   if (v instanceof PyList) {
-    if (v.items.length !== groupCount) throw new PyError('ValueError', `expected ${groupCount} values for the optimizer, got ${v.items.length}`);
+    if (v.items.length !== groupCount)
+      throw new PyError('ValueError', `expected ${groupCount} values for the optimizer, got ${v.items.length}`);
     return v.items.map((x, i) => numberArg(new Map([[`max_lr[${i}]`, x]]), `max_lr[${i}]`));
   }
   return new Array<number>(groupCount).fill(numberArg(args, 'max_lr'));
@@ -40,19 +43,30 @@ const oneCycle: PolicyDef = {
     const finalDiv = numberArg(args, 'final_div_factor', 1e4);
     const total = typeof given === 'bigint' ? Number(given) : run.maxIters;
     if (total < run.maxIters) {
-      throw new PyError('ValueError', `The total steps must be greater than or equal to max iterations ${run.maxIters} of runner, but total steps is ${total}.`);
+      throw new PyError(
+        'ValueError',
+        `The total steps must be greater than or equal to max iterations ${run.maxIters} of runner, but total steps is ${total}.`,
+      );
     }
     const maxima = maxLrs(args, run.groupCount);
     const phases: Phase[] = pyTruthy(args.get('three_phase'))
-      ? [[pct * total - 1, 1, div], [2 * pct * total - 2, div, 1], [total - 1, 1, pyDiv(1, finalDiv)]]
-      : [[pct * total - 1, 1, div], [total - 1, div, pyDiv(1, finalDiv)]];
+      ? [
+          [pct * total - 1, 1, div],
+          [2 * pct * total - 2, div, 1],
+          [total - 1, 1, pyDiv(1, finalDiv)],
+        ]
+      : [
+          [pct * total - 1, 1, div],
+          [total - 1, div, pyDiv(1, finalDiv)],
+        ];
     return {
       byEpoch: false,
       bases: () => maxima.map((m) => pyDiv(m, div)),
       lr: (base, iter) => {
         let startIter = 0;
         for (const [endIter, startMult, endMult] of phases) {
-          if (iter <= endIter) return anneal(base * startMult, base * endMult, pyDiv(iter - startIter, endIter - startIter));
+          if (iter <= endIter)
+            return anneal(base * startMult, base * endMult, pyDiv(iter - startIter, endIter - startIter));
           startIter = endIter;
         }
         throw new PyError('UnboundLocalError', "local variable 'lr' referenced before assignment");
@@ -79,13 +93,17 @@ const cyclic: PolicyDef = {
     requireIterBased(args);
     const [upRatio, downRatio] = targetRatio(args);
     const stepRatioUp = numberArg(args, 'step_ratio_up', 0.4);
-    if (!(stepRatioUp >= 0 && stepRatioUp < 1.0)) throw new PyError('AssertionError', '"step_ratio_up" must be in range [0,1)');
+    if (!(stepRatioUp >= 0 && stepRatioUp < 1.0))
+      throw new PyError('AssertionError', '"step_ratio_up" must be in range [0,1)');
     const gamma = numberArg(args, 'gamma', 1);
     if (!(gamma > 0 && gamma <= 1)) throw new PyError('AssertionError', '"gamma" must be in range (0, 1]');
     const anneal = annealOf(args);
     const perPhase = Math.floor(run.maxIters / numberArg(args, 'cyclic_times', 1));
     const upIters = pyInt(stepRatioUp * perPhase);
-    const phases = [[0, upIters, 1, upRatio], [upIters, perPhase, upRatio, downRatio]];
+    const phases = [
+      [0, upIters, 1, upRatio],
+      [upIters, perPhase, upRatio, downRatio],
+    ];
     return {
       byEpoch: false,
       lr: (base, iter) => {

@@ -80,8 +80,8 @@ const step: PolicyDef = {
 const poly: PolicyDef = {
   keys: ['power', 'min_lr'],
   make: (args) => {
-    const power = numberArg(args, 'power', 1.);
-    const minLr = numberArg(args, 'min_lr', 0.);
+    const power = numberArg(args, 'power', 1);
+    const minLr = numberArg(args, 'min_lr', 0);
     return { lr: (base, p, maxP) => (base - minLr) * pyPowF(1 - pyDiv(p, maxP), power) + minLr };
   },
 };
@@ -118,12 +118,17 @@ const cosineRestart: PolicyDef = {
     const target = targetLr(args);
     const periods = numberListArg(args, 'periods');
     const weights = numberListArg(args, 'restart_weights', [1]);
-    if (periods.length !== weights.length) throw new PyError('AssertionError', 'periods and restart_weights should have the same length.');
+    if (periods.length !== weights.length)
+      throw new PyError('AssertionError', 'periods and restart_weights should have the same length.');
     const cumulative = periods.map((_, i) => periods.slice(0, i + 1).reduce((a, b) => a + b, 0));
     return {
       lr: (base, p) => {
         const idx = cumulative.findIndex((c) => p < c);
-        if (idx < 0) throw new PyError('ValueError', `Current iteration ${p} exceeds cumulative_periods [${cumulative.join(', ')}]`);
+        if (idx < 0)
+          throw new PyError(
+            'ValueError',
+            `Current iteration ${p} exceeds cumulative_periods [${cumulative.join(', ')}]`,
+          );
         const nearest = idx === 0 ? 0 : cumulative[idx - 1];
         const alpha = Math.min(pyDiv(p - nearest, periods[idx]), 1);
         return annealingCos(base, target(base), alpha, weights[idx]);
@@ -148,20 +153,27 @@ export function annealOf(args: Args): typeof annealingLinear {
 }
 
 export function requireIterBased(args: Args): void {
-  if (args.has('by_epoch') && pyTruthy(args.get('by_epoch'))) throw new PyError('AssertionError', 'currently only support "by_epoch" = False');
+  if (args.has('by_epoch') && pyTruthy(args.get('by_epoch')))
+    throw new PyError('AssertionError', 'currently only support "by_epoch" = False');
 }
 
 /** `<Policy>LrUpdaterHook` by policy name; OneCycle and Cyclic live in legacyCycle.ts. */
 export const BASIC_POLICIES: Record<string, PolicyDef> = {
   Fixed: { keys: [], make: () => ({ lr: (base) => base }) },
   Step: step,
-  Exp: { keys: ['gamma'], make: (args) => { const g = numberArg(args, 'gamma'); return { lr: (base, p) => base * g ** p }; } },
+  Exp: {
+    keys: ['gamma'],
+    make: (args) => {
+      const g = numberArg(args, 'gamma');
+      return { lr: (base, p) => base * g ** p };
+    },
+  },
   Poly: poly,
   Inv: {
     keys: ['gamma', 'power'],
     make: (args) => {
       const gamma = numberArg(args, 'gamma');
-      const power = numberArg(args, 'power', 1.);
+      const power = numberArg(args, 'power', 1);
       return { lr: (base, p) => base * pyPowF(1 + gamma * p, -power) };
     },
   },
@@ -170,4 +182,3 @@ export const BASIC_POLICIES: Record<string, PolicyDef> = {
   CosineRestart: cosineRestart,
   LinearAnnealing: linearAnnealing,
 };
-

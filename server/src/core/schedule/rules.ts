@@ -27,7 +27,8 @@ export type RuleFactory = (spec: SchedulerSpec, groupCount: number) => Rule;
 const unchanged = (groups: Group[]) => groups.map((g) => g.lr);
 
 function checkFactor(value: number, what: string): void {
-  if (value > 1.0 || value < 0) throw new PyError('ValueError', `${what} multiplicative factor should between 0 and 1.`);
+  if (value > 1.0 || value < 0)
+    throw new PyError('ValueError', `${what} multiplicative factor should between 0 and 1.`);
 }
 
 const linear: RuleFactory = (spec) => {
@@ -37,9 +38,10 @@ const linear: RuleFactory = (spec) => {
   checkFactor(endF, 'Ending');
   const total = spec.end - spec.begin - 1;
   return {
-    values: (t, groups) => t === 0
-      ? groups.map((g) => g.lr * start)
-      : groups.map((g) => g.lr * (1. + pyDiv(endF - start, total * start + (t - 1) * (endF - start)))),
+    values: (t, groups) =>
+      t === 0
+        ? groups.map((g) => g.lr * start)
+        : groups.map((g) => g.lr * (1 + pyDiv(endF - start, total * start + (t - 1) * (endF - start)))),
   };
 };
 
@@ -91,7 +93,7 @@ const exponential: RuleFactory = (spec) => {
 export function etaMinOf(spec: SchedulerSpec, bothNoneIsZero: boolean, message: string): (base: number) => number {
   let etaMin = optionalNumberArg(spec.args, 'eta_min');
   const ratio = optionalNumberArg(spec.args, 'eta_min_ratio');
-  if (bothNoneIsZero && etaMin === undefined && ratio === undefined) etaMin = 0.;
+  if (bothNoneIsZero && etaMin === undefined && ratio === undefined) etaMin = 0;
   if ((etaMin === undefined) === (ratio === undefined)) throw new PyError('AssertionError', message);
   return ratio === undefined ? () => etaMin as number : (base) => base * ratio;
 }
@@ -104,11 +106,11 @@ const cosineAnnealing: RuleFactory = (spec) => {
     values: (t, groups, base) => {
       if (t === 0) return unchanged(groups);
       if ((t - 1 - tMax) % (2 * tMax) === 0) {
-        return groups.map((g, i) => g.lr + (base[i] - etaMin(base[i])) * (1 - Math.cos(PI / tMax)) / 2);
+        return groups.map((g, i) => g.lr + ((base[i] - etaMin(base[i])) * (1 - Math.cos(PI / tMax))) / 2);
       }
       return groups.map((g, i) => {
         const m = etaMin(base[i]);
-        return pyDiv(1 + Math.cos(PI * t / tMax), 1 + Math.cos(PI * (t - 1) / tMax)) * (g.lr - m) + m;
+        return pyDiv(1 + Math.cos((PI * t) / tMax), 1 + Math.cos((PI * (t - 1)) / tMax)) * (g.lr - m) + m;
       });
     },
   };
@@ -119,9 +121,10 @@ const poly: RuleFactory = (spec) => {
   const power = numberArg(spec.args, 'power', 1.0);
   const total = spec.end - spec.begin - 1;
   return {
-    values: (t, groups) => t === 0
-      ? unchanged(groups)
-      : groups.map((g) => (g.lr - etaMin) * pyPowF(1 - pyDiv(1, total - t + 1), power) + etaMin),
+    values: (t, groups) =>
+      t === 0
+        ? unchanged(groups)
+        : groups.map((g) => (g.lr - etaMin) * pyPowF(1 - pyDiv(1, total - t + 1), power) + etaMin),
   };
 };
 

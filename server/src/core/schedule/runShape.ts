@@ -14,15 +14,23 @@ export interface RunLength {
 export function loopShape(req: RunLength, diagnostics: ScheduleDiagnostic[]): LoopShape | undefined {
   const L = req.itersPerEpoch;
   if (!Number.isInteger(L) || L <= 0) {
-    diagnostics.push({ severity: 'error', code: ScheduleCodes.noLength, message: `iters per epoch must be a positive integer, got ${L}.` });
+    diagnostics.push({
+      severity: 'error',
+      code: ScheduleCodes.noLength,
+      message: `iters per epoch must be a positive integer, got ${L}.`,
+    });
     return undefined;
   }
   const epochLoop = req.byEpochLoop ?? req.epochs !== undefined;
   const totalIters = epochLoop
     ? (req.epochs ?? Math.ceil((req.iters ?? NaN) / L)) * L
-    : req.iters ?? (req.epochs ?? NaN) * L;
+    : (req.iters ?? (req.epochs ?? NaN) * L);
   if (!Number.isFinite(totalIters) || totalIters < 0) {
-    diagnostics.push({ severity: 'error', code: ScheduleCodes.noLength, message: 'The run length is unknown: give epochs or iters (train_cfg.max_epochs / max_iters).' });
+    diagnostics.push({
+      severity: 'error',
+      code: ScheduleCodes.noLength,
+      message: 'The run length is unknown: give epochs or iters (train_cfg.max_epochs / max_iters).',
+    });
     return undefined;
   }
   return { totalIters, itersPerEpoch: L, epochLoop };

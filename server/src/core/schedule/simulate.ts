@@ -17,7 +17,11 @@ export interface LiveScheduler {
   base: number[];
 }
 
-const FACTORIES: Partial<Record<Kind, RuleFactory>> = { ...CHAINABLE, OneCycle: oneCycle, CosineRestart: cosineRestart };
+const FACTORIES: Partial<Record<Kind, RuleFactory>> = {
+  ...CHAINABLE,
+  OneCycle: oneCycle,
+  CosineRestart: cosineRestart,
+};
 
 export function isSimulated(kind: Kind): boolean {
   return FACTORIES[kind] !== undefined;
@@ -39,9 +43,19 @@ export function construct(spec: SchedulerSpec, groups: Group[]): LiveScheduler {
     for (const g of groups) g.initialLr ??= g.lr;
   } else {
     const missing = groups.findIndex((g) => g.initialLr === undefined);
-    if (missing >= 0) throw new PyError('KeyError', `"param 'initial_lr' is not specified in param_groups[${missing}] when resuming an optimizer"`);
+    if (missing >= 0)
+      throw new PyError(
+        'KeyError',
+        `"param 'initial_lr' is not specified in param_groups[${missing}] when resuming an optimizer"`,
+      );
   }
-  const live: LiveScheduler = { spec, rule, globalStep: -1, lastStep: spec.lastStep, base: groups.map((g) => g.initialLr as number) };
+  const live: LiveScheduler = {
+    spec,
+    rule,
+    globalStep: -1,
+    lastStep: spec.lastStep,
+    base: groups.map((g) => g.initialLr as number),
+  };
   stepScheduler(live, groups);
   return live;
 }
@@ -50,7 +64,10 @@ export function construct(spec: SchedulerSpec, groups: Group[]): LiveScheduler {
 function checkRange(spec: SchedulerSpec): void {
   if (spec.end > spec.begin) return;
   const shown = (key: string, fallback: number) => pyRepr(spec.args.get(key) ?? BigInt(fallback));
-  throw new PyError('ValueError', `end should be larger than begin, but got begin=${shown('begin', spec.begin)}, end=${shown('end', spec.end)}`);
+  throw new PyError(
+    'ValueError',
+    `end should be larger than begin, but got begin=${shown('begin', spec.begin)}, end=${shown('end', spec.end)}`,
+  );
 }
 
 export function stepScheduler(s: LiveScheduler, groups: Group[]): void {
@@ -59,7 +76,9 @@ export function stepScheduler(s: LiveScheduler, groups: Group[]): void {
   if (s.spec.begin <= s.globalStep && s.globalStep < s.spec.end) {
     s.lastStep += 1;
     const values = s.rule.values(s.lastStep, groups, s.base);
-    values.forEach((v, i) => { groups[i].lr = v; });
+    values.forEach((v, i) => {
+      groups[i].lr = v;
+    });
   }
 }
 

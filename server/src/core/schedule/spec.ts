@@ -10,8 +10,16 @@ import { pyInt } from './pyMath.ts';
 export const INF = 1e9;
 
 export type Kind =
-  | 'Linear' | 'Constant' | 'Step' | 'MultiStep' | 'Exponential'
-  | 'CosineAnnealing' | 'Poly' | 'OneCycle' | 'CosineRestart' | 'ReduceOnPlateau';
+  | 'Linear'
+  | 'Constant'
+  | 'Step'
+  | 'MultiStep'
+  | 'Exponential'
+  | 'CosineAnnealing'
+  | 'Poly'
+  | 'OneCycle'
+  | 'CosineRestart'
+  | 'ReduceOnPlateau';
 
 /** Each class's own keyword arguments (besides begin/end/last_step/by_epoch/verbose). */
 const KIND_ARGS: Record<Kind, { optional: string[]; required: string[] }> = {
@@ -22,9 +30,23 @@ const KIND_ARGS: Record<Kind, { optional: string[]; required: string[] }> = {
   Exponential: { optional: [], required: ['gamma'] },
   CosineAnnealing: { optional: ['T_max', 'eta_min', 'eta_min_ratio'], required: [] },
   Poly: { optional: ['eta_min', 'power'], required: [] },
-  OneCycle: { optional: ['eta_max', 'total_steps', 'pct_start', 'anneal_strategy', 'div_factor', 'final_div_factor', 'three_phase'], required: [] },
+  OneCycle: {
+    optional: [
+      'eta_max',
+      'total_steps',
+      'pct_start',
+      'anneal_strategy',
+      'div_factor',
+      'final_div_factor',
+      'three_phase',
+    ],
+    required: [],
+  },
   CosineRestart: { optional: ['restart_weights', 'eta_min', 'eta_min_ratio'], required: ['periods'] },
-  ReduceOnPlateau: { optional: ['monitor', 'rule', 'factor', 'patience', 'threshold', 'threshold_rule', 'cooldown', 'min_value', 'eps'], required: [] },
+  ReduceOnPlateau: {
+    optional: ['monitor', 'rule', 'factor', 'patience', 'threshold', 'threshold_rule', 'cooldown', 'min_value', 'eps'],
+    required: [],
+  },
 };
 const COMMON_ARGS = ['begin', 'end', 'last_step', 'by_epoch', 'verbose', 'epoch_length'];
 const KINDS = Object.keys(KIND_ARGS) as Kind[];
@@ -65,7 +87,8 @@ export function lookupType(name: string): { kind: Kind; paramFixed?: string } | 
 /** Throws PyError exactly where MMEngine's build would raise. */
 export function buildSpec(cfg: PyDict, type: string, ctx: RunContext): SchedulerSpec {
   const found = lookupType(type);
-  if (!found) throw new PyError('KeyError', `'${type} is not in the mmengine::parameter scheduler registry'`, cfg.spanOf('type'));
+  if (!found)
+    throw new PyError('KeyError', `'${type} is not in the mmengine::parameter scheduler registry'`, cfg.spanOf('type'));
   const raw = new Map(cfg.items);
   raw.delete('type');
   for (const [k, v] of raw) requireResolved(v, `param_scheduler ${type}.${k}`);
@@ -80,7 +103,9 @@ export function buildSpec(cfg: PyDict, type: string, ctx: RunContext): Scheduler
   const param = found.paramFixed ?? paramName(type, raw);
   checkKeywords(found.kind, raw, convert);
   return {
-    type, kind: found.kind, param,
+    type,
+    kind: found.kind,
+    param,
     begin: numberArg(raw, 'begin', 0),
     end: numberArg(raw, 'end', INF),
     byEpoch: convert ? false : byEpochRaw,
@@ -92,7 +117,11 @@ export function buildSpec(cfg: PyDict, type: string, ctx: RunContext): Scheduler
 
 /** The `build_iter_from_epoch` classmethods: int() for begin/end, exact products for lengths. */
 function convertToIterBased(kind: Kind, raw: Map<string, PyValue>, byEpoch: boolean, L: number): void {
-  if (!byEpoch) throw new PyError('AssertionError', 'Only epoch-based kwargs whose `by_epoch=True` can be converted to iter-based.');
+  if (!byEpoch)
+    throw new PyError(
+      'AssertionError',
+      'Only epoch-based kwargs whose `by_epoch=True` can be converted to iter-based.',
+    );
   if (!(L > 0)) throw new PyError('AssertionError', `\`epoch_length\` must be a positive integer, but got ${L}.`);
   const epochLength = BigInt(L);
   const scale = (key: string) => {
@@ -115,7 +144,8 @@ function convertToIterBased(kind: Kind, raw: Map<string, PyValue>, byEpoch: bool
 function paramName(type: string, raw: Map<string, PyValue>): string {
   const v = raw.get('param_name');
   raw.delete('param_name');
-  if (v === undefined) throw new PyError('TypeError', `${type}.__init__() missing 1 required positional argument: 'param_name'`);
+  if (v === undefined)
+    throw new PyError('TypeError', `${type}.__init__() missing 1 required positional argument: 'param_name'`);
   if (typeof v !== 'string') throw new PyError('TypeError', `param_name must be a str, got ${pyRepr(v)}`);
   return v;
 }
@@ -123,7 +153,8 @@ function paramName(type: string, raw: Map<string, PyValue>): string {
 function checkKeywords(kind: Kind, raw: Map<string, PyValue>, converted: boolean): void {
   const { optional, required } = KIND_ARGS[kind];
   // The LR/Momentum mixins pass param_name themselves.
-  if (raw.has('param_name')) throw new PyError('TypeError', `${kind}ParamScheduler.__init__() got multiple values for argument 'param_name'`);
+  if (raw.has('param_name'))
+    throw new PyError('TypeError', `${kind}ParamScheduler.__init__() got multiple values for argument 'param_name'`);
   for (const key of raw.keys()) {
     if (!COMMON_ARGS.includes(key) && !optional.includes(key) && !required.includes(key)) {
       throw new PyError('TypeError', `${kind}ParamScheduler.__init__() got an unexpected keyword argument '${key}'`);

@@ -7,7 +7,11 @@ import { Code } from './codes.ts';
 import { rememberContext, ServiceContext } from './context.ts';
 import { checkBaseWeightDecay } from './diagnostics/baseWd.ts';
 import { checkCustomKeys } from './diagnostics/customKeys.ts';
-import { convertConfigDiagnostics, convertFrameworkErrors, convertResolveDiagnostics } from './diagnostics/framework.ts';
+import {
+  convertConfigDiagnostics,
+  convertFrameworkErrors,
+  convertResolveDiagnostics,
+} from './diagnostics/framework.ts';
 import { checkWrapperAndOptimizerKeys } from './diagnostics/keys.ts';
 import { checkLayerDecay } from './diagnostics/layerDecay.ts';
 import { checkLegacyKeys } from './diagnostics/legacy.ts';
@@ -25,19 +29,38 @@ type Check = (ctx: ServiceContext) => ServiceDiagnostic[];
 
 /** Order matters only for claims: checks that explain a framework error run before its conversion. */
 const CHECKS: Check[] = [
-  checkOptimizerType, checkBaseWeightDecay, checkWrapperAndOptimizerKeys, checkParamwiseKeys, checkLegacyKeys,
-  checkCustomKeys, checkCustomKeyShadows, checkDecayOnNoDecayParams, checkLayerDecay, checkSchedulers, checkSharing,
+  checkOptimizerType,
+  checkBaseWeightDecay,
+  checkWrapperAndOptimizerKeys,
+  checkParamwiseKeys,
+  checkLegacyKeys,
+  checkCustomKeys,
+  checkCustomKeyShadows,
+  checkDecayOnNoDecayParams,
+  checkLayerDecay,
+  checkSchedulers,
+  checkSharing,
 ];
 
 export function analyzeConfig(input: AnalyzeInput): ConfigAnalysis {
   const listing = input.listing?.listing;
-  const resolved = listing ? safeResolve(input.file, () => resolveConfig(input.config.root, listing, input.resolveOptions)) : {};
+  const resolved = listing
+    ? safeResolve(input.file, () => resolveConfig(input.config.root, listing, input.resolveOptions))
+    : {};
   const ctx = new ServiceContext(input.file, input.config.root, listing, resolved.value, input.sources);
   const diagnostics: ServiceDiagnostic[] = convertConfigDiagnostics(ctx, input.config);
   if (resolved.crash) diagnostics.push(resolved.crash);
   for (const check of CHECKS) diagnostics.push(...runCheck(ctx, check));
-  if (resolved.value) diagnostics.push(...convertResolveDiagnostics(ctx, resolved.value), ...convertFrameworkErrors(ctx, resolved.value));
-  const analysis: ConfigAnalysis = { file: input.file, config: input.config, listing: input.listing, result: resolved.value, diagnostics, sources: input.sources };
+  if (resolved.value)
+    diagnostics.push(...convertResolveDiagnostics(ctx, resolved.value), ...convertFrameworkErrors(ctx, resolved.value));
+  const analysis: ConfigAnalysis = {
+    file: input.file,
+    config: input.config,
+    listing: input.listing,
+    result: resolved.value,
+    diagnostics,
+    sources: input.sources,
+  };
   rememberContext(analysis, ctx);
   return analysis;
 }

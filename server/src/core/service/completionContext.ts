@@ -42,7 +42,12 @@ export function cursorContext(text: string, offset: number): CursorContext {
       }
       i = end;
     } else {
-      if (c === '(' || c === '{' || c === '[') stack.push({ bracket: c, owner: ownerBefore(text, i), callStyle: c === '(' && /dict\s*$/.test(text.slice(Math.max(0, i - 8), i)) });
+      if (c === '(' || c === '{' || c === '[')
+        stack.push({
+          bracket: c,
+          owner: ownerBefore(text, i),
+          callStyle: c === '(' && /dict\s*$/.test(text.slice(Math.max(0, i - 8), i)),
+        });
       else if (c === ')' || c === '}' || c === ']') stack.pop();
       i++;
     }
@@ -52,10 +57,18 @@ export function cursorContext(text: string, offset: number): CursorContext {
   const word = openQuote ? text.slice(openQuote.at + 1, offset) : /[\w.]*$/.exec(before)![0];
   const lead = before.slice(0, before.length - (openQuote ? 0 : word.length)).trimEnd();
   const last = lead[lead.length - 1];
-  const ctx: CursorContext = { owners: stack.map((s) => s.owner), bracket: top?.bracket, position: 'other', prefix: word, quoted: openQuote?.q, callStyle: !!top?.callStyle };
+  const ctx: CursorContext = {
+    owners: stack.map((s) => s.owner),
+    bracket: top?.bracket,
+    position: 'other',
+    prefix: word,
+    quoted: openQuote?.q,
+    callStyle: !!top?.callStyle,
+  };
   if (last === '(' || last === '{' || last === ',') ctx.position = top?.bracket === '[' ? 'other' : 'key';
   const valueKey = /(?:(\w+)\s*=|['"](\w+)['"]\s*:)$/.exec(lead);
-  if (valueKey && (last === '=' || last === ':')) Object.assign(ctx, { position: 'value', valueFor: valueKey[1] ?? valueKey[2] });
+  if (valueKey && (last === '=' || last === ':'))
+    Object.assign(ctx, { position: 'value', valueFor: valueKey[1] ?? valueKey[2] });
   return ctx;
 }
 
@@ -63,5 +76,5 @@ export function cursorContext(text: string, offset: number): CursorContext {
 function ownerBefore(text: string, at: number): string | undefined {
   const head = text.slice(Math.max(0, at - 200), at).replace(/dict\s*$/, '');
   const m = /(?:(\w+)\s*=|['"]([^'"]+)['"]\s*:)\s*$/.exec(head);
-  return m ? m[1] ?? m[2] : undefined;
+  return m ? (m[1] ?? m[2]) : undefined;
 }

@@ -43,7 +43,13 @@ function deepest(ctx: ServiceContext, dicts: (PyDict | undefined)[], ok: (d: PyD
 }
 
 /** Inserts `rest[0]=dict(rest[1]=dict(...key=value))` (or `key=value` when rest is empty) into `host`. */
-function insertNested(ctx: ServiceContext, host: PyDict | undefined, rest: string[], key: string, value: string): TextEdit[] | undefined {
+function insertNested(
+  ctx: ServiceContext,
+  host: PyDict | undefined,
+  rest: string[],
+  key: string,
+  value: string,
+): TextEdit[] | undefined {
   const dt = dictText(host, ctx.sources);
   // The next key written here in some other form (`paramwise_cfg=pw_cfg`): a second one would be a SyntaxError.
   if (!dt || (rest.length && host!.keySpans.get(rest[0])?.file === dt.file)) return undefined;

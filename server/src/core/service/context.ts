@@ -64,7 +64,17 @@ export class ServiceContext {
     const m = modulesByPath(this.listing).get(dot < 0 ? '' : name.slice(0, dot));
     const local = name.slice(dot + 1);
     const p = m?.params.find((x) => x.name === local);
-    return m && p ? { name, local, module: m, shape: p.shape, requiresGrad: p.requiresGrad, tensorId: p.tensorId, span: p.span ?? m.span } : undefined;
+    return m && p
+      ? {
+          name,
+          local,
+          module: m,
+          shape: p.shape,
+          requiresGrad: p.requiresGrad,
+          tensorId: p.tensorId,
+          span: p.span ?? m.span,
+        }
+      : undefined;
   }
 
   /** Whether listing entries carry source positions (text listings do, JSON dumps do not). */
@@ -89,7 +99,10 @@ export class ServiceContext {
    * usually follow the listing's visit order, so this is a merge walk without a name map;
    * whatever is out of order is joined by name afterwards.
    */
-  forEachOutcome(opt: ResolvedOptimizer, fn: (module: ModuleEntry, param: LocalParam, outcome: ParamOutcome, visit: number) => void): void {
+  forEachOutcome(
+    opt: ResolvedOptimizer,
+    fn: (module: ModuleEntry, param: LocalParam, outcome: ParamOutcome, visit: number) => void,
+  ): void {
     const outs = opt.params;
     const modules = this.listing?.modules ?? [];
     // Resolvers name outcomes with the listing's own name strings: comparing those is a pointer check.
@@ -133,7 +146,12 @@ export class ServiceContext {
 /** `name === path + '.' + local` (or `local` at the root), without building the string. */
 function sameName(name: string, path: string, local: string): boolean {
   if (!path) return name === local;
-  return name.length === path.length + 1 + local.length && name.charCodeAt(path.length) === 46 && name.startsWith(path) && name.endsWith(local);
+  return (
+    name.length === path.length + 1 + local.length &&
+    name.charCodeAt(path.length) === 46 &&
+    name.startsWith(path) &&
+    name.endsWith(local)
+  );
 }
 
 /** Whether `offset` in `file` falls on the span (its end included: a cursor just after a word is on it). */
@@ -151,7 +169,13 @@ export function rememberContext(analysis: ConfigAnalysis, ctx: ServiceContext): 
 export function contextOf(analysis: ConfigAnalysis): ServiceContext {
   let ctx = contexts.get(analysis);
   if (!ctx) {
-    ctx = new ServiceContext(analysis.file, analysis.config.root, analysis.listing?.listing, analysis.result, analysis.sources);
+    ctx = new ServiceContext(
+      analysis.file,
+      analysis.config.root,
+      analysis.listing?.listing,
+      analysis.result,
+      analysis.sources,
+    );
     contexts.set(analysis, ctx);
   }
   return ctx;

@@ -58,14 +58,31 @@ function build(listing: ModelListing | undefined, site: OptimSite): KeyIndex | u
   // What a key hits depends only on the listing, the match mode, the prefix and the key set:
   // edits elsewhere in the config (an lr, a scheduler) reuse the counts of the last key sets.
   const variant = JSON.stringify([mode, site.prefix ?? null, sorted]);
-  const counts = perListingVariant(listing, 'customKeyCounts', variant, 4, () => count(listing, sorted, mode, site.prefix));
-  const stats = sorted.map((key, i): KeyStats => ({ ...counts[i], key, keySpan: customKeys.keySpans.get(key), cfg: customKeys.get(key) }));
+  const counts = perListingVariant(listing, 'customKeyCounts', variant, 4, () =>
+    count(listing, sorted, mode, site.prefix),
+  );
+  const stats = sorted.map((key, i): KeyStats => ({
+    ...counts[i],
+    key,
+    keySpan: customKeys.keySpans.get(key),
+    cfg: customKeys.get(key),
+  }));
   return { site, keys: stats, byKey: new Map(stats.map((s) => [s.key, s])) };
 }
 
 /** The listing-only part of each key's stats (shared between analyses: read-only). */
 function count(listing: ModelListing, sorted: string[], mode: MatchMode, prefix: string | undefined): KeyStats[] {
-  const stats = sorted.map((key): KeyStats => ({ key, cfg: undefined, matched: 0, frozen: 0, won: 0, examples: [], wonExamples: [], lostTo: new Map(), partial: new Map() }));
+  const stats = sorted.map((key): KeyStats => ({
+    key,
+    cfg: undefined,
+    matched: 0,
+    frozen: 0,
+    won: 0,
+    examples: [],
+    wonExamples: [],
+    lostTo: new Map(),
+    partial: new Map(),
+  }));
   // One automaton pass per name finds every key it contains (the resolver matches the same way).
   const matcher = new KeyMatcher(sorted);
   const setsById = new Map<number | string, KeyStats[]>();

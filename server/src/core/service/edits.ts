@@ -25,7 +25,8 @@ export function dictText(dict: PyDict | undefined, sources: SourceLookup | undef
   let style: DictText['style'];
   let open: number;
   if (text[span.start] === '{' && text[close] === '}') [style, open] = ['literal', span.start];
-  else if (/^dict\s*\(/.test(text.slice(span.start, span.start + 16)) && text[close] === ')') [style, open] = ['call', text.indexOf('(', span.start)];
+  else if (/^dict\s*\(/.test(text.slice(span.start, span.start + 16)) && text[close] === ')')
+    [style, open] = ['call', text.indexOf('(', span.start)];
   else return undefined;
   const firstQuote = /['"]/.exec(text.slice(open, close));
   return { file: span.file, text, open, close, style, quote: firstQuote ? firstQuote[0] : "'" };
@@ -98,13 +99,19 @@ export function valueText(dt: DictText, dict: PyDict, key: string): string | und
 }
 
 /** Renames a key where it is written, keeping its quotes. */
-export function renameKey(dict: PyDict, key: string, newKey: string, sources: SourceLookup | undefined): TextEdit | undefined {
+export function renameKey(
+  dict: PyDict,
+  key: string,
+  newKey: string,
+  sources: SourceLookup | undefined,
+): TextEdit | undefined {
   const ks = dict.keySpans.get(key);
   const text = ks && sources?.(ks.file);
   if (!ks || text === undefined) return undefined;
   const written = text.slice(ks.start, ks.end);
   const q = written[0];
-  if ((q === '"' || q === "'") && written.endsWith(q)) return { file: ks.file, start: ks.start, end: ks.end, newText: `${q}${newKey}${q}` };
+  if ((q === '"' || q === "'") && written.endsWith(q))
+    return { file: ks.file, start: ks.start, end: ks.end, newText: `${q}${newKey}${q}` };
   if (written !== key) return undefined;
   return { file: ks.file, start: ks.start, end: ks.end, newText: newKey };
 }
@@ -114,7 +121,12 @@ export function replaceSpan(span: Span, newText: string): TextEdit {
 }
 
 /** Moves `from[key]` into `to` (same or another file): delete there, append here. */
-export function moveEntry(from: PyDict, key: string, to: PyDict, sources: SourceLookup | undefined): TextEdit[] | undefined {
+export function moveEntry(
+  from: PyDict,
+  key: string,
+  to: PyDict,
+  sources: SourceLookup | undefined,
+): TextEdit[] | undefined {
   const src = dictText(from, sources);
   const dst = dictText(to, sources);
   if (!src || !dst || to.has(key)) return undefined;
@@ -128,7 +140,12 @@ export function moveEntry(from: PyDict, key: string, to: PyDict, sources: Source
  * Moves the entries of the dict `from[key]` into `to` and deletes `from[key]`: the fix for a
  * block written twice (inside optimizer= and beside it). Undefined if a key is in both.
  */
-export function mergeEntries(from: PyDict, key: string, to: PyDict, sources: SourceLookup | undefined): TextEdit[] | undefined {
+export function mergeEntries(
+  from: PyDict,
+  key: string,
+  to: PyDict,
+  sources: SourceLookup | undefined,
+): TextEdit[] | undefined {
   const inner = from.get(key);
   const src = dictText(from, sources);
   const innerText = inner instanceof PyDict ? dictText(inner, sources) : undefined;

@@ -4,7 +4,13 @@
 import { PyDict, PyList, type Span } from '../pyvalue.ts';
 import { getDict } from '../resolve/cfg.ts';
 import { contains, contextOf, type ServiceContext } from './context.ts';
-import { customKeyMarkdown, layerDecayMarkdown, lrMarkdown, optimizerTypeMarkdown, paramwiseKeyMarkdown } from './hoverConfig.ts';
+import {
+  customKeyMarkdown,
+  layerDecayMarkdown,
+  lrMarkdown,
+  optimizerTypeMarkdown,
+  paramwiseKeyMarkdown,
+} from './hoverConfig.ts';
 import { paramMarkdown } from './hoverParam.ts';
 import { paramAt } from './listingLookup.ts';
 import { stringAt } from './pyScan.ts';
@@ -32,10 +38,18 @@ function configHover(ctx: ServiceContext, file: string, offset: number): HoverIn
     const typeKey = site.layout === 'timm' ? 'opt' : 'type';
     const hitOpt = entryAt(opt, file, offset);
     if (hitOpt === typeKey) return { span: spanOfEntry(opt!, typeKey), markdown: optimizerTypeMarkdown(ctx, site) };
-    if (hitOpt === 'lr' || hitOpt === 'weight_decay') return { span: spanOfEntry(opt!, hitOpt), markdown: lrMarkdown(ctx, site, hitOpt) };
-    const hitPw = entryAt(site.paramwise, file, offset) ?? (site.layout === 'timm' ? entryAt(site.wrapper, file, offset) : undefined);
-    if (hitPw && hitPw in LAYER_DECAY_KEYS) return { span: spanOfEntry(site.paramwise ?? site.wrapper, hitPw), markdown: layerDecayMarkdown(ctx, site, hitPw) };
-    if (hitPw && hitPw in PARAMWISE_DOCS && site.paramwise?.has(hitPw)) return { span: spanOfEntry(site.paramwise, hitPw), markdown: paramwiseKeyMarkdown(ctx, site, hitPw) };
+    if (hitOpt === 'lr' || hitOpt === 'weight_decay')
+      return { span: spanOfEntry(opt!, hitOpt), markdown: lrMarkdown(ctx, site, hitOpt) };
+    const hitPw =
+      entryAt(site.paramwise, file, offset) ??
+      (site.layout === 'timm' ? entryAt(site.wrapper, file, offset) : undefined);
+    if (hitPw && hitPw in LAYER_DECAY_KEYS)
+      return {
+        span: spanOfEntry(site.paramwise ?? site.wrapper, hitPw),
+        markdown: layerDecayMarkdown(ctx, site, hitPw),
+      };
+    if (hitPw && hitPw in PARAMWISE_DOCS && site.paramwise?.has(hitPw))
+      return { span: spanOfEntry(site.paramwise, hitPw), markdown: paramwiseKeyMarkdown(ctx, site, hitPw) };
   }
   return undefined;
 }
@@ -59,7 +73,8 @@ function entryAt(d: PyDict | undefined, file: string, offset: number): string | 
 function spanOfEntry(d: PyDict, key: string): Span {
   const ks = d.keySpans.get(key);
   const vs = d.valueSpans.get(key);
-  if (ks && vs && ks.file === vs.file) return { file: ks.file, start: Math.min(ks.start, vs.start), end: Math.max(ks.end, vs.end) };
+  if (ks && vs && ks.file === vs.file)
+    return { file: ks.file, start: Math.min(ks.start, vs.start), end: Math.max(ks.end, vs.end) };
   return (ks ?? vs)!;
 }
 

@@ -14,21 +14,31 @@ import type { OptimSite } from './sites.ts';
 const MAX_ROWS = 8;
 
 export function customKeyMarkdown(ctx: ServiceContext, site: OptimSite, key: string): string {
-  const how = site.constructorName.includes('LearningRateDecay') ? 'substring of the full parameter name' : "substring of 'module.path.param' (leading '.' for the model's own parameters)";
+  const how = site.constructorName.includes('LearningRateDecay')
+    ? 'substring of the full parameter name'
+    : "substring of 'module.path.param' (leading '.' for the model's own parameters)";
   const head = `**custom_keys[${pyRepr(key)}]** · ${how}; the longest matching key wins and switches off the type rules`;
   const s = customKeyIndex(ctx, site)?.byKey.get(key);
   if (!s) return `${head}\n\nPair this config with a model listing to see what it matches.`;
-  const lines = [`Matches **${s.matched}** trainable ${s.matched === 1 ? 'parameter' : 'parameters'}${s.examples[0] ? ` (first: \`${s.examples[0]}\`)` : ''}; applies to **${s.won}**.`];
+  const lines = [
+    `Matches **${s.matched}** trainable ${s.matched === 1 ? 'parameter' : 'parameters'}${s.examples[0] ? ` (first: \`${s.examples[0]}\`)` : ''}; applies to **${s.won}**.`,
+  ];
   for (const [winner, n] of s.lostTo) lines.push(`- ${plural(n, 'parameter')} taken by the longer key '${winner}'`);
   if (s.frozen) lines.push(`- ${s.frozen} frozen (skipped by the constructor)`);
-  if (s.partial.size) lines.push(`- inside longer names: ${[...s.partial].map(([w, { count }]) => `${w} (${count})`).join(', ')}`);
+  if (s.partial.size)
+    lines.push(`- inside longer names: ${[...s.partial].map(([w, { count }]) => `${w} (${count})`).join(', ')}`);
   const opt = ctx.optimizerOf(site);
   const label = `custom_keys[${pyRepr(key)}]`;
   const won = opt?.params.find((p) => p.trace.label === label);
-  if (won) lines.push(`\nlr \`${num(won.lr)}\`${won.trace.lrFormula ? ` = ${won.trace.lrFormula}` : ''} · weight_decay \`${num(won.weightDecay)}\`${won.trace.wdFormula ? ` = ${won.trace.wdFormula}` : ''}`);
+  if (won)
+    lines.push(
+      `\nlr \`${num(won.lr)}\`${won.trace.lrFormula ? ` = ${won.trace.lrFormula}` : ''} · weight_decay \`${num(won.weightDecay)}\`${won.trace.wdFormula ? ` = ${won.trace.wdFormula}` : ''}`,
+    );
   const shadowed = new Map<string, number>();
-  for (const p of opt?.params ?? []) if (p.trace.label === label) for (const r of p.trace.shadowed) shadowed.set(r, (shadowed.get(r) ?? 0) + 1);
-  if (shadowed.size) lines.push(`\nShadows: ${[...shadowed].map(([r, n]) => `${r} on ${plural(n, 'parameter')}`).join(', ')}`);
+  for (const p of opt?.params ?? [])
+    if (p.trace.label === label) for (const r of p.trace.shadowed) shadowed.set(r, (shadowed.get(r) ?? 0) + 1);
+  if (shadowed.size)
+    lines.push(`\nShadows: ${[...shadowed].map(([r, n]) => `${r} on ${plural(n, 'parameter')}`).join(', ')}`);
   return `${head}\n\n${lines.join('\n')}`;
 }
 
@@ -40,16 +50,31 @@ export function settingsTable(opt: ResolvedOptimizer): string {
     return `| \`${num(s.lr)}\` | \`${num(s.weightDecay)}\` | ${s.params.length} | ${first ? `${first.trace.label} (e.g. ${first.name})` : ''} |`;
   });
   const more = sets.length > MAX_ROWS ? `\n\n… and ${sets.length - MAX_ROWS} more settings` : '';
-  return [`${plural(opt.groups.length, 'param group')} · ${plural(sets.length, 'distinct setting')}`, '', '| lr | weight_decay | params | rule |', '|---|---|---|---|', ...rows].join('\n') + more;
+  return (
+    [
+      `${plural(opt.groups.length, 'param group')} · ${plural(sets.length, 'distinct setting')}`,
+      '',
+      '| lr | weight_decay | params | rule |',
+      '|---|---|---|---|',
+      ...rows,
+    ].join('\n') + more
+  );
 }
 
 export function optimizerTypeMarkdown(ctx: ServiceContext, site: OptimSite): string {
   const type = site.optimizerType;
   const spec = optimizerSpec(type);
-  const decay = type === 'AdamW' ? 'decoupled weight decay (p ← p − lr·wd·p, separate from the adaptive step)'
-    : COUPLED_L2_ADAPTIVE.has(type) ? 'coupled L2: weight_decay·p is added to the gradient, then rescaled by the adaptive step'
-    : spec ? 'weight_decay is added to the gradient (L2)' : 'not a torch.optim class: its own defaults apply';
-  const defaults = spec ? `\n\ndefaults: ${spec.defaults.map(([k, v]) => `${k}=${typeof v === 'symbol' ? 'required' : pyRepr(v)}`).join(', ')}` : '';
+  const decay =
+    type === 'AdamW'
+      ? 'decoupled weight decay (p ← p − lr·wd·p, separate from the adaptive step)'
+      : COUPLED_L2_ADAPTIVE.has(type)
+        ? 'coupled L2: weight_decay·p is added to the gradient, then rescaled by the adaptive step'
+        : spec
+          ? 'weight_decay is added to the gradient (L2)'
+          : 'not a torch.optim class: its own defaults apply';
+  const defaults = spec
+    ? `\n\ndefaults: ${spec.defaults.map(([k, v]) => `${k}=${typeof v === 'symbol' ? 'required' : pyRepr(v)}`).join(', ')}`
+    : '';
   const opt = ctx.optimizerOf(site);
   const groups = opt && !opt.error ? `\n\n${settingsTable(opt)}` : '';
   return `**${type || 'optimizer'}** · ${decay}${defaults}${groups}`;
@@ -58,8 +83,10 @@ export function optimizerTypeMarkdown(ctx: ServiceContext, site: OptimSite): str
 export function lrMarkdown(ctx: ServiceContext, site: OptimSite, key: 'lr' | 'weight_decay'): string {
   const base = site.optimizer?.get(key);
   const opt = ctx.optimizerOf(site);
-  const what = key === 'lr' ? 'base lr: lr_mult, bias_lr_mult and layer decay multiply it; a custom key\'s own `lr` replaces it'
-    : 'base weight decay: decay_mult and the *_decay_mult rules multiply it; AdamW applies lr·wd per step';
+  const what =
+    key === 'lr'
+      ? "base lr: lr_mult, bias_lr_mult and layer decay multiply it; a custom key's own `lr` replaces it"
+      : 'base weight decay: decay_mult and the *_decay_mult rules multiply it; AdamW applies lr·wd per step';
   const head = `**${key}** = \`${pyRepr(base)}\` · ${what}`;
   if (!opt || opt.error || !opt.params.length) return head;
   const g0 = opt.params.find((p) => p.group === 0);
@@ -73,10 +100,13 @@ export function paramwiseKeyMarkdown(ctx: ServiceContext, site: OptimSite, key: 
   let applies = 0;
   let shadowed = 0;
   for (const p of opt?.params ?? []) {
-    if (p.trace.rule === key || p.trace.wdFormula?.includes(`(${key})`) || p.trace.lrFormula?.includes(`(${key})`)) applies++;
+    if (p.trace.rule === key || p.trace.wdFormula?.includes(`(${key})`) || p.trace.lrFormula?.includes(`(${key})`))
+      applies++;
     else if (p.trace.shadowed.includes(`paramwise_cfg.${key}`)) shadowed++;
   }
-  const counts = opt ? `\n\nApplies to ${plural(applies, 'parameter')}${shadowed ? `; switched off by a custom key or an earlier rule on ${shadowed}` : ''}.` : '';
+  const counts = opt
+    ? `\n\nApplies to ${plural(applies, 'parameter')}${shadowed ? `; switched off by a custom key or an earlier rule on ${shadowed}` : ''}.`
+    : '';
   return `**paramwise_cfg.${key}** · ${doc}${counts}`;
 }
 
@@ -91,6 +121,9 @@ export function layerDecayMarkdown(ctx: ServiceContext, site: OptimSite, key: st
   }
   const head = `**${key}** · ${PARAMWISE_DOCS[key] ?? 'layer-wise lr decay'}`;
   if (!layers.size) return head;
-  const rows = [...layers].sort((a, b) => a[0] - b[0]).slice(0, 40).map(([id, l]) => `| ${id} | \`${num(l.scale)}\` | \`${num(l.lr)}\` | ${l.count} |`);
+  const rows = [...layers]
+    .sort((a, b) => a[0] - b[0])
+    .slice(0, 40)
+    .map(([id, l]) => `| ${id} | \`${num(l.scale)}\` | \`${num(l.lr)}\` | ${l.count} |`);
   return [head, '', '| layer | lr_scale | lr | params |', '|---|---|---|---|', ...rows].join('\n');
 }

@@ -45,10 +45,20 @@ function keyLenses(ctx: ServiceContext, site: OptimSite, configFile: string): Le
   const index = customKeyIndex(ctx, site);
   if (!index) return [];
   const first = firstByLabel(ctx, ctx.optimizerOf(site));
-  return index.keys.flatMap((s) => (s.keySpan ? [{
-    span: s.keySpan, title: keyTitle(s, first),
-    command: { id: LENS_COMMANDS.openExplorer, args: [{ file: configFile, optimizer: site.name, customKey: s.key }] },
-  }] : []));
+  return index.keys.flatMap((s) =>
+    s.keySpan
+      ? [
+          {
+            span: s.keySpan,
+            title: keyTitle(s, first),
+            command: {
+              id: LENS_COMMANDS.openExplorer,
+              args: [{ file: configFile, optimizer: site.name, customKey: s.key }],
+            },
+          },
+        ]
+      : [],
+  );
 }
 
 /** The first parameter each rule label applies to, in one pass (not one scan per key). */
@@ -63,7 +73,10 @@ function firstByLabel(ctx: ServiceContext, opt: ResolvedOptimizer | undefined): 
 function keyTitle(s: KeyStats, first: Map<string, ParamOutcome>): string {
   if (!s.matched) return s.frozen ? `matches only ${plural(s.frozen, 'frozen param')}` : 'matches no parameter';
   const won = first.get(`custom_keys[${pyRepr(s.key)}]`);
-  const count = s.won === s.matched ? `matches ${plural(s.matched, 'param')}` : `matches ${plural(s.matched, 'param')} (${s.won} apply)`;
+  const count =
+    s.won === s.matched
+      ? `matches ${plural(s.matched, 'param')}`
+      : `matches ${plural(s.matched, 'param')} (${s.won} apply)`;
   return won ? `${count} · lr ${short(won.lr)} · wd ${short(won.weightDecay)}` : count;
 }
 
@@ -76,9 +89,10 @@ function layerDecayLenses(ctx: ServiceContext, site: OptimSite): LensInfo[] {
   const layered = opt.params.filter((p) => p.layerId !== undefined);
   if (!span || !layered.length) return [];
   const ids = new Set(layered.map((p) => p.layerId));
-  const lrs = layered.map((p) => (opt.lrScaleDeferred && p.lr !== null && p.lrScale !== undefined ? p.lr * p.lrScale : p.lr ?? 0));
+  const lrs = layered.map((p) =>
+    opt.lrScaleDeferred && p.lr !== null && p.lrScale !== undefined ? p.lr * p.lrScale : (p.lr ?? 0),
+  );
   const top = lrs.reduce((a, b) => Math.max(a, b), -Infinity);
   const bottom = lrs.reduce((a, b) => Math.min(a, b), Infinity);
   return [{ span, title: `${plural(ids.size, 'layer')} · lr ${short(top)} (top) … ${short(bottom)} (bottom)` }];
 }
-

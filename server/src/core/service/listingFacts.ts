@@ -19,7 +19,13 @@ export function perListing<T>(listing: ModelListing, key: string, compute: (list
  * Like perListing for views that also depend on part of the config (a site's custom keys):
  * only the `keep` most recent variants stay, so typing a new key does not pile them up.
  */
-export function perListingVariant<T>(listing: ModelListing, family: string, variant: string, keep: number, compute: () => T): T {
+export function perListingVariant<T>(
+  listing: ModelListing,
+  family: string,
+  variant: string,
+  keep: number,
+  compute: () => T,
+): T {
   const variants = perListing(listing, family, () => new Map<string, T>());
   const hit = variants.get(variant);
   if (hit !== undefined) {

@@ -25,7 +25,11 @@ function sortedLines(listing: ModelListing): Lines {
     l.modules.forEach((m, mi) => m.params.forEach((p, pi) => p.span && rows.push([p.span.start, mi, pi])));
     // Stable: equal starts keep visit order (as the object list did).
     rows.sort((a, b) => a[0] - b[0]);
-    return { starts: Int32Array.from(rows, (r) => r[0]), modules: Int32Array.from(rows, (r) => r[1]), params: Int32Array.from(rows, (r) => r[2]) };
+    return {
+      starts: Int32Array.from(rows, (r) => r[0]),
+      modules: Int32Array.from(rows, (r) => r[1]),
+      params: Int32Array.from(rows, (r) => r[2]),
+    };
   });
 }
 

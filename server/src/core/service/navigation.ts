@@ -35,7 +35,12 @@ function keyPathAt(d: PyDict, file: string, offset: number, path: string[] = [])
     const v = d.get(k);
     const vs = d.valueSpans.get(k);
     if (vs && vs.file === file && (offset < vs.start || offset > vs.end)) continue;
-    const inner = v instanceof PyDict ? keyPathAt(v, file, offset, [...path, k]) : v instanceof PyList ? inList(v, file, offset, [...path, k]) : undefined;
+    const inner =
+      v instanceof PyDict
+        ? keyPathAt(v, file, offset, [...path, k])
+        : v instanceof PyList
+          ? inList(v, file, offset, [...path, k])
+          : undefined;
     if (inner) return inner;
   }
   return undefined;

@@ -33,13 +33,19 @@ function visitKinds(listing: ModelListing): Uint8Array {
   return perListing(listing, 'noDecayKinds', (l) => {
     const out = new Uint8Array(l.modules.reduce((n, m) => n + m.params.length, 0));
     let v = 0;
-    for (const m of l.modules) for (const p of m.params) out[v++] = KIND_CODES.indexOf(noDecayKind({ local: p.name, module: m, shape: p.shape }));
+    for (const m of l.modules)
+      for (const p of m.params)
+        out[v++] = KIND_CODES.indexOf(noDecayKind({ local: p.name, module: m, shape: p.shape }));
     return out;
   });
 }
 
 /** noDecayKind of the parameter at visit index `visit` of the listing (-1: judge it here). */
-export function noDecayKindAt(listing: ModelListing | undefined, visit: number, p: Pick<ParamInfo, 'local' | 'module' | 'shape'>): NoDecayKind | undefined {
+export function noDecayKindAt(
+  listing: ModelListing | undefined,
+  visit: number,
+  p: Pick<ParamInfo, 'local' | 'module' | 'shape'>,
+): NoDecayKind | undefined {
   return listing && visit >= 0 ? KIND_CODES[visitKinds(listing)[visit]] : noDecayKind(p);
 }
 
@@ -72,14 +78,32 @@ function classFacts(m: ModuleEntry): ClassFacts {
 /** A torch norm subclass, or any class whose name says it normalizes (RMSNorm, custom LayerNorm). */
 export function isNormLike(m: ModuleEntry | undefined): boolean {
   if (!m) return false;
-  return isNorm(m) || /norm/i.test(m.className) && !/conv|linear/i.test(m.className);
+  return isNorm(m) || (/norm/i.test(m.className) && !/conv|linear/i.test(m.className));
 }
 
 export const KIND_TEXT: Record<NoDecayKind, { what: string; why: string }> = {
-  token: { what: 'cls/reg/mask/dist tokens', why: 'they are learned inputs, not weights; decay pulls them toward 0 (MAE/DeiT/timm exclude them via no_weight_decay — but DeiT keeps decay on its dist_token on purpose)' },
-  'pos-embed': { what: 'position embeddings / relative position tables', why: 'decay erodes the positional signal; MAE, Swin and timm exclude them' },
-  embedding: { what: 'embedding tables', why: 'rows of rare tokens get almost no gradient, so decay shrinks them toward 0 between updates' },
-  norm: { what: 'norm-layer weights and biases', why: 'decay pulls the normalisation scale toward 0, fighting the rescaling the norm exists for' },
-  bias: { what: 'biases', why: 'biases do not cause overfitting the way weights do; decaying them only adds a pull toward 0' },
-  '1d': { what: 'other 1-D parameters (LayerScale gammas, q/v biases, scales)', why: 'they are gains and offsets, not weight matrices; decay drags them toward 0' },
+  token: {
+    what: 'cls/reg/mask/dist tokens',
+    why: 'they are learned inputs, not weights; decay pulls them toward 0 (MAE/DeiT/timm exclude them via no_weight_decay — but DeiT keeps decay on its dist_token on purpose)',
+  },
+  'pos-embed': {
+    what: 'position embeddings / relative position tables',
+    why: 'decay erodes the positional signal; MAE, Swin and timm exclude them',
+  },
+  embedding: {
+    what: 'embedding tables',
+    why: 'rows of rare tokens get almost no gradient, so decay shrinks them toward 0 between updates',
+  },
+  norm: {
+    what: 'norm-layer weights and biases',
+    why: 'decay pulls the normalisation scale toward 0, fighting the rescaling the norm exists for',
+  },
+  bias: {
+    what: 'biases',
+    why: 'biases do not cause overfitting the way weights do; decaying them only adds a pull toward 0',
+  },
+  '1d': {
+    what: 'other 1-D parameters (LayerScale gammas, q/v biases, scales)',
+    why: 'they are gains and offsets, not weight matrices; decay drags them toward 0',
+  },
 };

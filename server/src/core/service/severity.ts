@@ -5,7 +5,10 @@ import type { ServiceDiagnostic, Severity } from './types.ts';
 
 export type SeverityOverride = Severity | 'off';
 
-export function applySeverities(diags: ServiceDiagnostic[], overrides: Record<string, SeverityOverride> | undefined): ServiceDiagnostic[] {
+export function applySeverities(
+  diags: ServiceDiagnostic[],
+  overrides: Record<string, SeverityOverride> | undefined,
+): ServiceDiagnostic[] {
   if (!overrides || !Object.keys(overrides).length) return diags;
   const out: ServiceDiagnostic[] = [];
   for (const d of diags) {

@@ -35,18 +35,43 @@ export const MMSEG_LEGACY_LAYER_DECAY = 'LayerDecayOptimizerConstructor';
 export const TUTORIAL_LAYER_DECAY = 'LayerDecayOptimWrapperConstructor';
 
 const TIMM_NAMES: Record<string, string> = {
-  sgd: 'SGD', nesterov: 'SGD', momentum: 'SGD', adam: 'Adam', adamw: 'AdamW', adamax: 'Adamax', nadam: 'NAdam',
-  radam: 'RAdam', adadelta: 'Adadelta', adagrad: 'Adagrad', rmsprop: 'RMSprop',
+  sgd: 'SGD',
+  nesterov: 'SGD',
+  momentum: 'SGD',
+  adam: 'Adam',
+  adamw: 'AdamW',
+  adamax: 'Adamax',
+  nadam: 'NAdam',
+  radam: 'RAdam',
+  adadelta: 'Adadelta',
+  adagrad: 'Adagrad',
+  rmsprop: 'RMSprop',
 };
 
 export function findSites(root: PyDict): OptimSite[] {
   const ow = getDict(root, 'optim_wrapper');
-  if (ow) return isMulti(ow) ? multiSites(ow) : [wrapperSite('', ow, root.keySpans.get('optim_wrapper'), ['optim_wrapper'])];
+  if (ow)
+    return isMulti(ow) ? multiSites(ow) : [wrapperSite('', ow, root.keySpans.get('optim_wrapper'), ['optim_wrapper'])];
   const optimizer = getDict(root, 'optimizer');
   if (optimizer) return [shorthandSite(root, optimizer)];
   if (root.has('opt')) {
-    const opt = String(root.get('opt') ?? 'sgd').toLowerCase().split('_').pop() ?? '';
-    return [{ name: '', layout: 'timm', wrapper: root, wrapperKeySpan: root.keySpans.get('opt'), optimizer: root, optimizerType: TIMM_NAMES[opt] ?? '', constructorName: 'timm', paths: { wrapper: [], optimizer: [] } }];
+    const opt =
+      String(root.get('opt') ?? 'sgd')
+        .toLowerCase()
+        .split('_')
+        .pop() ?? '';
+    return [
+      {
+        name: '',
+        layout: 'timm',
+        wrapper: root,
+        wrapperKeySpan: root.keySpans.get('opt'),
+        optimizer: root,
+        optimizerType: TIMM_NAMES[opt] ?? '',
+        constructorName: 'timm',
+        paths: { wrapper: [], optimizer: [] },
+      },
+    ];
   }
   return [];
 }
@@ -71,10 +96,14 @@ function wrapperSite(name: string, ow: PyDict, keySpan: Span | undefined, path: 
   const optimizer = getDict(ow, 'optimizer');
   return {
     paths: { wrapper: path, optimizer: [...path, 'optimizer'], paramwise: [...path, 'paramwise_cfg'] },
-    name, layout: 'mmengine', wrapper: ow, wrapperKeySpan: keySpan, optimizer,
+    name,
+    layout: 'mmengine',
+    wrapper: ow,
+    wrapperKeySpan: keySpan,
+    optimizer,
     optimizerType: typeName(optimizer?.get('type')) ?? '',
     paramwise: getDict(ow, 'paramwise_cfg'),
-    constructorName: ow.has('constructor') ? typeName(ow.get('constructor')) ?? '' : DEFAULT_CONSTRUCTOR,
+    constructorName: ow.has('constructor') ? (typeName(ow.get('constructor')) ?? '') : DEFAULT_CONSTRUCTOR,
   };
 }
 
@@ -82,11 +111,20 @@ function wrapperSite(name: string, ow: PyDict, keySpan: Span | undefined, path: 
 function shorthandSite(root: PyDict, optimizer: PyDict): OptimSite {
   const inside = optimizer.has('paramwise_cfg') || optimizer.has('constructor');
   const holder = optimizer.has('constructor') ? optimizer : root;
-  const constructorName = holder.has('constructor') ? typeName(holder.get('constructor')) ?? '' : inside ? MMCV_CONSTRUCTOR : DEFAULT_CONSTRUCTOR;
-  const paramwise = optimizer.has('paramwise_cfg') || !root.has('paramwise_cfg') ? ['optimizer', 'paramwise_cfg'] : ['paramwise_cfg'];
+  const constructorName = holder.has('constructor')
+    ? (typeName(holder.get('constructor')) ?? '')
+    : inside
+      ? MMCV_CONSTRUCTOR
+      : DEFAULT_CONSTRUCTOR;
+  const paramwise =
+    optimizer.has('paramwise_cfg') || !root.has('paramwise_cfg') ? ['optimizer', 'paramwise_cfg'] : ['paramwise_cfg'];
   return {
     paths: { wrapper: inside ? ['optimizer'] : [], optimizer: ['optimizer'], paramwise },
-    name: '', layout: inside ? 'mmcv' : 'shorthand', wrapper: inside ? optimizer : root, wrapperKeySpan: root.keySpans.get('optimizer'), optimizer,
+    name: '',
+    layout: inside ? 'mmcv' : 'shorthand',
+    wrapper: inside ? optimizer : root,
+    wrapperKeySpan: root.keySpans.get('optimizer'),
+    optimizer,
     optimizerType: typeName(optimizer.get('type')) ?? '',
     paramwise: getDict(optimizer, 'paramwise_cfg') ?? getDict(root, 'paramwise_cfg'),
     constructorName,

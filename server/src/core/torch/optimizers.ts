@@ -21,19 +21,171 @@ export interface OptimizerSpec {
 const tup = (...items: PyValue[]): PyList => new PyList(items, true);
 
 export const TORCH_OPTIMIZERS: Record<string, OptimizerSpec> = {
-  SGD: { args: ['lr', 'momentum', 'dampening', 'weight_decay', 'nesterov', 'maximize', 'foreach', 'differentiable'], defaults: [['lr', REQUIRED], ['momentum', 0n], ['dampening', 0n], ['weight_decay', 0n], ['nesterov', false], ['maximize', false], ['foreach', null], ['differentiable', false]] },
-  Adam: { args: ['lr', 'betas', 'eps', 'weight_decay', 'amsgrad', 'foreach', 'maximize', 'capturable', 'differentiable', 'fused'], defaults: [['lr', 0.001], ['betas', tup(0.9, 0.999)], ['eps', 1e-08], ['weight_decay', 0n], ['amsgrad', false], ['maximize', false], ['foreach', null], ['capturable', false], ['differentiable', false], ['fused', false]] },
-  AdamW: { args: ['lr', 'betas', 'eps', 'weight_decay', 'amsgrad', 'maximize', 'foreach', 'capturable'], defaults: [['lr', 0.001], ['betas', tup(0.9, 0.999)], ['eps', 1e-08], ['weight_decay', 0.01], ['amsgrad', false], ['foreach', null], ['maximize', false], ['capturable', false]], decoupledDecay: true },
-  RMSprop: { args: ['lr', 'alpha', 'eps', 'weight_decay', 'momentum', 'centered', 'foreach', 'maximize', 'differentiable'], defaults: [['lr', 0.01], ['momentum', 0n], ['alpha', 0.99], ['eps', 1e-08], ['centered', false], ['weight_decay', 0n], ['foreach', null], ['maximize', false], ['differentiable', false]] },
-  Adagrad: { args: ['lr', 'lr_decay', 'weight_decay', 'initial_accumulator_value', 'eps', 'foreach', 'maximize'], defaults: [['lr', 0.01], ['lr_decay', 0n], ['eps', 1e-10], ['weight_decay', 0n], ['initial_accumulator_value', 0n], ['foreach', null], ['maximize', false]] },
-  Adadelta: { args: ['lr', 'rho', 'eps', 'weight_decay', 'foreach', 'maximize'], defaults: [['lr', 1.0], ['rho', 0.9], ['eps', 1e-06], ['weight_decay', 0n], ['maximize', false], ['foreach', null]] },
-  Adamax: { args: ['lr', 'betas', 'eps', 'weight_decay', 'foreach', 'maximize'], defaults: [['lr', 0.002], ['betas', tup(0.9, 0.999)], ['eps', 1e-08], ['weight_decay', 0n], ['foreach', null], ['maximize', false]] },
-  NAdam: { args: ['lr', 'betas', 'eps', 'weight_decay', 'momentum_decay', 'foreach'], defaults: [['lr', 0.002], ['betas', tup(0.9, 0.999)], ['eps', 1e-08], ['weight_decay', 0n], ['momentum_decay', 0.004], ['foreach', null]] },
-  RAdam: { args: ['lr', 'betas', 'eps', 'weight_decay', 'foreach'], defaults: [['lr', 0.001], ['betas', tup(0.9, 0.999)], ['eps', 1e-08], ['weight_decay', 0n], ['foreach', null]] },
-  ASGD: { args: ['lr', 'lambd', 'alpha', 't0', 'weight_decay', 'foreach', 'maximize'], defaults: [['lr', 0.01], ['lambd', 0.0001], ['alpha', 0.75], ['t0', 1000000.0], ['weight_decay', 0n], ['foreach', null], ['maximize', false]] },
-  Rprop: { args: ['lr', 'etas', 'step_sizes', 'foreach', 'maximize'], defaults: [['lr', 0.01], ['etas', tup(0.5, 1.2)], ['step_sizes', tup(1e-06, 50n)], ['foreach', null], ['maximize', false]] },
-  LBFGS: { args: ['lr', 'max_iter', 'max_eval', 'tolerance_grad', 'tolerance_change', 'history_size', 'line_search_fn'], defaults: [['lr', 1n], ['max_iter', 20n], ['max_eval', null], ['tolerance_grad', 1e-07], ['tolerance_change', 1e-09], ['history_size', 100n], ['line_search_fn', null]] },
-  SparseAdam: { args: ['lr', 'betas', 'eps', 'maximize'], defaults: [['lr', 0.001], ['betas', tup(0.9, 0.999)], ['eps', 1e-08], ['maximize', false]] },
+  SGD: {
+    args: ['lr', 'momentum', 'dampening', 'weight_decay', 'nesterov', 'maximize', 'foreach', 'differentiable'],
+    defaults: [
+      ['lr', REQUIRED],
+      ['momentum', 0n],
+      ['dampening', 0n],
+      ['weight_decay', 0n],
+      ['nesterov', false],
+      ['maximize', false],
+      ['foreach', null],
+      ['differentiable', false],
+    ],
+  },
+  Adam: {
+    args: [
+      'lr',
+      'betas',
+      'eps',
+      'weight_decay',
+      'amsgrad',
+      'foreach',
+      'maximize',
+      'capturable',
+      'differentiable',
+      'fused',
+    ],
+    defaults: [
+      ['lr', 0.001],
+      ['betas', tup(0.9, 0.999)],
+      ['eps', 1e-8],
+      ['weight_decay', 0n],
+      ['amsgrad', false],
+      ['maximize', false],
+      ['foreach', null],
+      ['capturable', false],
+      ['differentiable', false],
+      ['fused', false],
+    ],
+  },
+  AdamW: {
+    args: ['lr', 'betas', 'eps', 'weight_decay', 'amsgrad', 'maximize', 'foreach', 'capturable'],
+    defaults: [
+      ['lr', 0.001],
+      ['betas', tup(0.9, 0.999)],
+      ['eps', 1e-8],
+      ['weight_decay', 0.01],
+      ['amsgrad', false],
+      ['foreach', null],
+      ['maximize', false],
+      ['capturable', false],
+    ],
+    decoupledDecay: true,
+  },
+  RMSprop: {
+    args: ['lr', 'alpha', 'eps', 'weight_decay', 'momentum', 'centered', 'foreach', 'maximize', 'differentiable'],
+    defaults: [
+      ['lr', 0.01],
+      ['momentum', 0n],
+      ['alpha', 0.99],
+      ['eps', 1e-8],
+      ['centered', false],
+      ['weight_decay', 0n],
+      ['foreach', null],
+      ['maximize', false],
+      ['differentiable', false],
+    ],
+  },
+  Adagrad: {
+    args: ['lr', 'lr_decay', 'weight_decay', 'initial_accumulator_value', 'eps', 'foreach', 'maximize'],
+    defaults: [
+      ['lr', 0.01],
+      ['lr_decay', 0n],
+      ['eps', 1e-10],
+      ['weight_decay', 0n],
+      ['initial_accumulator_value', 0n],
+      ['foreach', null],
+      ['maximize', false],
+    ],
+  },
+  Adadelta: {
+    args: ['lr', 'rho', 'eps', 'weight_decay', 'foreach', 'maximize'],
+    defaults: [
+      ['lr', 1.0],
+      ['rho', 0.9],
+      ['eps', 1e-6],
+      ['weight_decay', 0n],
+      ['maximize', false],
+      ['foreach', null],
+    ],
+  },
+  Adamax: {
+    args: ['lr', 'betas', 'eps', 'weight_decay', 'foreach', 'maximize'],
+    defaults: [
+      ['lr', 0.002],
+      ['betas', tup(0.9, 0.999)],
+      ['eps', 1e-8],
+      ['weight_decay', 0n],
+      ['foreach', null],
+      ['maximize', false],
+    ],
+  },
+  NAdam: {
+    args: ['lr', 'betas', 'eps', 'weight_decay', 'momentum_decay', 'foreach'],
+    defaults: [
+      ['lr', 0.002],
+      ['betas', tup(0.9, 0.999)],
+      ['eps', 1e-8],
+      ['weight_decay', 0n],
+      ['momentum_decay', 0.004],
+      ['foreach', null],
+    ],
+  },
+  RAdam: {
+    args: ['lr', 'betas', 'eps', 'weight_decay', 'foreach'],
+    defaults: [
+      ['lr', 0.001],
+      ['betas', tup(0.9, 0.999)],
+      ['eps', 1e-8],
+      ['weight_decay', 0n],
+      ['foreach', null],
+    ],
+  },
+  ASGD: {
+    args: ['lr', 'lambd', 'alpha', 't0', 'weight_decay', 'foreach', 'maximize'],
+    defaults: [
+      ['lr', 0.01],
+      ['lambd', 0.0001],
+      ['alpha', 0.75],
+      ['t0', 1000000.0],
+      ['weight_decay', 0n],
+      ['foreach', null],
+      ['maximize', false],
+    ],
+  },
+  Rprop: {
+    args: ['lr', 'etas', 'step_sizes', 'foreach', 'maximize'],
+    defaults: [
+      ['lr', 0.01],
+      ['etas', tup(0.5, 1.2)],
+      ['step_sizes', tup(1e-6, 50n)],
+      ['foreach', null],
+      ['maximize', false],
+    ],
+  },
+  LBFGS: {
+    args: ['lr', 'max_iter', 'max_eval', 'tolerance_grad', 'tolerance_change', 'history_size', 'line_search_fn'],
+    defaults: [
+      ['lr', 1n],
+      ['max_iter', 20n],
+      ['max_eval', null],
+      ['tolerance_grad', 1e-7],
+      ['tolerance_change', 1e-9],
+      ['history_size', 100n],
+      ['line_search_fn', null],
+    ],
+  },
+  SparseAdam: {
+    args: ['lr', 'betas', 'eps', 'maximize'],
+    defaults: [
+      ['lr', 0.001],
+      ['betas', tup(0.9, 0.999)],
+      ['eps', 1e-8],
+      ['maximize', false],
+    ],
+  },
 };
 
 /** Optimizers whose `weight_decay` is an L2 term added to the gradient (AdamW is the decoupled fix). */
@@ -52,7 +204,8 @@ export function buildDefaults(type: string, kwargs: [string, PyValue][]): [strin
   if (!spec) throw new PyError('KeyError', `'${type} is not in the optimizer registry'`);
   const given = new Map(kwargs);
   for (const [k] of kwargs) {
-    if (!spec.args.includes(k)) throw new PyError('TypeError', `${type}.__init__() got an unexpected keyword argument '${k}'`);
+    if (!spec.args.includes(k))
+      throw new PyError('TypeError', `${type}.__init__() got an unexpected keyword argument '${k}'`);
   }
   const defaults = spec.defaults.map(([k, v]): [string, Default] => [k, given.has(k) ? given.get(k)! : v]);
   if (type === 'LBFGS') {
@@ -129,7 +282,13 @@ export function addParamGroups(defaults: [string, Default][], groups: GroupIn[])
  * with tensor `tensorIds[i]`. Returns the filled entries by outcome; each is filled when a row
  * first uses it, so errors come in the order torch would meet them.
  */
-export function addSingleParamGroups(defaults: [string, Default][], outcomes: { entries: [string, PyValue][] }[], outcomeOf: ArrayLike<number>, tensorIds: ArrayLike<number>, count: number): [string, PyValue][][] {
+export function addSingleParamGroups(
+  defaults: [string, Default][],
+  outcomes: { entries: [string, PyValue][] }[],
+  outcomeOf: ArrayLike<number>,
+  tensorIds: ArrayLike<number>,
+  count: number,
+): [string, PyValue][][] {
   if (count === 0) throw emptyParameterList();
   const fill = filler(defaults);
   const seen = new TensorIdSet();
@@ -167,7 +326,8 @@ function fillDefaults(defaults: [string, Default][], entries: [string, PyValue][
   const out = [...entries];
   for (const [k, v] of defaults) {
     if (entries.some(([e]) => e === k)) continue;
-    if (v === REQUIRED) throw new PyError('ValueError', `parameter group didn't specify a value of required optimization parameter ${k}`);
+    if (v === REQUIRED)
+      throw new PyError('ValueError', `parameter group didn't specify a value of required optimization parameter ${k}`);
     out.push([k, v]);
   }
   return out;

@@ -15,7 +15,12 @@ export interface ClippedByNorm {
  * scaled by min(1, max_norm / (total_norm + 1e-6)). The scale is applied even when it is 1, as
  * torch does to avoid a device sync, so the result never depends on a host-side branch.
  */
-export function clipGradNorm(grads: readonly tf.Tensor[], maxNorm: number, normType = 2, errorIfNonfinite = false): ClippedByNorm {
+export function clipGradNorm(
+  grads: readonly tf.Tensor[],
+  maxNorm: number,
+  normType = 2,
+  errorIfNonfinite = false,
+): ClippedByNorm {
   if (grads.length === 0) return { grads: [], totalNorm: tf.scalar(0) };
   const totalNorm = tf.tidy(() => {
     // norm_type inf: torch takes the max of per-gradient max-abs values rather than a norm of norms.
@@ -24,7 +29,9 @@ export function clipGradNorm(grads: readonly tf.Tensor[], maxNorm: number, normT
   });
   if (errorIfNonfinite && !Number.isFinite(totalNorm.dataSync()[0])) {
     totalNorm.dispose();
-    throw new Error(`The total norm of order ${formatOrder(normType)} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set \`error_if_nonfinite=False\``);
+    throw new Error(
+      `The total norm of order ${formatOrder(normType)} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set \`error_if_nonfinite=False\``,
+    );
   }
   const clipped = tf.tidy(() => {
     const coef = tf.div(maxNorm, tf.add(totalNorm, 1e-6));

@@ -23,7 +23,10 @@ export class FlatBuckets {
   private readonly buckets: Bucket[];
 
   /** `bucketOf(g)`: groups with the same key must have identical hyperparameters at every step. */
-  constructor(private readonly groups: readonly ParamGroup[], bucketOf: (group: number) => string) {
+  constructor(
+    private readonly groups: readonly ParamGroup[],
+    bucketOf: (group: number) => string,
+  ) {
     const byKey = new Map<string, number[]>();
     groups.forEach((group, g) => {
       if (group.params.length) byKey.set(bucketOf(g), [...(byKey.get(bucketOf(g)) ?? []), g]);
@@ -44,18 +47,28 @@ export class FlatBuckets {
   syncHyper(): void {
     for (const b of this.buckets) {
       const lr = this.groups[b.groups[0]].hp.lr;
-      if (b.groups.some((g) => this.groups[g].hp.lr !== lr)) throw new Error('flat buckets: groups of one bucket were given different lrs');
+      if (b.groups.some((g) => this.groups[g].hp.lr !== lr))
+        throw new Error('flat buckets: groups of one bucket were given different lrs');
       b.hp.lr = lr;
     }
   }
 
   /** Per-group gradients (shaped like the params) → one flat gradient per bucket; the caller disposes both. */
   flatten(grads: readonly (readonly tf.Tensor[])[]): tf.Tensor[][] {
-    return tf.tidy(() => this.buckets.map((b) => [tf.concat(b.groups.flatMap((g) => this.groups[g].params.map((p, i) => {
-      const grad = grads[g]?.[i];
-      if (!grad || !tf.util.arraysEqual(grad.shape, p.shape)) throw new Error(`flat buckets: group ${g} param ${i}: missing or misshaped gradient`);
-      return tf.reshape(grad, [-1]);
-    })))]));
+    return tf.tidy(() =>
+      this.buckets.map((b) => [
+        tf.concat(
+          b.groups.flatMap((g) =>
+            this.groups[g].params.map((p, i) => {
+              const grad = grads[g]?.[i];
+              if (!grad || !tf.util.arraysEqual(grad.shape, p.shape))
+                throw new Error(`flat buckets: group ${g} param ${i}: missing or misshaped gradient`);
+              return tf.reshape(grad, [-1]);
+            }),
+          ),
+        ),
+      ]),
+    );
   }
 
   /**
@@ -64,14 +77,20 @@ export class FlatBuckets {
    * read of the vector and one small upload per parameter is far cheaper; elsewhere, slices.
    */
   writeBack(): void {
-    tf.tidy(() => this.buckets.forEach((b) => {
-      const host = tf.getBackend() === 'wasm' ? (b.flat.dataSync() as Float32Array) : undefined;
-      let offset = 0;
-      for (const p of b.params) {
-        p.assign(host ? tf.tensor(host.subarray(offset, offset + p.size), p.shape, 'float32') : tf.reshape(tf.slice(b.flat, offset, p.size), p.shape));
-        offset += p.size;
-      }
-    }));
+    tf.tidy(() =>
+      this.buckets.forEach((b) => {
+        const host = tf.getBackend() === 'wasm' ? (b.flat.dataSync() as Float32Array) : undefined;
+        let offset = 0;
+        for (const p of b.params) {
+          p.assign(
+            host
+              ? tf.tensor(host.subarray(offset, offset + p.size), p.shape, 'float32')
+              : tf.reshape(tf.slice(b.flat, offset, p.size), p.shape),
+          );
+          offset += p.size;
+        }
+      }),
+    );
   }
 
   dispose(): void {

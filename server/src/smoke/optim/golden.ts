@@ -55,22 +55,31 @@ export function parseGoldenFile(text: string): { cases: GoldenCase[] } | { error
 
 function looksLikeCase(value: unknown): boolean {
   const c = value as Partial<GoldenCase> | null;
-  return typeof c?.name === 'string' && typeof c.optimizer === 'string'
-    && [c.param_groups, c.initial, c.grads, c.after_step].every(Array.isArray);
+  return (
+    typeof c?.name === 'string' &&
+    typeof c.optimizer === 'string' &&
+    [c.param_groups, c.initial, c.grads, c.after_step].every(Array.isArray)
+  );
 }
 
 export function replayCase(golden: GoldenCase, rtol = FLOAT32_RTOL): CaseOutcome {
   const params: tf.Variable[][] = [];
   let optimizer: Optimizer | undefined;
   try {
-    if (golden.initial.length !== golden.param_groups.length) throw new Error(`${golden.initial.length} groups of initial values for ${golden.param_groups.length} param groups`);
+    if (golden.initial.length !== golden.param_groups.length)
+      throw new Error(
+        `${golden.initial.length} groups of initial values for ${golden.param_groups.length} param groups`,
+      );
     // Filled one variable at a time so that `finally` frees whatever was made before a bad shape.
     for (const group of golden.initial) {
       const made: tf.Variable[] = [];
       params.push(made);
       for (const value of group) made.push(toVariable(value));
     }
-    optimizer = createOptimizer(golden.optimizer, golden.param_groups.map((hp, g) => ({ params: params[g], hp: { ...hp } })));
+    optimizer = createOptimizer(
+      golden.optimizer,
+      golden.param_groups.map((hp, g) => ({ params: params[g], hp: { ...hp } })),
+    );
     for (let step = 0; step < golden.grads.length; step++) {
       stepWith(optimizer, golden.grads[step]);
       const mismatch = firstMismatch(params, golden.after_step[step], rtol);
@@ -95,13 +104,18 @@ function stepWith(optimizer: Optimizer, grads: Nested[][]): void {
   tf.tidy(() => optimizer.step(grads.map((group) => group.map(toTensor))));
 }
 
-function firstMismatch(params: tf.Variable[][], expected: Nested[][] | undefined, rtol: number): Omit<Mismatch, 'step'> | undefined {
+function firstMismatch(
+  params: tf.Variable[][],
+  expected: Nested[][] | undefined,
+  rtol: number,
+): Omit<Mismatch, 'step'> | undefined {
   if (!expected) throw new Error('after_step has fewer steps than grads');
   for (let group = 0; group < params.length; group++) {
     for (let param = 0; param < params[group].length; param++) {
       const want = flatten(expected[group]?.[param] ?? []);
       const got = params[group][param].dataSync();
-      if (want.length !== got.length) throw new Error(`group ${group} param ${param}: after_step has ${want.length} values, the param ${got.length}`);
+      if (want.length !== got.length)
+        throw new Error(`group ${group} param ${param}: after_step has ${want.length} values, the param ${got.length}`);
       const worst = worstElement(want, got, rtol);
       if (worst !== undefined) return { group, param, index: worst, expected: want[worst], got: got[worst] };
     }

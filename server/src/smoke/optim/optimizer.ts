@@ -25,7 +25,13 @@ export interface Optimizer {
 }
 
 /** By torch class name, as an MMEngine config's `optimizer.type` writes it. */
-export const updateRules: Readonly<Record<string, UpdateRule<unknown>>> = { SGD: sgd, Adam: adam, AdamW: adamw, RMSprop: rmsprop, Adagrad: adagrad };
+export const updateRules: Readonly<Record<string, UpdateRule<unknown>>> = {
+  SGD: sgd,
+  Adam: adam,
+  AdamW: adamw,
+  RMSprop: rmsprop,
+  Adagrad: adagrad,
+};
 
 export const optimizerTypes: readonly string[] = Object.keys(updateRules);
 
@@ -39,12 +45,15 @@ export function createOptimizer(type: string, groups: ParamGroup[]): Optimizer {
     groups,
     step: (grads) => {
       checkGrads(groups, grads);
-      tf.tidy(() => groups.forEach((group, g) => {
-        const hp = rule.resolve(group.hp);
-        group.params.forEach((param, p) => rule.update({ param, grad: grads[g][p], state: states[g][p], hp }));
-      }));
+      tf.tidy(() =>
+        groups.forEach((group, g) => {
+          const hp = rule.resolve(group.hp);
+          group.params.forEach((param, p) => rule.update({ param, grad: grads[g][p], state: states[g][p], hp }));
+        }),
+      );
     },
-    dispose: () => states.flat().forEach((state) => Object.values(state.buffers).forEach((buffer) => buffer?.dispose())),
+    dispose: () =>
+      states.flat().forEach((state) => Object.values(state.buffers).forEach((buffer) => buffer?.dispose())),
   };
 }
 
@@ -56,12 +65,16 @@ function initialState(rule: UpdateRule<unknown>, param: tf.Variable, group: Para
 }
 
 function checkGrads(groups: readonly ParamGroup[], grads: readonly (readonly tf.Tensor[])[]): void {
-  const fail = (why: string): never => { throw new Error(`step(grads): ${why}`); };
+  const fail = (why: string): never => {
+    throw new Error(`step(grads): ${why}`);
+  };
   if (grads.length !== groups.length) fail(`expected ${groups.length} groups of grads, got ${grads.length}`);
   groups.forEach((group, g) => {
-    if (grads[g].length !== group.params.length) fail(`group ${g}: expected ${group.params.length} grads, got ${grads[g].length}`);
+    if (grads[g].length !== group.params.length)
+      fail(`group ${g}: expected ${group.params.length} grads, got ${grads[g].length}`);
     group.params.forEach((param, p) => {
-      if (!tf.util.arraysEqual(param.shape, grads[g][p].shape)) fail(`group ${g} param ${p}: grad shape [${grads[g][p].shape}] differs from param shape [${param.shape}]`);
+      if (!tf.util.arraysEqual(param.shape, grads[g][p].shape))
+        fail(`group ${g} param ${p}: grad shape [${grads[g][p].shape}] differs from param shape [${param.shape}]`);
     });
   });
 }

@@ -30,9 +30,7 @@ export const sgd: UpdateRule<SgdHyper> = {
     if (hp.momentum !== 0) {
       const previous = state.buffers.momentum_buffer;
       // The first buffer is a plain clone of d_p: dampening is not applied on step one.
-      const buffer = previous
-        ? tf.add(tf.mul(previous, hp.momentum), tf.mul(direction, 1 - hp.dampening))
-        : direction;
+      const buffer = previous ? tf.add(tf.mul(previous, hp.momentum), tf.mul(direction, 1 - hp.dampening)) : direction;
       setBuffer(state, 'momentum_buffer', buffer);
       direction = hp.nesterov ? tf.add(direction, tf.mul(buffer, hp.momentum)) : buffer;
     }

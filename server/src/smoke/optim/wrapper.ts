@@ -31,9 +31,13 @@ export class OptimWrapper {
   private accumulated: tf.Tensor[][] | undefined;
   private gradNorm: tf.Scalar | undefined;
 
-  constructor(readonly optimizer: Optimizer, private readonly options: OptimWrapperOptions = {}) {
+  constructor(
+    readonly optimizer: Optimizer,
+    private readonly options: OptimWrapperOptions = {},
+  ) {
     this.accumulativeCounts = options.accumulative_counts ?? 1;
-    if (!Number.isInteger(this.accumulativeCounts) || this.accumulativeCounts < 1) throw new Error('accumulative_counts must be an integer of at least 1');
+    if (!Number.isInteger(this.accumulativeCounts) || this.accumulativeCounts < 1)
+      throw new Error('accumulative_counts must be an integer of at least 1');
     if (options.clip_grad) checkClipConfig(options.clip_grad);
   }
 
@@ -60,7 +64,10 @@ export class OptimWrapper {
     if (this.accumulativeCounts === 1) return 1;
     if (this.maxCounts === -1) return this.accumulativeCounts;
     const factor = this.innerCount < this.divisibleCounts ? this.accumulativeCounts : this.remainderCounts;
-    if (!(factor > 0)) throw new Error('loss_factor should be larger than zero! (initializeCountStatus got a wrong initCounts or maxCounts)');
+    if (!(factor > 0))
+      throw new Error(
+        'loss_factor should be larger than zero! (initializeCountStatus got a wrong initCounts or maxCounts)',
+      );
     return factor;
   }
 
@@ -97,10 +104,14 @@ export class OptimWrapper {
 
   private accumulate(grads: readonly (readonly tf.Tensor[])[], factor: number): void {
     const previous = this.accumulated;
-    this.accumulated = tf.tidy(() => grads.map((group, g) => group.map((grad, p) => {
-      const scaled = factor === 1 ? tf.clone(grad) : tf.div(grad, factor);
-      return previous ? tf.add(previous[g][p], scaled) : scaled;
-    })));
+    this.accumulated = tf.tidy(() =>
+      grads.map((group, g) =>
+        group.map((grad, p) => {
+          const scaled = factor === 1 ? tf.clone(grad) : tf.div(grad, factor);
+          return previous ? tf.add(previous[g][p], scaled) : scaled;
+        }),
+      ),
+    );
     previous?.flat().forEach((t) => t.dispose());
   }
 
@@ -124,7 +135,12 @@ export class OptimWrapper {
     if ((config.type ?? 'norm') === 'value') {
       clipped = clipGradValue(flat, config.clip_value ?? NaN);
     } else {
-      const result = clipGradNorm(flat, config.max_norm ?? NaN, config.norm_type ?? 2, config.error_if_nonfinite ?? false);
+      const result = clipGradNorm(
+        flat,
+        config.max_norm ?? NaN,
+        config.norm_type ?? 2,
+        config.error_if_nonfinite ?? false,
+      );
       this.gradNorm?.dispose();
       this.gradNorm = result.totalNorm;
       clipped = result.grads;
@@ -140,9 +156,12 @@ export class OptimWrapper {
 
 function checkClipConfig(config: ClipGradConfig): void {
   const type = config.type ?? 'norm';
-  if (type === 'norm' && typeof config.max_norm !== 'number') throw new Error("clip_grad of type 'norm' needs max_norm");
-  if (type === 'value' && typeof config.clip_value !== 'number') throw new Error("clip_grad of type 'value' needs clip_value");
-  if (type !== 'norm' && type !== 'value') throw new Error(`clip_grad type must be 'norm' or 'value', got '${String(type)}'`);
+  if (type === 'norm' && typeof config.max_norm !== 'number')
+    throw new Error("clip_grad of type 'norm' needs max_norm");
+  if (type === 'value' && typeof config.clip_value !== 'number')
+    throw new Error("clip_grad of type 'value' needs clip_value");
+  if (type !== 'norm' && type !== 'value')
+    throw new Error(`clip_grad type must be 'norm' or 'value', got '${String(type)}'`);
 }
 
 function regroup(flat: tf.Tensor[], like: tf.Tensor[][]): tf.Tensor[][] {

@@ -37,14 +37,21 @@ export function scaledHeads(heads: number, width: number): number {
   return 1;
 }
 
-export function compileAttention(ctx: Ctx, node: TreeNode, shape: Shape, compileChild: (child: TreeNode, shape: Shape) => Step[]): Step[] {
+export function compileAttention(
+  ctx: Ctx,
+  node: TreeNode,
+  shape: Shape,
+  compileChild: (child: TreeNode, shape: Shape) => Step[],
+): Step[] {
   const steps: Step[] = [];
   ensureTokens(shape, steps);
   const width = attentionWidth(node, ctx.divisor);
   adaptWidth(ctx, shape, width, steps);
   const used = new Set<TreeNode>();
   const qkv = node.kind === 'mha' ? mhaProjection(ctx, node, width) : linearProjections(ctx, node, width, used);
-  const projNode = node.children.find((c) => c.kind === 'linear' && !used.has(c) && PROJ_NAME.test(c.name)) ?? node.children.find((c) => c.kind === 'linear' && !used.has(c));
+  const projNode =
+    node.children.find((c) => c.kind === 'linear' && !used.has(c) && PROJ_NAME.test(c.name)) ??
+    node.children.find((c) => c.kind === 'linear' && !used.has(c));
   if (projNode) used.add(projNode);
   const proj = projNode && linearRef(ctx, projNode, [width, width]);
   const heads = scaledHeads(numHeads(node, width * ctx.divisor), width);
@@ -71,12 +78,20 @@ function mhaProjection(ctx: Ctx, node: TreeNode, width: number): LinearRef {
   const w = param(node.entry, 'in_proj_weight') as LocalParam;
   const b = param(node.entry, 'in_proj_bias');
   // torch: xavier_uniform_ on in_proj_weight, zeros on in_proj_bias.
-  const weight = useParam(ctx, node, w, 'weight', [3 * width, width], { kind: 'uniform', bound: Math.sqrt(6 / (4 * width)) });
+  const weight = useParam(ctx, node, w, 'weight', [3 * width, width], {
+    kind: 'uniform',
+    bound: Math.sqrt(6 / (4 * width)),
+  });
   const bias = b && useParam(ctx, node, b, 'bias', [3 * width], { kind: 'const', value: 0 });
   return { weight, bias };
 }
 
-function linearProjections(ctx: Ctx, node: TreeNode, width: number, used: Set<TreeNode>): LinearRef | [LinearRef, LinearRef, LinearRef] {
+function linearProjections(
+  ctx: Ctx,
+  node: TreeNode,
+  width: number,
+  used: Set<TreeNode>,
+): LinearRef | [LinearRef, LinearRef, LinearRef] {
   const fused = fusedQkv(node);
   if (fused) {
     used.add(fused);
@@ -84,7 +99,11 @@ function linearProjections(ctx: Ctx, node: TreeNode, width: number, used: Set<Tr
   }
   const parts = separateQkv(node) as TreeNode[];
   parts.forEach((p) => used.add(p));
-  return [linearRef(ctx, parts[0], [width, width]), linearRef(ctx, parts[1], [width, width]), linearRef(ctx, parts[2], [width, width])];
+  return [
+    linearRef(ctx, parts[0], [width, width]),
+    linearRef(ctx, parts[1], [width, width]),
+    linearRef(ctx, parts[2], [width, width]),
+  ];
 }
 
 /** Shapes come from the attention's width, not per-dimension scaling, so q, k and v split evenly. */
@@ -97,13 +116,26 @@ function linearRef(ctx: Ctx, node: TreeNode, shape: [number, number]): LinearRef
   return { weight, bias };
 }
 
-interface OwnParams { qBias?: string; vBias?: string; relPos?: string }
+interface OwnParams {
+  qBias?: string;
+  vBias?: string;
+  relPos?: string;
+}
 
 /** BEiT-style q_bias / v_bias and a relative position table; anything else is gated. */
 function ownParams(ctx: Ctx, node: TreeNode, width: number, heads: number, steps: Step[]): OwnParams {
   const own: OwnParams = {};
   if (node.kind === 'mha') {
-    for (const p of node.entry?.params ?? []) if (!/^in_proj_(weight|bias)$/.test(p.name)) steps.push(gateParam(ctx, node, p, p.shape.map((d) => scaleDim(d, ctx.divisor))));
+    for (const p of node.entry?.params ?? [])
+      if (!/^in_proj_(weight|bias)$/.test(p.name))
+        steps.push(
+          gateParam(
+            ctx,
+            node,
+            p,
+            p.shape.map((d) => scaleDim(d, ctx.divisor)),
+          ),
+        );
     return own;
   }
   for (const p of node.entry?.params ?? []) {
@@ -112,9 +144,19 @@ function ownParams(ctx: Ctx, node: TreeNode, width: number, heads: number, steps
       if (p.name === 'q_bias') own.qBias = name;
       else own.vBias = name;
     } else if (p.name === 'relative_position_bias_table' && p.shape.length === 2) {
-      own.relPos = useParam(ctx, node, p, 'other', [scaleDim(p.shape[0], ctx.divisor), heads], { kind: 'normal', std: 0.02 });
+      own.relPos = useParam(ctx, node, p, 'other', [scaleDim(p.shape[0], ctx.divisor), heads], {
+        kind: 'normal',
+        std: 0.02,
+      });
     } else {
-      steps.push(gateParam(ctx, node, p, p.shape.map((d) => scaleDim(d, ctx.divisor))));
+      steps.push(
+        gateParam(
+          ctx,
+          node,
+          p,
+          p.shape.map((d) => scaleDim(d, ctx.divisor)),
+        ),
+      );
     }
   }
   return own;
@@ -126,7 +168,10 @@ function descendantRelPos(ctx: Ctx, node: TreeNode, heads: number, used: Set<Tre
     const table = param(child.entry, 'relative_position_bias_table');
     if (!table || table.shape.length !== 2 || child.entry?.params.length !== 1) continue;
     used.add(child);
-    return useParam(ctx, child, table, 'other', [scaleDim(table.shape[0], ctx.divisor), heads], { kind: 'normal', std: 0.02 });
+    return useParam(ctx, child, table, 'other', [scaleDim(table.shape[0], ctx.divisor), heads], {
+      kind: 'normal',
+      std: 0.02,
+    });
   }
   return undefined;
 }

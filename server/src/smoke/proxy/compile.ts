@@ -5,7 +5,14 @@
 import type { LocalParam } from '../../core/listing/model.ts';
 import { compileAttention, isAttention } from './attention.ts';
 import { copyShape, ensureTokens, gateParam, sameShape, useParam, type Ctx, type Shape } from './context.ts';
-import { compileConv, compileEmbedding, compileLinear, compileNorm, compileScaleLeaf, compileUnsupported } from './layers.ts';
+import {
+  compileConv,
+  compileEmbedding,
+  compileLinear,
+  compileNorm,
+  compileScaleLeaf,
+  compileUnsupported,
+} from './layers.ts';
 import { scaleDim } from './scale.ts';
 import { countLayers, isNumbered, type TreeNode } from './tree.ts';
 import type { Step } from './types.ts';
@@ -16,20 +23,30 @@ export class ContainerCompiler {
   private readonly residual = new Set<TreeNode>();
   private readonly branched = new Set<TreeNode>();
 
-  constructor(private readonly ctx: Ctx, root: TreeNode) {
+  constructor(
+    private readonly ctx: Ctx,
+    root: TreeNode,
+  ) {
     this.markStructure(root);
   }
 
   compile(node: TreeNode, shape: Shape): Step[] {
     if (isAttention(node)) return compileAttention(this.ctx, node, shape, (child, s) => this.compile(child, s));
     switch (node.kind) {
-      case 'linear': return compileLinear(this.ctx, node, shape);
-      case 'conv': return compileConv(this.ctx, node, shape);
-      case 'norm': return compileNorm(this.ctx, node, shape);
-      case 'embedding': return compileEmbedding(this.ctx, node, shape);
-      case 'scale': return compileScaleLeaf(this.ctx, node, shape);
-      case 'unsupported': return compileUnsupported(this.ctx, node);
-      default: return this.container(node, shape);
+      case 'linear':
+        return compileLinear(this.ctx, node, shape);
+      case 'conv':
+        return compileConv(this.ctx, node, shape);
+      case 'norm':
+        return compileNorm(this.ctx, node, shape);
+      case 'embedding':
+        return compileEmbedding(this.ctx, node, shape);
+      case 'scale':
+        return compileScaleLeaf(this.ctx, node, shape);
+      case 'unsupported':
+        return compileUnsupported(this.ctx, node);
+      default:
+        return this.container(node, shape);
     }
   }
 
@@ -82,7 +99,8 @@ export class ContainerCompiler {
       const body = this.sequence(segment, shape, scaleIndex === 0 ? own : emptyOwn());
       const startsAtNorm = segment[0]?.kind === 'norm' && segment.some((c) => countLayers(c) > 0);
       if (startsAtNorm && own.scales[scaleIndex]) body.push(...this.scales(node, [own.scales[scaleIndex++]], shape));
-      if (startsAtNorm && sameShape(input, shape)) steps.push({ op: 'block', path: `${node.path}[${segment[0].name}]`, body });
+      if (startsAtNorm && sameShape(input, shape))
+        steps.push({ op: 'block', path: `${node.path}[${segment[0].name}]`, body });
       else steps.push(...body);
     }
     steps.push(...this.scales(node, own.scales.slice(scaleIndex), shape), ...own.gateSteps);
@@ -97,7 +115,15 @@ export class ContainerCompiler {
       steps.push(...this.compile(child, shape));
       this.placeLoose(own, shape, steps, true);
     }
-    for (const p of [...own.tokens, ...own.positions]) steps.push(gateParam(this.ctx, p.node, p.local, p.local.shape.map((d) => scaleDim(d, this.ctx.divisor))));
+    for (const p of [...own.tokens, ...own.positions])
+      steps.push(
+        gateParam(
+          this.ctx,
+          p.node,
+          p.local,
+          p.local.shape.map((d) => scaleDim(d, this.ctx.divisor)),
+        ),
+      );
     own.tokens.length = 0;
     own.positions.length = 0;
     return steps;
@@ -110,7 +136,10 @@ export class ContainerCompiler {
       const p = own.tokens.shift() as Loose;
       ensureTokens(shape, steps);
       const shapeOf = p.local.shape.map((d, i) => (i === p.local.shape.length - 1 ? shape.width : d));
-      steps.push({ op: 'tokens', param: useParam(this.ctx, p.node, p.local, 'token', shapeOf, { kind: 'normal', std: 0.02 }) });
+      steps.push({
+        op: 'tokens',
+        param: useParam(this.ctx, p.node, p.local, 'token', shapeOf, { kind: 'normal', std: 0.02 }),
+      });
       shape.tokens += p.local.shape.length === 3 ? p.local.shape[1] : p.local.shape[0];
     }
     while (!own.tokens.length && own.positions.length && fits(own.positions[0])) {
@@ -118,7 +147,10 @@ export class ContainerCompiler {
       ensureTokens(shape, steps);
       const rows = Math.max(shape.tokens, scaleDim(p.local.shape[p.local.shape.length - 2], this.ctx.divisor));
       const shapeOf = p.local.shape.length === 3 ? [1, rows, shape.width] : [rows, shape.width];
-      steps.push({ op: 'position', param: useParam(this.ctx, p.node, p.local, 'position', shapeOf, { kind: 'normal', std: 0.02 }) });
+      steps.push({
+        op: 'position',
+        param: useParam(this.ctx, p.node, p.local, 'position', shapeOf, { kind: 'normal', std: 0.02 }),
+      });
     }
   }
 
@@ -142,13 +174,29 @@ export class ContainerCompiler {
       else if (rank >= 1 && local.shape.slice(1).every((d) => d === 1)) own.scales.push(local);
       else own.gates.push(local);
     }
-    own.gateSteps = own.gates.map((local) => gateParam(this.ctx, node, local, local.shape.map((d) => scaleDim(d, this.ctx.divisor))));
+    own.gateSteps = own.gates.map((local) =>
+      gateParam(
+        this.ctx,
+        node,
+        local,
+        local.shape.map((d) => scaleDim(d, this.ctx.divisor)),
+      ),
+    );
     return own;
   }
 }
 
-interface Loose { node: TreeNode; local: LocalParam }
-interface Own { tokens: Loose[]; positions: Loose[]; scales: LocalParam[]; gates: LocalParam[]; gateSteps: Step[] }
+interface Loose {
+  node: TreeNode;
+  local: LocalParam;
+}
+interface Own {
+  tokens: Loose[];
+  positions: Loose[];
+  scales: LocalParam[];
+  gates: LocalParam[];
+  gateSteps: Step[];
+}
 
 function emptyOwn(): Own {
   return { tokens: [], positions: [], scales: [], gates: [], gateSteps: [] };
@@ -159,14 +207,25 @@ function emptyOwn(): Own {
  * ModuleLists that forward() interleaves; the listing shows them one after the other.
  */
 function interleaveStages(children: TreeNode[]): TreeNode[] {
-  const at = children.findIndex((c, i) => /down|merg/i.test(c.name) && isList(c) && isList(children[i + 1]) && children[i + 1].children.length === c.children.length);
+  const at = children.findIndex(
+    (c, i) =>
+      /down|merg/i.test(c.name) &&
+      isList(c) &&
+      isList(children[i + 1]) &&
+      children[i + 1].children.length === c.children.length,
+  );
   if (at < 0) return children;
   const [downs, stages] = [children[at].children, children[at + 1].children];
   return [...children.slice(0, at), ...downs.flatMap((d, i) => [d, stages[i]]), ...children.slice(at + 2)];
 }
 
 function isList(node: TreeNode | undefined): boolean {
-  return !!node && node.kind === 'container' && node.children.length >= 2 && node.children.every((c) => /^\d+$/.test(c.name) && c.children.length > 0);
+  return (
+    !!node &&
+    node.kind === 'container' &&
+    node.children.length >= 2 &&
+    node.children.every((c) => /^\d+$/.test(c.name) && c.children.length > 0)
+  );
 }
 
 function containsAttention(node: TreeNode): boolean {

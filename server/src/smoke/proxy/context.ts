@@ -34,16 +34,41 @@ export function createCtx(listing: ModelListing, divisor: number): Ctx {
     if (!canonical.has(p.tensorId)) canonical.set(p.tensorId, p.name);
     trainable.set(p.tensorId, p.requiresGrad);
   }
-  return { divisor, canonical, trainable, params: new Map(), gated: [], adapters: 0, layers: 0, notes: new Set(), unsupported: [] };
+  return {
+    divisor,
+    canonical,
+    trainable,
+    params: new Map(),
+    gated: [],
+    adapters: 0,
+    layers: 0,
+    notes: new Set(),
+    unsupported: [],
+  };
 }
 
 /** Registers a listing parameter with its proxy shape (the first use decides) and returns its name. */
-export function useParam(ctx: Ctx, node: TreeNode, local: LocalParam, role: ParamRole, shape: number[], init: Init): string {
+export function useParam(
+  ctx: Ctx,
+  node: TreeNode,
+  local: LocalParam,
+  role: ParamRole,
+  shape: number[],
+  init: Init,
+): string {
   const existing = ctx.params.get(local.tensorId);
   if (existing) return existing.name;
   const name = ctx.canonical.get(local.tensorId) ?? (node.path ? `${node.path}.${local.name}` : local.name);
   const trainable = ctx.trainable.get(local.tensorId) ?? local.requiresGrad;
-  ctx.params.set(local.tensorId, { name, tensorId: local.tensorId, listingShape: local.shape, shape, trainable, role, init });
+  ctx.params.set(local.tensorId, {
+    name,
+    tensorId: local.tensorId,
+    listingShape: local.shape,
+    shape,
+    trainable,
+    role,
+    init,
+  });
   return name;
 }
 

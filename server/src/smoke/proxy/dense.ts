@@ -50,7 +50,13 @@ export function matMulData(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
  * torch Linear on the last axis: x @ Wᵀ + b (then ReLU when asked), any leading shape. `xIsData`:
  * x is the input batch, which needs no gradient.
  */
-export function linear(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor | undefined, relu: boolean, xIsData = false): tf.Tensor {
+export function linear(
+  x: tf.Tensor,
+  weight: tf.Tensor,
+  bias: tf.Tensor | undefined,
+  relu: boolean,
+  xIsData = false,
+): tf.Tensor {
   const inF = x.shape[x.shape.length - 1] as number;
   const flat = x.rank === 2 ? x : tf.reshape(x, [-1, inF]);
   const b = bias ?? tf.zeros([weight.shape[0] as number]);
@@ -69,19 +75,33 @@ const dense = new Map<boolean, Dense>();
 function denseOf(relu: boolean): Dense {
   const cached = dense.get(relu);
   if (cached) return cached;
-  const op = tf.customGrad(((x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => denseBody(relu, true, x, w, b, save)) as unknown as Custom) as unknown as Dense;
+  const op = tf.customGrad(((x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) =>
+    denseBody(relu, true, x, w, b, save)) as unknown as Custom) as unknown as Dense;
   dense.set(relu, op);
   return op;
 }
 
 /** The same layer on the input batch: x only rides along, so dX is never computed. */
 function denseOnData(relu: boolean, x: tf.Tensor): (w: tf.Tensor, b: tf.Tensor) => tf.Tensor {
-  const op = tf.customGrad(((w: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => denseBody(relu, false, x, w, b, save)) as unknown as Custom);
+  const op = tf.customGrad(((w: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) =>
+    denseBody(relu, false, x, w, b, save)) as unknown as Custom);
   return op as unknown as (w: tf.Tensor, b: tf.Tensor) => tf.Tensor;
 }
 
-function denseBody(relu: boolean, withDx: boolean, x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc): GradBody {
-  const y = tf.fused.matMul({ a: x as tf.Tensor2D, b: tf.transpose(w) as tf.Tensor2D, bias: b, activation: relu ? 'relu' : 'linear' });
+function denseBody(
+  relu: boolean,
+  withDx: boolean,
+  x: tf.Tensor,
+  w: tf.Tensor,
+  b: tf.Tensor,
+  save: tf.GradSaveFunc,
+): GradBody {
+  const y = tf.fused.matMul({
+    a: x as tf.Tensor2D,
+    b: tf.transpose(w) as tf.Tensor2D,
+    bias: b,
+    activation: relu ? 'relu' : 'linear',
+  });
   save([x, w, y]);
   return {
     value: y,

@@ -32,26 +32,52 @@ function runStep(step: Step, x: tf.Tensor, vars: Vars, data: tf.Tensor): tf.Tens
   const opt = (name: string | undefined) => (name === undefined ? undefined : variable(vars, name));
   const xIsData = x === data;
   switch (step.op) {
-    case 'linear': return linear(x, v(step.weight), opt(step.bias), step.act, xIsData);
-    case 'conv': return conv2d(x as tf.Tensor4D, v(step.weight), opt(step.bias), { stride: step.stride, pad: step.pad, depthwise: step.depthwise, groups: step.groups, relu: step.act, xIsData });
-    case 'norm': return norm(step, x, opt(step.weight), opt(step.bias));
-    case 'embed': return embed(x, v(step.weight), step.positional);
-    case 'attention': return attention(step, x, vars, xIsData);
-    case 'tokens': return prependTokens(x, v(step.param));
-    case 'position': return addPositions(x, v(step.param));
-    case 'scale': return tf.mul(x, tf.reshape(v(step.param), [-1]));
-    case 'gate': return tf.mul(x, tf.add(1, tf.mean(v(step.param))));
-    case 'adapt': return adapt(x, step.width);
-    case 'toTokens': return x.rank === 4 ? tf.reshape(x, [dim(x, 0), -1, dim(x, 3)]) : tf.expandDims(x, 1);
-    case 'toImage': return tf.reshape(x, [dim(x, 0), step.height, step.width, dim(x, x.rank - 1)]);
-    case 'pool': return pool(x);
-    case 'block': return tf.add(runSteps(step.body, x, vars, data), step.skip ? runSteps(step.skip, x, vars, data) : x);
+    case 'linear':
+      return linear(x, v(step.weight), opt(step.bias), step.act, xIsData);
+    case 'conv':
+      return conv2d(x as tf.Tensor4D, v(step.weight), opt(step.bias), {
+        stride: step.stride,
+        pad: step.pad,
+        depthwise: step.depthwise,
+        groups: step.groups,
+        relu: step.act,
+        xIsData,
+      });
+    case 'norm':
+      return norm(step, x, opt(step.weight), opt(step.bias));
+    case 'embed':
+      return embed(x, v(step.weight), step.positional);
+    case 'attention':
+      return attention(step, x, vars, xIsData);
+    case 'tokens':
+      return prependTokens(x, v(step.param));
+    case 'position':
+      return addPositions(x, v(step.param));
+    case 'scale':
+      return tf.mul(x, tf.reshape(v(step.param), [-1]));
+    case 'gate':
+      return tf.mul(x, tf.add(1, tf.mean(v(step.param))));
+    case 'adapt':
+      return adapt(x, step.width);
+    case 'toTokens':
+      return x.rank === 4 ? tf.reshape(x, [dim(x, 0), -1, dim(x, 3)]) : tf.expandDims(x, 1);
+    case 'toImage':
+      return tf.reshape(x, [dim(x, 0), step.height, step.width, dim(x, x.rank - 1)]);
+    case 'pool':
+      return pool(x);
+    case 'block':
+      return tf.add(runSteps(step.body, x, vars, data), step.skip ? runSteps(step.skip, x, vars, data) : x);
   }
 }
 
 const dim = (x: tf.Tensor, axis: number): number => x.shape[axis] as number;
 
-function norm(step: Extract<Step, { op: 'norm' }>, x: tf.Tensor, weight: tf.Tensor | undefined, bias: tf.Tensor | undefined): tf.Tensor {
+function norm(
+  step: Extract<Step, { op: 'norm' }>,
+  x: tf.Tensor,
+  weight: tf.Tensor | undefined,
+  bias: tf.Tensor | undefined,
+): tf.Tensor {
   if (hostNormFits(step.kind, x, weight, bias)) return hostNorm(x, step.kind === 'rms', step.eps, weight, bias);
   return affine(normalize(x, step.kind, step.groups, step.eps), weight, bias);
 }
@@ -77,12 +103,14 @@ function prependTokens(x: tf.Tensor, tokens: tf.Tensor): tf.Tensor {
 
 function addPositions(x: tf.Tensor, table: tf.Tensor): tf.Tensor {
   const [tokens, width] = [dim(x, 1), dim(x, 2)];
-  const rows = table.rank === 3 ? tf.slice(table, [0, 0, 0], [1, tokens, width]) : tf.slice(table, [0, 0], [tokens, width]);
+  const rows =
+    table.rank === 3 ? tf.slice(table, [0, 0, 0], [1, tokens, width]) : tf.slice(table, [0, 0], [tokens, width]);
   return tf.add(x, rows);
 }
 
 function attention(step: Extract<Step, { op: 'attention' }>, x: tf.Tensor, vars: Vars, xIsData: boolean): tf.Tensor {
-  const ref = (r: LinearRef) => [variable(vars, r.weight), r.bias === undefined ? undefined : variable(vars, r.bias)] as const;
+  const ref = (r: LinearRef) =>
+    [variable(vars, r.weight), r.bias === undefined ? undefined : variable(vars, r.bias)] as const;
   const relPos = step.relPos === undefined ? undefined : variable(vars, step.relPos);
   let projected: tf.Tensor[];
   if (Array.isArray(step.qkv)) {
@@ -101,11 +129,19 @@ function splitQkv(projected: tf.Tensor[]): [tf.Tensor, tf.Tensor, tf.Tensor] {
   if (projected.length === 3) return projected as [tf.Tensor, tf.Tensor, tf.Tensor];
   const width = dim(projected[0], 2) / 3;
   // Three slices: faster than tf.split on wasm.
-  return [0, 1, 2].map((i) => tf.slice(projected[0], [0, 0, i * width], [-1, -1, width])) as [tf.Tensor, tf.Tensor, tf.Tensor];
+  return [0, 1, 2].map((i) => tf.slice(projected[0], [0, 0, i * width], [-1, -1, width])) as [
+    tf.Tensor,
+    tf.Tensor,
+    tf.Tensor,
+  ];
 }
 
 /** BEiT keeps q and v biases apart from a bias-free qkv Linear; k has none. */
-function qkvBias(step: Extract<Step, { op: 'attention' }>, bias: tf.Tensor | undefined, vars: Vars): tf.Tensor | undefined {
+function qkvBias(
+  step: Extract<Step, { op: 'attention' }>,
+  bias: tf.Tensor | undefined,
+  vars: Vars,
+): tf.Tensor | undefined {
   if (step.qBias === undefined && step.vBias === undefined) return bias;
   const width = variable(vars, (step.qBias ?? step.vBias) as string).shape[0];
   const part = (name: string | undefined) => (name === undefined ? tf.zeros([width]) : variable(vars, name));

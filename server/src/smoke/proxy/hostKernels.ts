@@ -15,7 +15,12 @@ export interface HostKernel {
   /** The output shapes (all float32), from the inputs' shapes and the attributes. */
   outputShapes(inputs: Inputs, attrs: tf.NamedAttrMap): number[][];
   /** Fills `outputs` (zeroed) from the inputs' values; neither outlives the call. */
-  compute(inputs: Readonly<Record<string, Float32Array | undefined>>, outputs: Float32Array[], attrs: tf.NamedAttrMap, shapes: Inputs): void;
+  compute(
+    inputs: Readonly<Record<string, Float32Array | undefined>>,
+    outputs: Float32Array[],
+    attrs: tf.NamedAttrMap,
+    shapes: Inputs,
+  ): void;
 }
 
 /** What the wasm backend offers its own JavaScript kernels. */
@@ -42,7 +47,9 @@ export function registerHostKernel(kernel: HostKernel): void {
       // Every allocation before the first view.
       const outputs = kernel.outputShapes(given, attrs).map((shape) => backend.makeOutput(shape, 'float32'));
       let slot = 0;
-      const values = Object.fromEntries(Object.entries(given).map(([name, t]) => [name, t && copyIn(slot++, backend.typedArrayFromHeap(t))]));
+      const values = Object.fromEntries(
+        Object.entries(given).map(([name, t]) => [name, t && copyIn(slot++, backend.typedArrayFromHeap(t))]),
+      );
       const results = outputs.map((t) => scratch(slot++, size(t.shape)).fill(0));
       kernel.compute(values, results, attrs, given);
       outputs.forEach((t, i) => backend.typedArrayFromHeap(t).set(results[i]));
@@ -55,7 +62,8 @@ const pool: Float32Array[] = [];
 
 /** Slot `slot` of the scratch pool, `length` long (kernels run one at a time, never nested). */
 function scratch(slot: number, length: number): Float32Array {
-  if ((pool[slot]?.length ?? -1) < length) pool[slot] = new Float32Array(Math.max(length, 2 * (pool[slot]?.length ?? 0)));
+  if ((pool[slot]?.length ?? -1) < length)
+    pool[slot] = new Float32Array(Math.max(length, 2 * (pool[slot]?.length ?? 0)));
   return pool[slot].subarray(0, length);
 }
 
@@ -66,7 +74,11 @@ function copyIn(slot: number, values: Float32Array): Float32Array {
 }
 
 /** Runs a registered host kernel; absent optional inputs are left out of the map. */
-export function runHostKernel(name: string, inputs: Record<string, tf.Tensor | undefined>, attrs: tf.NamedAttrMap): tf.Tensor[] {
+export function runHostKernel(
+  name: string,
+  inputs: Record<string, tf.Tensor | undefined>,
+  attrs: tf.NamedAttrMap,
+): tf.Tensor[] {
   const given = Object.fromEntries(Object.entries(inputs).filter(([, t]) => t !== undefined)) as tf.NamedTensorMap;
   return tf.engine().runKernel(name, given, attrs) as tf.Tensor[];
 }

@@ -8,7 +8,15 @@
  * x is [rows, width] row-major; weight and bias are [width] or absent. Writes y and x̂ (x − mean,
  * times rstd; x · rstd for RMS norm), both shaped like x, and rstd [rows].
  */
-export function normForward(x: Float32Array, width: number, eps: number, rms: boolean, weight: Float32Array | undefined, bias: Float32Array | undefined, out: { y: Float32Array; xhat: Float32Array; rstd: Float32Array }): void {
+export function normForward(
+  x: Float32Array,
+  width: number,
+  eps: number,
+  rms: boolean,
+  weight: Float32Array | undefined,
+  bias: Float32Array | undefined,
+  out: { y: Float32Array; xhat: Float32Array; rstd: Float32Array },
+): void {
   const { y, xhat, rstd } = out;
   const rows = x.length / width;
   for (let r = 0, base = 0; r < rows; r++, base += width) {
@@ -35,7 +43,15 @@ export function normForward(x: Float32Array, width: number, eps: number, rms: bo
  * dx = rstd · (g − mean(g) − x̂ · mean(g · x̂)) with g = dy · weight (no mean(g) term for RMS
  * norm); dw = Σ dy · x̂ and db = Σ dy over the rows.
  */
-export function normBackward(dy: Float32Array, xhat: Float32Array, rstd: Float32Array, width: number, rms: boolean, weight: Float32Array | undefined, out: { dx: Float32Array; dw: Float32Array; db: Float32Array }): void {
+export function normBackward(
+  dy: Float32Array,
+  xhat: Float32Array,
+  rstd: Float32Array,
+  width: number,
+  rms: boolean,
+  weight: Float32Array | undefined,
+  out: { dx: Float32Array; dw: Float32Array; db: Float32Array },
+): void {
   const rows = rstd.length;
   const { dx } = out;
   const dw = new Float64Array(width);

@@ -23,21 +23,44 @@ function custom(inputs: tf.Tensor[], body: (save: tf.GradSaveFunc) => GradBody):
 export function registerHostOps(): void {
   registerHostKernel({
     name: 'ParamwiseNorm',
-    outputShapes: ({ x }) => [x?.shape ?? [], x?.shape ?? [], [(x ? x.shape.slice(0, -1) : []).reduce((a, b) => a * b, 1)]],
+    outputShapes: ({ x }) => [
+      x?.shape ?? [],
+      x?.shape ?? [],
+      [(x ? x.shape.slice(0, -1) : []).reduce((a, b) => a * b, 1)],
+    ],
     compute: ({ x, weight, bias }, [y, xhat, rstd], attrs, shapes) =>
-      normForward(x as Float32Array, lastDim(shapes.x as tf.TensorInfo), attrs.eps as number, attrs.rms as boolean, weight, bias, { y, xhat, rstd }),
+      normForward(
+        x as Float32Array,
+        lastDim(shapes.x as tf.TensorInfo),
+        attrs.eps as number,
+        attrs.rms as boolean,
+        weight,
+        bias,
+        { y, xhat, rstd },
+      ),
   });
   registerHostKernel({
     name: 'ParamwiseNormGrad',
     outputShapes: ({ dy }) => [dy?.shape ?? [], [lastDim(dy as tf.TensorInfo)], [lastDim(dy as tf.TensorInfo)]],
     compute: ({ dy, xhat, rstd, weight }, [dx, dw, db], attrs, shapes) =>
-      normBackward(dy as Float32Array, xhat as Float32Array, rstd as Float32Array, lastDim(shapes.dy as tf.TensorInfo), attrs.rms as boolean, weight, { dx, dw, db }),
+      normBackward(
+        dy as Float32Array,
+        xhat as Float32Array,
+        rstd as Float32Array,
+        lastDim(shapes.dy as tf.TensorInfo),
+        attrs.rms as boolean,
+        weight,
+        { dx, dw, db },
+      ),
   });
   registerHostKernel({
     name: 'ParamwiseAttention',
     outputShapes: (inputs, attrs) => {
       const { batch, tokens, heads, headDim } = attentionDims(inputs, attrs.heads as number);
-      return [[batch, tokens, heads * headDim], [batch, heads, tokens, tokens]];
+      return [
+        [batch, tokens, heads * headDim],
+        [batch, heads, tokens, tokens],
+      ];
     },
     compute: (values, [out, probs], attrs, shapes) => {
       const dims = attentionDims(shapes, attrs.heads as number);
@@ -47,13 +70,23 @@ export function registerHostOps(): void {
   registerHostKernel({
     name: 'ParamwiseAttentionGrad',
     // One gradient per q/k/v input (one for a fused qkv), then the bias's when there is one.
-    outputShapes: (inputs) => [...(inputs.qkv ? [inputs.qkv.shape] : QKV.map((n) => (inputs[n] as tf.TensorInfo).shape)), ...(inputs.bias ? [inputs.bias.shape] : [])],
+    outputShapes: (inputs) => [
+      ...(inputs.qkv ? [inputs.qkv.shape] : QKV.map((n) => (inputs[n] as tf.TensorInfo).shape)),
+      ...(inputs.bias ? [inputs.bias.shape] : []),
+    ],
     compute: (values, outputs, attrs, shapes) => {
       const dims = attentionDims(shapes, attrs.heads as number);
       const fusedGrads = shapes.qkv ? { qkv: outputs[0] } : { q: outputs[0], k: outputs[1], v: outputs[2] };
       const [dq, dk, dv] = strided(fusedGrads, dims);
       const dBias = values.bias ? outputs[outputs.length - 1] : undefined;
-      attentionBackward(values.dy as Float32Array, ...strided(values, dims), values.probs as Float32Array, dims, { dq, dk, dv }, dBias);
+      attentionBackward(
+        values.dy as Float32Array,
+        ...strided(values, dims),
+        values.probs as Float32Array,
+        dims,
+        { dq, dk, dv },
+        dBias,
+      );
     },
   });
 }
@@ -91,11 +124,19 @@ function attentionDims(shapes: Readonly<Record<string, tf.TensorInfo | undefined
 }
 
 /** q, k and v inside one fused array (rows of 3·width) or three arrays of their own. */
-function strided(values: Readonly<Record<string, Float32Array | undefined>>, dims: AttentionDims): [Strided, Strided, Strided] {
+function strided(
+  values: Readonly<Record<string, Float32Array | undefined>>,
+  dims: AttentionDims,
+): [Strided, Strided, Strided] {
   const width = dims.heads * dims.headDim;
   const fused = values.qkv;
-  if (fused) return [0, 1, 2].map((i) => ({ data: fused, offset: i * width, stride: 3 * width })) as [Strided, Strided, Strided];
-  return QKV.map((name) => ({ data: values[name] as Float32Array, offset: 0, stride: width })) as [Strided, Strided, Strided];
+  if (fused)
+    return [0, 1, 2].map((i) => ({ data: fused, offset: i * width, stride: 3 * width })) as [Strided, Strided, Strided];
+  return QKV.map((name) => ({ data: values[name] as Float32Array, offset: 0, stride: width })) as [
+    Strided,
+    Strided,
+    Strided,
+  ];
 }
 
 /**
@@ -114,7 +155,8 @@ export function hostAttentionFits(tokens: number): boolean {
  * [heads, tokens, tokens] is added to the scores (a relative position bias).
  */
 export function hostAttention(projected: tf.Tensor[], heads: number, bias?: tf.Tensor): tf.Tensor {
-  const named: Record<string, tf.Tensor> = projected.length === 1 ? { qkv: projected[0] } : { q: projected[0], k: projected[1], v: projected[2] };
+  const named: Record<string, tf.Tensor> =
+    projected.length === 1 ? { qkv: projected[0] } : { q: projected[0], k: projected[1], v: projected[2] };
   return custom([...projected, ...(bias ? [bias] : [])], (save) => {
     const [out, probs] = runHostKernel('ParamwiseAttention', { ...named, bias }, { heads });
     save([...projected, probs, ...(bias ? [bias] : [])]);
@@ -122,7 +164,11 @@ export function hostAttention(projected: tf.Tensor[], heads: number, bias?: tf.T
       value: out,
       gradFunc: (dy, saved) => {
         const inputs = Object.fromEntries(Object.keys(named).map((name, i) => [name, saved[i]]));
-        return runHostKernel('ParamwiseAttentionGrad', { ...inputs, probs: saved[projected.length], bias: saved[projected.length + 1], dy }, { heads });
+        return runHostKernel(
+          'ParamwiseAttentionGrad',
+          { ...inputs, probs: saved[projected.length], bias: saved[projected.length + 1], dy },
+          { heads },
+        );
       },
     };
   });

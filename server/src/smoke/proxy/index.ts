@@ -19,7 +19,8 @@ export interface ProxyOptions {
 export function buildProxy(listing: ModelListing, options: ProxyOptions = {}): ProxySpec {
   if (options.forceFallback) return fallbackProxy('requested (--proxy fallback)');
   if (!listing.params.length) return fallbackProxy('the listing has no parameters');
-  if (!listing.modules.some((m) => m.params.length)) return fallbackProxy('the listing has parameter names but no modules (module kinds unknown)');
+  if (!listing.modules.some((m) => m.params.length))
+    return fallbackProxy('the listing has parameter names but no modules (module kinds unknown)');
   const divisor = options.widthScale === undefined ? autoDivisor(listing) : divisorFromScale(options.widthScale);
   const outcome = compileListingProxy(listing, divisor);
   return 'spec' in outcome ? outcome.spec : fallbackProxy(outcome.reason);

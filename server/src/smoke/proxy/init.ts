@@ -9,9 +9,12 @@ export function initialValues(param: ProxyParam, seed: number): Float32Array {
   const size = param.shape.reduce((a, b) => a * b, 1);
   const random = seededRandom(deriveSeed(seed, param.name));
   switch (param.init.kind) {
-    case 'uniform': return uniformArray(random, size, -param.init.bound, param.init.bound);
-    case 'normal': return normalArray(random, size, param.init.std);
-    case 'const': return new Float32Array(size).fill(param.init.value);
+    case 'uniform':
+      return uniformArray(random, size, -param.init.bound, param.init.bound);
+    case 'normal':
+      return normalArray(random, size, param.init.std);
+    case 'const':
+      return new Float32Array(size).fill(param.init.value);
   }
 }
 

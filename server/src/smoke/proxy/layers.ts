@@ -50,11 +50,13 @@ export function compileConv(ctx: Ctx, node: TreeNode, shape: Shape): Step[] {
   const weight = useParam(ctx, node, w, 'weight', [outS, inS / groupsS, kh, kw], { kind: 'uniform', bound });
   const bias = b && useParam(ctx, node, b, 'bias', [outS], { kind: 'uniform', bound });
   steps.push({ op: 'conv', path: node.path, weight, bias, stride, pad, depthwise, groups: groupsS, act: false });
-  if (Array.isArray(attrs.dilation) && attrs.dilation.some((d) => d !== 1)) ctx.notes.add('dilated convolutions run undilated');
+  if (Array.isArray(attrs.dilation) && attrs.dilation.some((d) => d !== 1))
+    ctx.notes.add('dilated convolutions run undilated');
   shape.width = outS;
-  [shape.height, shape.imgWidth] = pad === 'same'
-    ? [Math.ceil(shape.height / stride[0]), Math.ceil(shape.imgWidth / stride[1])]
-    : [convOut(shape.height, kh, stride[0], pad[0]), convOut(shape.imgWidth, kw, stride[1], pad[1])];
+  [shape.height, shape.imgWidth] =
+    pad === 'same'
+      ? [Math.ceil(shape.height / stride[0]), Math.ceil(shape.imgWidth / stride[1])]
+      : [convOut(shape.height, kh, stride[0], pad[0]), convOut(shape.imgWidth, kw, stride[1], pad[1])];
   ctx.layers += 1;
   return steps;
 }
@@ -71,27 +73,43 @@ export function convStride(node: TreeNode): [number, number] {
   if (attrs.stride !== undefined) return pair(attrs.stride, 1);
   const w = param(node.entry, 'weight');
   const groups = num(attrs.groups) ?? 1;
-  const tiles = !!w && w.shape.length === 4 && w.shape[2] > 1 && groups === 1 && /patch|stem|downsampl/i.test(node.path);
+  const tiles =
+    !!w && w.shape.length === 4 && w.shape[2] > 1 && groups === 1 && /patch|stem|downsampl/i.test(node.path);
   return tiles ? [w.shape[2], w.shape[3]] : [1, 1];
 }
 
 /** Depth-wise stays depth-wise (groups = channels); other groupings keep what divides the scaled widths. */
-function convWidths(out: number, inC: number, inS: number, groups: number, depthwise: boolean, divisor: number): { outS: number; groupsS: number } {
+function convWidths(
+  out: number,
+  inC: number,
+  inS: number,
+  groups: number,
+  depthwise: boolean,
+  divisor: number,
+): { outS: number; groupsS: number } {
   if (depthwise) return { outS: inS * Math.max(1, Math.round(out / inC)), groupsS: inS };
   const outS = scaleDim(out, divisor);
   return { outS, groupsS: gcd(gcd(groups, inS), outS) };
 }
 
-function convPadding(padding: unknown, shape: Shape, kernel: [number, number], stride: [number, number]): [number, number] | 'same' {
+function convPadding(
+  padding: unknown,
+  shape: Shape,
+  kernel: [number, number],
+  stride: [number, number],
+): [number, number] | 'same' {
   if (padding === 'same') return 'same';
   const pad: [number, number] = padding === 'valid' ? [0, 0] : pair(padding, -1);
   if (pad[0] < 0) return 'same';
   // A proxy input is small: a kernel larger than what is left falls back to 'same'.
-  const fits = convOut(shape.height, kernel[0], stride[0], pad[0]) >= 1 && convOut(shape.imgWidth, kernel[1], stride[1], pad[1]) >= 1;
+  const fits =
+    convOut(shape.height, kernel[0], stride[0], pad[0]) >= 1 &&
+    convOut(shape.imgWidth, kernel[1], stride[1], pad[1]) >= 1;
   return fits ? pad : 'same';
 }
 
-const convOut = (size: number, kernel: number, stride: number, pad: number) => Math.floor((size + 2 * pad - kernel) / stride) + 1;
+const convOut = (size: number, kernel: number, stride: number, pad: number) =>
+  Math.floor((size + 2 * pad - kernel) / stride) + 1;
 
 function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
@@ -108,7 +126,8 @@ export function compileNorm(ctx: Ctx, node: TreeNode, shape: Shape): Step[] {
   const width = shape.width;
   const weight = w && useParam(ctx, node, w, 'norm-weight', [width], { kind: 'const', value: 1 });
   const bias = b && useParam(ctx, node, b, 'norm-bias', [width], { kind: 'const', value: 0 });
-  for (const extra of entry?.params ?? []) if (extra !== w && extra !== b) steps.push(gateParam(ctx, node, extra, [width]));
+  for (const extra of entry?.params ?? [])
+    if (extra !== w && extra !== b) steps.push(gateParam(ctx, node, extra, [width]));
   const kind = entry ? normKind(entry) : 'layer';
   const groups = kind === 'group' ? gcd(num(entry?.attrs.num_groups) ?? 1, width) : 1;
   const eps = num(entry?.attrs.eps) ?? 1e-5;
@@ -121,7 +140,10 @@ export function compileEmbedding(ctx: Ctx, node: TreeNode, shape: Shape): Step[]
   const [rows, dim] = [scaleDim(w.shape[0], ctx.divisor), scaleDim(w.shape[1], ctx.divisor)];
   const steps: Step[] = [];
   const positional = shape.kind !== 'ids';
-  const weight = useParam(ctx, node, w, positional ? 'position' : 'embedding', [rows, dim], { kind: 'normal', std: positional ? 0.02 : 1 });
+  const weight = useParam(ctx, node, w, positional ? 'position' : 'embedding', [rows, dim], {
+    kind: 'normal',
+    std: positional ? 0.02 : 1,
+  });
   if (positional) {
     // A second embedding table read by position (GPT's wpe): added to the sequence.
     ensureTokens(shape, steps);
@@ -138,7 +160,13 @@ export function compileEmbedding(ctx: Ctx, node: TreeNode, shape: Shape): Step[]
 export function compileScaleLeaf(ctx: Ctx, node: TreeNode, shape: Shape): Step[] {
   return (node.entry?.params ?? []).map((local) => {
     const width = scaleDim(local.shape[0] ?? 1, ctx.divisor);
-    if (local.shape.length !== 1 || width !== shape.width) return gateParam(ctx, node, local, local.shape.map((d) => scaleDim(d, ctx.divisor)));
+    if (local.shape.length !== 1 || width !== shape.width)
+      return gateParam(
+        ctx,
+        node,
+        local,
+        local.shape.map((d) => scaleDim(d, ctx.divisor)),
+      );
     ctx.notes.add('layer-scale factors start at 0.1 so the proxy trains within a smoke run');
     return { op: 'scale', param: useParam(ctx, node, local, 'scale', [width], { kind: 'const', value: 0.1 }) };
   });
@@ -147,5 +175,12 @@ export function compileScaleLeaf(ctx: Ctx, node: TreeNode, shape: Shape): Step[]
 /** Conv1d, RNNs and the like: present (their groups still step) but only through gates. */
 export function compileUnsupported(ctx: Ctx, node: TreeNode): Step[] {
   ctx.unsupported.push(`${node.path} (${node.entry?.className ?? '?'})`);
-  return (node.entry?.params ?? []).map((local) => gateParam(ctx, node, local, local.shape.map((d) => scaleDim(d, ctx.divisor))));
+  return (node.entry?.params ?? []).map((local) =>
+    gateParam(
+      ctx,
+      node,
+      local,
+      local.shape.map((d) => scaleDim(d, ctx.divisor)),
+    ),
+  );
 }

@@ -20,7 +20,9 @@ export function normalize(x: tf.Tensor, kind: NormKind, groups: number, eps: num
   if (kind === 'group' && groups > 1) {
     const channels = x.shape[last];
     const split = tf.reshape(x, [...x.shape.slice(0, -1), groups, channels / groups]);
-    const axes = Array.from({ length: split.rank - 2 }, (_, i) => i + 1).filter((a) => a !== split.rank - 2).concat(split.rank - 1);
+    const axes = Array.from({ length: split.rank - 2 }, (_, i) => i + 1)
+      .filter((a) => a !== split.rank - 2)
+      .concat(split.rank - 1);
     return tf.reshape(standardize(split, axes, eps), x.shape);
   }
   return standardize(x, normAxes(kind, x.rank), eps);
@@ -40,7 +42,13 @@ function standardize(x: tf.Tensor, axes: number[], eps: number): tf.Tensor {
 }
 
 /** Scaled dot-product self-attention over [B, T, D] given q, k, v of that shape. */
-export function attend(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, heads: number, relPos: tf.Tensor | undefined): tf.Tensor {
+export function attend(
+  q: tf.Tensor,
+  k: tf.Tensor,
+  v: tf.Tensor,
+  heads: number,
+  relPos: tf.Tensor | undefined,
+): tf.Tensor {
   const [batch, tokens, width] = q.shape as [number, number, number];
   const split = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [batch, tokens, heads, width / heads]), [0, 2, 1, 3]);
   const kT = tf.transpose(tf.reshape(k, [batch, tokens, heads, width / heads]), [0, 2, 3, 1]);
@@ -73,8 +81,6 @@ export function leadingRows(table: tf.Tensor, count: number): tf.Tensor {
   const source = rows >= count ? table : tf.tile(table, [Math.ceil(count / rows), ...Array(table.rank - 1).fill(1)]);
   return tf.slice(source, 0, count);
 }
-
-
 
 /** Repeats or cuts the last axis to `width` (see the 'adapt' step). */
 export function adapt(x: tf.Tensor, width: number): tf.Tensor {

@@ -26,7 +26,9 @@ export function compileListingProxy(listing: ModelListing, divisor: number): Com
   try {
     program = new ContainerCompiler(ctx, root).compile(root, shape);
   } catch (error) {
-    return { reason: `the proxy could not be built from the listing (${error instanceof Error ? error.message : String(error)})` };
+    return {
+      reason: `the proxy could not be built from the listing (${error instanceof Error ? error.message : String(error)})`,
+    };
   }
   program = placeHead(program, shape);
   markActivations(program);
@@ -35,20 +37,50 @@ export function compileListingProxy(listing: ModelListing, divisor: number): Com
   return { spec: specOf(ctx, listing, root, input, program, shape.width) };
 }
 
-function specOf(ctx: Ctx, listing: ModelListing, root: TreeNode, input: InputSpec, program: Step[], outputs: number): ProxySpec {
-  const family: ProxyFamily = containsKind(root, isAttention) ? 'transformer' : containsKind(root, (n) => n.kind === 'conv') ? 'convnet' : 'linear-stack';
+function specOf(
+  ctx: Ctx,
+  listing: ModelListing,
+  root: TreeNode,
+  input: InputSpec,
+  program: Step[],
+  outputs: number,
+): ProxySpec {
+  const family: ProxyFamily = containsKind(root, isAttention)
+    ? 'transformer'
+    : containsKind(root, (n) => n.kind === 'conv')
+      ? 'convnet'
+      : 'linear-stack';
   const notes = [...ctx.notes];
-  if (ctx.adapters) notes.push(`${ctx.adapters} width adapter(s): where the listing does not say how two widths connect, features are repeated or cut`);
-  return { source: 'listing', family, widthDivisor: ctx.divisor, input, outputs, params: [...ctx.params.values()], program, listing, notes, gated: ctx.gated, adapters: ctx.adapters };
+  if (ctx.adapters)
+    notes.push(
+      `${ctx.adapters} width adapter(s): where the listing does not say how two widths connect, features are repeated or cut`,
+    );
+  return {
+    source: 'listing',
+    family,
+    widthDivisor: ctx.divisor,
+    input,
+    outputs,
+    params: [...ctx.params.values()],
+    program,
+    listing,
+    notes,
+    gated: ctx.gated,
+    adapters: ctx.adapters,
+  };
 }
 
 /** Too many guesses make a proxy that says little about the real model: use the fallback then. */
 function rejection(ctx: Ctx, listing: ModelListing): string | undefined {
   const missing = listing.params.filter((p) => !ctx.params.has(p.tensorId));
-  if (missing.length) return `${missing.length} listed parameter(s) belong to no module the proxy could read (first: ${missing[0].name})`;
-  if (ctx.unsupported.length) return `unsupported layer kinds: ${ctx.unsupported.slice(0, 3).join(', ')}${ctx.unsupported.length > 3 ? ', ...' : ''}`;
-  if (ctx.gated.length > 0.25 * ctx.params.size) return `${ctx.gated.length} of ${ctx.params.size} parameters have no place in a proxy built from the listing`;
-  if (ctx.adapters > Math.max(2, 0.1 * ctx.layers)) return `the listing's layers do not chain (${ctx.adapters} width mismatches in ${ctx.layers} layers)`;
+  if (missing.length)
+    return `${missing.length} listed parameter(s) belong to no module the proxy could read (first: ${missing[0].name})`;
+  if (ctx.unsupported.length)
+    return `unsupported layer kinds: ${ctx.unsupported.slice(0, 3).join(', ')}${ctx.unsupported.length > 3 ? ', ...' : ''}`;
+  if (ctx.gated.length > 0.25 * ctx.params.size)
+    return `${ctx.gated.length} of ${ctx.params.size} parameters have no place in a proxy built from the listing`;
+  if (ctx.adapters > Math.max(2, 0.1 * ctx.layers))
+    return `the listing's layers do not chain (${ctx.adapters} width mismatches in ${ctx.layers} layers)`;
   return undefined;
 }
 
@@ -57,14 +89,17 @@ function chooseInput(root: TreeNode, divisor: number): InputSpec | undefined {
   if (!first) return undefined;
   const weight = param(first.entry, first.kind === 'mha' ? 'in_proj_weight' : 'weight');
   if (!weight) return undefined;
-  if (first.kind === 'embedding') return { kind: 'ids', length: PROXY_TOKENS, vocab: scaleDim(weight.shape[0], divisor) };
+  if (first.kind === 'embedding')
+    return { kind: 'ids', length: PROXY_TOKENS, vocab: scaleDim(weight.shape[0], divisor) };
   if (first.kind === 'conv') {
     const groups = typeof first.entry?.attrs.groups === 'number' ? first.entry.attrs.groups : 1;
     const size = imageSize(root);
     return { kind: 'image', height: size, width: size, channels: scaleDim(weight.shape[1] * groups, divisor) };
   }
   const features = scaleDim(weight.shape[1], divisor);
-  return containsKind(root, isAttention) ? { kind: 'tokens', length: PROXY_TOKENS, features } : { kind: 'vector', features };
+  return containsKind(root, isAttention)
+    ? { kind: 'tokens', length: PROXY_TOKENS, features }
+    : { kind: 'vector', features };
 }
 
 function firstLayer(node: TreeNode): TreeNode | undefined {
@@ -96,18 +131,25 @@ function imageSize(root: TreeNode): number {
 
 function initialShape(input: InputSpec): Shape {
   switch (input.kind) {
-    case 'image': return { kind: 'image', width: input.channels, tokens: 0, height: input.height, imgWidth: input.width };
-    case 'tokens': return { kind: 'tokens', width: input.features, tokens: input.length, height: 0, imgWidth: 0 };
-    case 'ids': return { kind: 'ids', width: 0, tokens: input.length, height: 0, imgWidth: 0 };
-    case 'vector': return { kind: 'vector', width: input.features, tokens: 0, height: 0, imgWidth: 0 };
+    case 'image':
+      return { kind: 'image', width: input.channels, tokens: 0, height: input.height, imgWidth: input.width };
+    case 'tokens':
+      return { kind: 'tokens', width: input.features, tokens: input.length, height: 0, imgWidth: 0 };
+    case 'ids':
+      return { kind: 'ids', width: 0, tokens: input.length, height: 0, imgWidth: 0 };
+    case 'vector':
+      return { kind: 'vector', width: input.features, tokens: 0, height: 0, imgWidth: 0 };
   }
 }
 
 /** The last top-level Linear is the classifier: positions are averaged just before it. */
 function placeHead(program: Step[], shape: Shape): Step[] {
-  const isLayer = (s: Step) => s.op === 'linear' || s.op === 'conv' || s.op === 'attention' || s.op === 'embed' || s.op === 'block';
+  const isLayer = (s: Step) =>
+    s.op === 'linear' || s.op === 'conv' || s.op === 'attention' || s.op === 'embed' || s.op === 'block';
   let head = -1;
-  program.forEach((s, i) => { if (s.op === 'linear') head = i; });
+  program.forEach((s, i) => {
+    if (s.op === 'linear') head = i;
+  });
   const poolAt = head >= 0 && !program.slice(head + 1).some(isLayer) ? head : program.length;
   if (shape.kind === 'vector' && poolAt === program.length) return program;
   shape.kind = 'vector';

@@ -33,7 +33,9 @@ export function divisorFromScale(scale: number): number {
  * median width of its norm layers, else of its 2-D weights) down to AUTO_MAX_WIDTH.
  */
 export function autoDivisor(listing: ModelListing): number {
-  const widths = listing.modules.filter((m) => isNorm(m)).flatMap((m) => m.params.filter((p) => p.shape.length === 1).map((p) => p.shape[0]));
+  const widths = listing.modules
+    .filter((m) => isNorm(m))
+    .flatMap((m) => m.params.filter((p) => p.shape.length === 1).map((p) => p.shape[0]));
   if (!widths.length) widths.push(...listing.params.filter((p) => p.shape.length >= 2).map((p) => p.shape[1]));
   if (!widths.length) return 1;
   const median = [...widths].sort((a, b) => a - b)[Math.floor(widths.length / 2)];

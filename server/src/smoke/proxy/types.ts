@@ -4,12 +4,11 @@
 
 import type { ModelListing } from '../../core/listing/model.ts';
 
-export type ParamRole = 'weight' | 'bias' | 'norm-weight' | 'norm-bias' | 'embedding' | 'token' | 'position' | 'scale' | 'other';
+export type ParamRole =
+  'weight' | 'bias' | 'norm-weight' | 'norm-bias' | 'embedding' | 'token' | 'position' | 'scale' | 'other';
 
 export type Init =
-  | { kind: 'uniform'; bound: number }
-  | { kind: 'normal'; std: number }
-  | { kind: 'const'; value: number };
+  { kind: 'uniform'; bound: number } | { kind: 'normal'; std: number } | { kind: 'const'; value: number };
 
 export interface ProxyParam {
   /** The name named_parameters() gives it: what the resolved groups list. */
@@ -24,14 +23,36 @@ export interface ProxyParam {
 
 export type NormKind = 'batch' | 'layer' | 'group' | 'instance' | 'rms';
 
-export interface LinearRef { weight: string; bias?: string }
+export interface LinearRef {
+  weight: string;
+  bias?: string;
+}
 
 export type Step =
   | { op: 'linear'; path: string; weight: string; bias?: string; act: boolean }
-  | { op: 'conv'; path: string; weight: string; bias?: string; stride: [number, number]; pad: [number, number] | 'same'; depthwise: boolean; groups: number; act: boolean }
+  | {
+      op: 'conv';
+      path: string;
+      weight: string;
+      bias?: string;
+      stride: [number, number];
+      pad: [number, number] | 'same';
+      depthwise: boolean;
+      groups: number;
+      act: boolean;
+    }
   | { op: 'norm'; path: string; kind: NormKind; weight?: string; bias?: string; groups: number; eps: number }
   | { op: 'embed'; path: string; weight: string; positional: boolean }
-  | { op: 'attention'; path: string; qkv: LinearRef | [LinearRef, LinearRef, LinearRef]; proj?: LinearRef; heads: number; qBias?: string; vBias?: string; relPos?: string }
+  | {
+      op: 'attention';
+      path: string;
+      qkv: LinearRef | [LinearRef, LinearRef, LinearRef];
+      proj?: LinearRef;
+      heads: number;
+      qBias?: string;
+      vBias?: string;
+      relPos?: string;
+    }
   /** Learned tokens (cls/dist) put in front of the sequence. */
   | { op: 'tokens'; param: string }
   /** A learned position table added to the first rows of the sequence. */

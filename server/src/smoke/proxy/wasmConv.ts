@@ -20,7 +20,10 @@ export function conv2dValid(x: T4, filter: T4, stride: [number, number]): T4 {
     save([xIn, f]);
     return {
       value: tf.conv2d(xIn, f, stride, 'valid'),
-      gradFunc: (dy: T4, [xs, fs]: tf.Tensor[]) => [convInputGrad(dy, xs as T4, fs as T4, stride), filterGrad(xs as T4, dy, fs.shape[0] as number, fs.shape[1] as number, stride)],
+      gradFunc: (dy: T4, [xs, fs]: tf.Tensor[]) => [
+        convInputGrad(dy, xs as T4, fs as T4, stride),
+        filterGrad(xs as T4, dy, fs.shape[0] as number, fs.shape[1] as number, stride),
+      ],
     };
   }) as unknown as Custom);
   return op(x, filter) as T4;
@@ -30,7 +33,17 @@ function convInputGrad(dy: T4, x: T4, f: T4, stride: [number, number]): T4 {
   const [kh, kw] = dims(f);
   if (stride[0] !== 1 || stride[1] !== 1) return tf.conv2dTranspose(dy, f, dims(x), stride, 'valid');
   const flipped = tf.transpose(tf.reverse(f, [0, 1]), [0, 1, 3, 2]) as T4;
-  const grad = tf.conv2d(tf.pad(dy, [[0, 0], [kh - 1, kh - 1], [kw - 1, kw - 1], [0, 0]]), flipped, 1, 'valid');
+  const grad = tf.conv2d(
+    tf.pad(dy, [
+      [0, 0],
+      [kh - 1, kh - 1],
+      [kw - 1, kw - 1],
+      [0, 0],
+    ]),
+    flipped,
+    1,
+    'valid',
+  );
   return fitSpatial(grad, dims(x)[1], dims(x)[2]);
 }
 
@@ -48,7 +61,10 @@ export function depthwiseValid(x: T4, filter: T4, stride: [number, number]): T4 
     save([xIn, f]);
     return {
       value: tf.depthwiseConv2d(xIn, f, stride, 'valid'),
-      gradFunc: (dy: T4, [xs, fs]: tf.Tensor[]) => [depthwiseInputGrad(dy, xs as T4, fs as T4, stride), depthwiseFilterGrad(xs as T4, dy, fs as T4, stride)],
+      gradFunc: (dy: T4, [xs, fs]: tf.Tensor[]) => [
+        depthwiseInputGrad(dy, xs as T4, fs as T4, stride),
+        depthwiseFilterGrad(xs as T4, dy, fs as T4, stride),
+      ],
     };
   }) as unknown as Custom);
   return op(x, filter) as T4;
@@ -57,7 +73,12 @@ export function depthwiseValid(x: T4, filter: T4, stride: [number, number]): T4 
 function depthwiseInputGrad(dy: T4, x: T4, f: T4, stride: [number, number]): T4 {
   const [kh, kw] = dims(f);
   const spread = stride[0] === 1 && stride[1] === 1 ? dy : interleaveZeros(dy, stride);
-  const padded = tf.pad(spread, [[0, 0], [kh - 1, kh - 1], [kw - 1, kw - 1], [0, 0]]);
+  const padded = tf.pad(spread, [
+    [0, 0],
+    [kh - 1, kh - 1],
+    [kw - 1, kw - 1],
+    [0, 0],
+  ]);
   const grad = tf.depthwiseConv2d(padded, tf.reverse(f, [0, 1]) as T4, 1, 'valid');
   return fitSpatial(grad, dims(x)[1], dims(x)[2]);
 }
@@ -76,15 +97,35 @@ function depthwiseFilterGrad(x: T4, dy: T4, f: T4, stride: [number, number]): T4
 /** dy with stride−1 zeros after every row and column: the strided layer's positions, spread out. */
 function interleaveZeros(dy: T4, [sh, sw]: [number, number]): T4 {
   const [batch, ho, wo, channels] = dims(dy);
-  const rows = tf.reshape(tf.concat([tf.expandDims(dy, 2), tf.zeros([batch, ho, sh - 1, wo, channels])], 2), [batch, ho * sh, wo, channels]);
-  return tf.reshape(tf.concat([tf.expandDims(rows, 3), tf.zeros([batch, ho * sh, wo, sw - 1, channels])], 3), [batch, ho * sh, wo * sw, channels]) as T4;
+  const rows = tf.reshape(tf.concat([tf.expandDims(dy, 2), tf.zeros([batch, ho, sh - 1, wo, channels])], 2), [
+    batch,
+    ho * sh,
+    wo,
+    channels,
+  ]);
+  return tf.reshape(tf.concat([tf.expandDims(rows, 3), tf.zeros([batch, ho * sh, wo, sw - 1, channels])], 3), [
+    batch,
+    ho * sh,
+    wo * sw,
+    channels,
+  ]) as T4;
 }
 
 /** Crops or zero-pads the two spatial axes to exactly height × width. */
 function fitSpatial(t: T4, height: number, width: number): T4 {
   const [a, h, w, c] = dims(t);
   if (h === height && w === width) return t;
-  const cropped = h > height || w > width ? tf.slice(t, [0, 0, 0, 0], [a, Math.min(h, height), Math.min(w, width), c]) : t;
+  const cropped =
+    h > height || w > width ? tf.slice(t, [0, 0, 0, 0], [a, Math.min(h, height), Math.min(w, width), c]) : t;
   const [, ch, cw] = dims(cropped);
-  return (ch < height || cw < width ? tf.pad(cropped, [[0, 0], [0, height - ch], [0, width - cw], [0, 0]]) : cropped) as T4;
+  return (
+    ch < height || cw < width
+      ? tf.pad(cropped, [
+          [0, 0],
+          [0, height - ch],
+          [0, width - cw],
+          [0, 0],
+        ])
+      : cropped
+  ) as T4;
 }

@@ -21,19 +21,29 @@ export function checkBaseWeightDecay(ctx: ServiceContext): ServiceDiagnostic[] {
     if (getSet(site.optimizer, 'weight_decay') !== undefined) continue;
     const found = raisingKeys(site);
     for (const { key, span } of found) {
-      out.push(makeDiag(Code.decayMultWithoutWd,
-        `MMEngine raises \`ValueError: ${BASE_WD_ERROR}\` when it builds the optimizer: ${key} multiplies the optimizer's weight_decay, ` +
-        `which is not set${site.optimizerType === 'AdamW' ? ' (torch would use AdamW\'s default 0.01, but MMEngine reads None)' : ''}. ` +
-        'Set weight_decay in optimizer=dict(...).',
-        ctx.at(span), fixFor(ctx, site)));
+      out.push(
+        makeDiag(
+          Code.decayMultWithoutWd,
+          `MMEngine raises \`ValueError: ${BASE_WD_ERROR}\` when it builds the optimizer: ${key} multiplies the optimizer's weight_decay, ` +
+            `which is not set${site.optimizerType === 'AdamW' ? " (torch would use AdamW's default 0.01, but MMEngine reads None)" : ''}. ` +
+            'Set weight_decay in optimizer=dict(...).',
+          ctx.at(span),
+          fixFor(ctx, site),
+        ),
+      );
     }
     if (found.length) ctx.claimedErrors.add(BASE_WD_ERROR);
     const flatSpan = site.paramwise.keySpans.get('flat_decay_mult');
     if (flatSpan && site.paramwise.get('flat_decay_mult') !== null) {
-      out.push(makeDiag(Code.flatDecayIgnored,
-        'flat_decay_mult does nothing here: the optimizer has no weight_decay, so MMEngine skips every weight-decay rule and 1-D parameters ' +
-        `get ${site.optimizerType === 'AdamW' ? 'AdamW\'s default 0.01' : 'the optimizer default'}. Set weight_decay in optimizer=dict(...).`,
-        flatSpan, fixFor(ctx, site)));
+      out.push(
+        makeDiag(
+          Code.flatDecayIgnored,
+          'flat_decay_mult does nothing here: the optimizer has no weight_decay, so MMEngine skips every weight-decay rule and 1-D parameters ' +
+            `get ${site.optimizerType === 'AdamW' ? "AdamW's default 0.01" : 'the optimizer default'}. Set weight_decay in optimizer=dict(...).`,
+          flatSpan,
+          fixFor(ctx, site),
+        ),
+      );
     }
   }
   return out;
@@ -44,7 +54,11 @@ function raisingKeys(site: OptimSite): { key: string; span?: Span }[] {
   const out: { key: string; span?: Span }[] = [];
   const customKeys = getDict(paramwise, 'custom_keys');
   for (const [name, cfg] of customKeys?.items ?? []) {
-    if (cfg instanceof PyDict && cfg.has('decay_mult')) out.push({ key: `custom_keys[${pyRepr(name)}].decay_mult`, span: cfg.keySpans.get('decay_mult') ?? customKeys!.keySpans.get(name) });
+    if (cfg instanceof PyDict && cfg.has('decay_mult'))
+      out.push({
+        key: `custom_keys[${pyRepr(name)}].decay_mult`,
+        span: cfg.keySpans.get('decay_mult') ?? customKeys!.keySpans.get(name),
+      });
   }
   for (const key of RAISING_MULTS) if (paramwise.has(key)) out.push({ key, span: paramwise.keySpans.get(key) });
   return out;
@@ -53,5 +67,12 @@ function raisingKeys(site: OptimSite): { key: string; span?: Span }[] {
 /** Only AdamW has a value that keeps today's behaviour (its default); others need a decision. */
 function fixFor(ctx: ServiceContext, site: OptimSite): DiagExtras {
   if (site.optimizerType !== 'AdamW') return {};
-  return { fixes: [{ title: 'Add weight_decay=0.01 to the optimizer (AdamW\'s default)', edits: setInConfig(ctx, site.paths.optimizer, 'weight_decay', '0.01') ?? [] }] };
+  return {
+    fixes: [
+      {
+        title: "Add weight_decay=0.01 to the optimizer (AdamW's default)",
+        edits: setInConfig(ctx, site.paths.optimizer, 'weight_decay', '0.01') ?? [],
+      },
+    ],
+  };
 }

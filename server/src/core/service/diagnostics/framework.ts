@@ -10,17 +10,35 @@ import type { ServiceDiagnostic } from '../types.ts';
 import { makeDiag } from './make.ts';
 
 const FRAMEWORK_OF: Record<string, string> = {
-  'mmengine.default': 'MMEngine', 'mmcv.default': 'mmcv', 'mmpretrain.layer_decay': 'mmpretrain', 'mmseg.layer_decay': 'mmseg/mmdet',
-  'mmengine.tutorial_depth_decay': 'The tutorial constructor', 'mmagic.multi_optim': 'mmagic', 'timm.weight_decay': 'timm', 'timm.layer_decay': 'timm',
-  'convnext.layer_decay': 'The ConvNeXt factory', 'beit.layer_decay': 'The BEiT factory', 'paramwise.layer_rules': 'Paramwise',
+  'mmengine.default': 'MMEngine',
+  'mmcv.default': 'mmcv',
+  'mmpretrain.layer_decay': 'mmpretrain',
+  'mmseg.layer_decay': 'mmseg/mmdet',
+  'mmengine.tutorial_depth_decay': 'The tutorial constructor',
+  'mmagic.multi_optim': 'mmagic',
+  'timm.weight_decay': 'timm',
+  'timm.layer_decay': 'timm',
+  'convnext.layer_decay': 'The ConvNeXt factory',
+  'beit.layer_decay': 'The BEiT factory',
+  'paramwise.layer_rules': 'Paramwise',
 };
 
 export function convertConfigDiagnostics(ctx: ServiceContext, config: LoadedConfig): ServiceDiagnostic[] {
-  return config.diagnostics.map((d) => ({ code: d.code, severity: d.severity, message: d.message, span: ctx.at(d.span) }));
+  return config.diagnostics.map((d) => ({
+    code: d.code,
+    severity: d.severity,
+    message: d.message,
+    span: ctx.at(d.span),
+  }));
 }
 
 export function convertResolveDiagnostics(ctx: ServiceContext, result: ResolveResult): ServiceDiagnostic[] {
-  return result.diagnostics.map((d) => ({ code: d.code, severity: d.severity, message: d.message, span: ctx.at(d.span ?? siteOrRoot(ctx)) }));
+  return result.diagnostics.map((d) => ({
+    code: d.code,
+    severity: d.severity,
+    message: d.message,
+    span: ctx.at(d.span ?? siteOrRoot(ctx)),
+  }));
 }
 
 /** ResolvedOptimizer.error: what the framework raises while building the optimizer. */
@@ -33,9 +51,10 @@ export function convertFrameworkErrors(ctx: ServiceContext, result: ResolveResul
     const who = FRAMEWORK_OF[opt.scheme] ?? 'The framework';
     const where = opt.name ? ` for optimizer '${opt.name}'` : '';
     const span = e.span ?? site?.optimizer?.span ?? (site && siteSpan(site));
-    const message = e.type === 'Unresolved'
-      ? `Paramwise cannot resolve the param groups${where}: ${e.message}`
-      : `${who} raises \`${e.type}: ${e.message}\` while building the optimizer${where}: training stops before the first iteration.`;
+    const message =
+      e.type === 'Unresolved'
+        ? `Paramwise cannot resolve the param groups${where}: ${e.message}`
+        : `${who} raises \`${e.type}: ${e.message}\` while building the optimizer${where}: training stops before the first iteration.`;
     out.push(makeDiag(Code.frameworkError, message, ctx.at(span), e.type === 'Unresolved' ? { severity: 'info' } : {}));
   }
   return out;

@@ -2,7 +2,17 @@
 // reads it (creating `paramwise_cfg=dict(...)` when there is none).
 
 import { PyDict } from '../../pyvalue.ts';
-import { dictText, mergeEntries, moveEntry, removeEntry, renameKey, renderEntry, replaceSpan, insertEntry, valueText } from '../edits.ts';
+import {
+  dictText,
+  mergeEntries,
+  moveEntry,
+  removeEntry,
+  renameKey,
+  renderEntry,
+  replaceSpan,
+  insertEntry,
+  valueText,
+} from '../edits.ts';
 import type { ServiceDiagnostic, SourceLookup, TextEdit } from '../types.ts';
 
 type Fix = NonNullable<ServiceDiagnostic['fixes']>[number];
@@ -19,11 +29,20 @@ export function renameFix(dict: PyDict, key: string, to: string, sources: Source
  * dict and `from` is `host` itself, the entry is wrapped in place: `custom_keys={...}` becomes
  * `paramwise_cfg=dict(custom_keys={...})`.
  */
-export function moveIntoChildFix(from: PyDict, key: string, host: PyDict | undefined, child: string, sources: SourceLookup | undefined): Fix[] {
+export function moveIntoChildFix(
+  from: PyDict,
+  key: string,
+  host: PyDict | undefined,
+  child: string,
+  sources: SourceLookup | undefined,
+): Fix[] {
   const target = host?.get(child);
   const title = `Move '${key}' into ${child}`;
   if (target instanceof PyDict) {
-    const edits = target.get(key) instanceof PyDict ? mergeEntries(from, key, target.get(key) as PyDict, sources) : moveEntry(from, key, target, sources);
+    const edits =
+      target.get(key) instanceof PyDict
+        ? mergeEntries(from, key, target.get(key) as PyDict, sources)
+        : moveEntry(from, key, target, sources);
     return edits ? [{ title, edits, preferred: true }] : [];
   }
   if (!host || target !== undefined) return [];
@@ -33,7 +52,18 @@ export function moveIntoChildFix(from: PyDict, key: string, host: PyDict | undef
   if (from === host) {
     const ks = from.keySpans.get(key)!;
     const vs = from.valueSpans.get(key)!;
-    return [{ title, edits: [replaceSpan({ file: ks.file, start: ks.start, end: vs.end }, renderEntry(src, child, `dict(${key}=${value})`))], preferred: true }];
+    return [
+      {
+        title,
+        edits: [
+          replaceSpan(
+            { file: ks.file, start: ks.start, end: vs.end },
+            renderEntry(src, child, `dict(${key}=${value})`),
+          ),
+        ],
+        preferred: true,
+      },
+    ];
   }
   const dst = dictText(host, sources);
   const removal = removeEntry(src, from, key);
@@ -43,7 +73,13 @@ export function moveIntoChildFix(from: PyDict, key: string, host: PyDict | undef
 }
 
 /** Moves `from[key]` into the dict `to` as a sibling key (merging two dicts written twice). */
-export function moveToFix(from: PyDict, key: string, to: PyDict | undefined, where: string, sources: SourceLookup | undefined): Fix[] {
+export function moveToFix(
+  from: PyDict,
+  key: string,
+  to: PyDict | undefined,
+  where: string,
+  sources: SourceLookup | undefined,
+): Fix[] {
   if (to?.get(key) instanceof PyDict) {
     const merged = mergeEntries(from, key, getDictOf(to, key), sources);
     return merged ? [{ title: `Merge '${key}' into the one in ${where}`, edits: merged, preferred: true }] : [];

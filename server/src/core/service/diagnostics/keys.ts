@@ -13,7 +13,17 @@ import type { ServiceDiagnostic } from '../types.ts';
 import { moveIntoChildFix, moveToFix, renameFix } from './keyFixes.ts';
 import { makeDiag } from './make.ts';
 
-const OPTIMIZER_ARGS = new Set(['lr', 'weight_decay', 'momentum', 'betas', 'eps', 'nesterov', 'amsgrad', 'dampening', 'alpha']);
+const OPTIMIZER_ARGS = new Set([
+  'lr',
+  'weight_decay',
+  'momentum',
+  'betas',
+  'eps',
+  'nesterov',
+  'amsgrad',
+  'dampening',
+  'alpha',
+]);
 const WRAPPER_ONLY = new Set(['paramwise_cfg', 'constructor', 'clip_grad', 'accumulative_counts', 'loss_scale']);
 const PARAMWISE_KEYS = new Set(Object.keys(PARAMWISE_DOCS));
 
@@ -35,17 +45,52 @@ function checkWrapper(ctx: ServiceContext, site: OptimSite, out: ServiceDiagnost
     if (allowed.has(key) || BOOKKEEPING.has(key)) continue;
     const span = ctx.at(ow.keySpans.get(key));
     if (key === 'paramwise_options') {
-      out.push(makeDiag(Code.legacyKey, "paramwise_options is the old name of paramwise_cfg: MMEngine passes it to the wrapper, which raises TypeError. Rename it to paramwise_cfg.", span, { fixes: renameFix(ow, key, 'paramwise_cfg', ctx.sources) }));
+      out.push(
+        makeDiag(
+          Code.legacyKey,
+          'paramwise_options is the old name of paramwise_cfg: MMEngine passes it to the wrapper, which raises TypeError. Rename it to paramwise_cfg.',
+          span,
+          { fixes: renameFix(ow, key, 'paramwise_cfg', ctx.sources) },
+        ),
+      );
     } else if (PARAMWISE_KEYS.has(key)) {
       ctx.claimedErrors.add(`unexpected keyword argument '${key}'`);
-      out.push(makeDiag(Code.misplacedKey, `${key} belongs in paramwise_cfg: here it is passed to ${wrapperType}.__init__, which raises TypeError (unexpected keyword argument '${key}'), and no parameter rule sees it.`, span, { fixes: moveIntoChildFix(ow, key, ow, 'paramwise_cfg', ctx.sources) }));
+      out.push(
+        makeDiag(
+          Code.misplacedKey,
+          `${key} belongs in paramwise_cfg: here it is passed to ${wrapperType}.__init__, which raises TypeError (unexpected keyword argument '${key}'), and no parameter rule sees it.`,
+          span,
+          { fixes: moveIntoChildFix(ow, key, ow, 'paramwise_cfg', ctx.sources) },
+        ),
+      );
     } else if (OPTIMIZER_ARGS.has(key)) {
-      out.push(makeDiag(Code.misplacedKey, `${key} belongs in optimizer=dict(...): ${wrapperType}.__init__ raises TypeError (unexpected keyword argument '${key}').`, span, { fixes: moveToFix(ow, key, site.optimizer, 'optimizer', ctx.sources) }));
+      out.push(
+        makeDiag(
+          Code.misplacedKey,
+          `${key} belongs in optimizer=dict(...): ${wrapperType}.__init__ raises TypeError (unexpected keyword argument '${key}').`,
+          span,
+          { fixes: moveToFix(ow, key, site.optimizer, 'optimizer', ctx.sources) },
+        ),
+      );
     } else if (known) {
       const guess = closest(key, allowed);
       const what = `${wrapperType}.__init__ raises TypeError: unexpected keyword argument '${key}'.`;
-      if (guess) out.push(makeDiag(Code.misspelledKey, `Unknown optim_wrapper key '${key}' (did you mean '${guess}'?): ${what}`, span, { severity: 'error', fixes: renameFix(ow, key, guess, ctx.sources) }));
-      else out.push(makeDiag(Code.unknownKey, `Unknown optim_wrapper key '${key}': ${what} Known keys for ${wrapperType}: ${[...allowed].join(', ')}.`, span, { severity: 'error' }));
+      if (guess)
+        out.push(
+          makeDiag(Code.misspelledKey, `Unknown optim_wrapper key '${key}' (did you mean '${guess}'?): ${what}`, span, {
+            severity: 'error',
+            fixes: renameFix(ow, key, guess, ctx.sources),
+          }),
+        );
+      else
+        out.push(
+          makeDiag(
+            Code.unknownKey,
+            `Unknown optim_wrapper key '${key}': ${what} Known keys for ${wrapperType}: ${[...allowed].join(', ')}.`,
+            span,
+            { severity: 'error' },
+          ),
+        );
     }
   }
 }
@@ -62,21 +107,50 @@ function checkOptimizer(ctx: ServiceContext, site: OptimSite, out: ServiceDiagno
     const raises = `${torchName}.__init__() raises TypeError: got an unexpected keyword argument '${key}'`;
     if (site.layout === 'mmengine' && WRAPPER_ONLY.has(key)) {
       ctx.claimedErrors.add(`unexpected keyword argument '${key}'`);
-      out.push(makeDiag(Code.misplacedKey, `${key} belongs in optim_wrapper, beside optimizer (the mmcv 1.x layout put it inside): MMEngine hands everything in optimizer=dict(...) to torch, so ${raises}.`, span, { fixes: moveToFix(opt, key, site.wrapper, 'optim_wrapper', ctx.sources) }));
+      out.push(
+        makeDiag(
+          Code.misplacedKey,
+          `${key} belongs in optim_wrapper, beside optimizer (the mmcv 1.x layout put it inside): MMEngine hands everything in optimizer=dict(...) to torch, so ${raises}.`,
+          span,
+          { fixes: moveToFix(opt, key, site.wrapper, 'optim_wrapper', ctx.sources) },
+        ),
+      );
     } else if (key === 'paramwise_options') {
-      out.push(makeDiag(Code.legacyKey, 'paramwise_options is the old name of paramwise_cfg (renamed in mmcv/mmdet 2.x): nothing reads it under that name. Rename it to paramwise_cfg.', span, { fixes: renameFix(opt, key, 'paramwise_cfg', ctx.sources) }));
+      out.push(
+        makeDiag(
+          Code.legacyKey,
+          'paramwise_options is the old name of paramwise_cfg (renamed in mmcv/mmdet 2.x): nothing reads it under that name. Rename it to paramwise_cfg.',
+          span,
+          { fixes: renameFix(opt, key, 'paramwise_cfg', ctx.sources) },
+        ),
+      );
     } else if (PARAMWISE_KEYS.has(key)) {
       ctx.claimedErrors.add(`unexpected keyword argument '${key}'`);
       const host = site.layout === 'mmengine' ? site.wrapper : site.layout === 'mmcv' ? site.optimizer : undefined;
-      out.push(makeDiag(Code.misplacedKey, `${key} belongs in paramwise_cfg: in optimizer=dict(...) it reaches torch, and ${raises}.`, span, { fixes: moveIntoChildFix(opt, key, host, 'paramwise_cfg', ctx.sources) }));
+      out.push(
+        makeDiag(
+          Code.misplacedKey,
+          `${key} belongs in paramwise_cfg: in optimizer=dict(...) it reaches torch, and ${raises}.`,
+          span,
+          { fixes: moveIntoChildFix(opt, key, host, 'paramwise_cfg', ctx.sources) },
+        ),
+      );
     } else if (key === 'lr_mult' || key === 'decay_mult') {
       ctx.claimedErrors.add(`unexpected keyword argument '${key}'`);
-      out.push(makeDiag(Code.misplacedKey, `${key} belongs in a custom_keys entry (paramwise_cfg=dict(custom_keys={'backbone': dict(${key}=...)})): ${raises}.`, span));
+      out.push(
+        makeDiag(
+          Code.misplacedKey,
+          `${key} belongs in a custom_keys entry (paramwise_cfg=dict(custom_keys={'backbone': dict(${key}=...)})): ${raises}.`,
+          span,
+        ),
+      );
     } else if (allowed) {
       ctx.claimedErrors.add(`unexpected keyword argument '${key}'`);
       const guess = closest(key, allowed);
       const msg = `${site.optimizerType} has no argument '${key}'${guess ? ` (did you mean '${guess}'?)` : ''}: ${raises}.`;
-      out.push(makeDiag(Code.unknownOptimizerArg, msg, span, { fixes: guess ? renameFix(opt, key, guess, ctx.sources) : [] }));
+      out.push(
+        makeDiag(Code.unknownOptimizerArg, msg, span, { fixes: guess ? renameFix(opt, key, guess, ctx.sources) : [] }),
+      );
     }
   }
 }

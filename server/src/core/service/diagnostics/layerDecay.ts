@@ -29,10 +29,15 @@ function keysWithoutConstructor(ctx: ServiceContext, site: OptimSite): ServiceDi
   for (const key of site.paramwise.keys()) {
     const wanted = LAYER_DECAY_KEYS[key];
     if (!wanted) continue;
-    out.push(makeDiag(Code.layerDecayKeysIgnored,
-      `paramwise_cfg.${key} does nothing with ${site.constructorName}: the default constructor reads only custom_keys and the *_mult keys, so every layer trains at the same lr. ` +
-      `Layer decay needs constructor='${wanted}'.`,
-      ctx.at(site.paramwise.keySpans.get(key)), { fixes: [{ title: `Use constructor='${wanted}'`, edits: constructorEdits(ctx, site, wanted) }] }));
+    out.push(
+      makeDiag(
+        Code.layerDecayKeysIgnored,
+        `paramwise_cfg.${key} does nothing with ${site.constructorName}: the default constructor reads only custom_keys and the *_mult keys, so every layer trains at the same lr. ` +
+          `Layer decay needs constructor='${wanted}'.`,
+        ctx.at(site.paramwise.keySpans.get(key)),
+        { fixes: [{ title: `Use constructor='${wanted}'`, edits: constructorEdits(ctx, site, wanted) }] },
+      ),
+    );
   }
   return out;
 }
@@ -50,17 +55,33 @@ function fallthrough(ctx: ServiceContext, opt: ResolvedOptimizer): ServiceDiagno
   const span = ctx.at(layered.find((p) => p.trace.span)?.trace.span ?? ctx.siteOf(opt)?.wrapperKeySpan);
   const maxId = layered.reduce((m, p) => Math.max(m, p.layerId!), -Infinity);
   if (layered.every((p) => p.layerId === maxId)) {
-    return [makeDiag(Code.layerDecayNoEffect,
-      `Layer decay has no effect: all ${layered.length} parameters land in layer ${maxId} (lr scale ${layered[0].lrScale ?? 1}). ` +
-      "The layer-id function did not recognise any name (e.g. the model's 'img_backbone' where it expects 'backbone', or blocks named differently); check the names it expects.",
-      span, { related: listingLines(ctx, layered.slice(0, 5).map((p) => p.name), `layer ${maxId}`) })];
+    return [
+      makeDiag(
+        Code.layerDecayNoEffect,
+        `Layer decay has no effect: all ${layered.length} parameters land in layer ${maxId} (lr scale ${layered[0].lrScale ?? 1}). ` +
+          "The layer-id function did not recognise any name (e.g. the model's 'img_backbone' where it expects 'backbone', or blocks named differently); check the names it expects.",
+        span,
+        {
+          related: listingLines(
+            ctx,
+            layered.slice(0, 5).map((p) => p.name),
+            `layer ${maxId}`,
+          ),
+        },
+      ),
+    ];
   }
   const early = fallenNames(ctx, layered, maxId);
   if (!early.length) return [];
-  return [makeDiag(Code.layerDecayFallthrough,
-    `${plural(early.length, 'parameter')} fall through to the last layer (layer ${maxId}, the full lr) although they come before lower layers in the model: ${examples(early, early.length)}. ` +
-    'A name-based layer-id function sends names it does not recognise to the last layer (timm #2712 reg_token). If they belong to the stem, map them to layer 0 (layer_rules, or the model\'s group_matcher / get_layer_depth).',
-    span, { related: listingLines(ctx, early, `layer ${maxId}`) })];
+  return [
+    makeDiag(
+      Code.layerDecayFallthrough,
+      `${plural(early.length, 'parameter')} fall through to the last layer (layer ${maxId}, the full lr) although they come before lower layers in the model: ${examples(early, early.length)}. ` +
+        "A name-based layer-id function sends names it does not recognise to the last layer (timm #2712 reg_token). If they belong to the stem, map them to layer 0 (layer_rules, or the model's group_matcher / get_layer_depth).",
+      span,
+      { related: listingLines(ctx, early, `layer ${maxId}`) },
+    ),
+  ];
 }
 
 /** Top-layer parameters that appear before some lower-layer parameter in named_parameters() order. */
@@ -86,15 +107,30 @@ function layerCount(ctx: ServiceContext, site: OptimSite): ServiceDiagnostic[] {
   const backbone = listing.modules.find((m) => m.path === 'backbone')?.className ?? '';
   const decayType = String(pw.get('decay_type') ?? 'layer_wise');
   if (given === undefined || !decayType.includes('layer_wise')) return [];
-  const expected = backbone.includes('ConvNeXt') ? convnextLayers(ctx) : /BEiT|MAE/.test(backbone) ? distinctIndices(ctx, /^backbone\.layers\.(\d+)\./) : undefined;
+  const expected = backbone.includes('ConvNeXt')
+    ? convnextLayers(ctx)
+    : /BEiT|MAE/.test(backbone)
+      ? distinctIndices(ctx, /^backbone\.layers\.(\d+)\./)
+      : undefined;
   if (!expected || expected === given) return [];
   const span: Span = ctx.at(pw.spanOf('num_layers'));
   const vs = pw.valueSpans.get('num_layers');
-  return [makeDiag(Code.layerCountMismatch,
-    `num_layers=${given} but this ${backbone} has ${expected} layers for layer_wise decay: ` +
-    (given > expected ? `layer ids ${expected}–${given - 1} stay empty, so the lr jumps by decay_rate^${given - expected + 1} at the top of the backbone.` : `the deepest blocks share the top ids and the lr no longer decays monotonically.`) +
-    ` Set num_layers=${expected}.`,
-    span, { fixes: vs ? [{ title: `Set num_layers=${expected}`, edits: [replaceSpan(vs, String(expected))], preferred: true }] : [] })];
+  return [
+    makeDiag(
+      Code.layerCountMismatch,
+      `num_layers=${given} but this ${backbone} has ${expected} layers for layer_wise decay: ` +
+        (given > expected
+          ? `layer ids ${expected}–${given - 1} stay empty, so the lr jumps by decay_rate^${given - expected + 1} at the top of the backbone.`
+          : `the deepest blocks share the top ids and the lr no longer decays monotonically.`) +
+        ` Set num_layers=${expected}.`,
+      span,
+      {
+        fixes: vs
+          ? [{ title: `Set num_layers=${expected}`, edits: [replaceSpan(vs, String(expected))], preferred: true }]
+          : [],
+      },
+    ),
+  ];
 }
 
 /** ConvNeXt layer_wise ids: stage 2 block b -> 3 + b // 3, stage 3 -> num_layers. */

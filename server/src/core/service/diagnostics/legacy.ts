@@ -19,18 +19,39 @@ export function checkLegacyKeys(ctx: ServiceContext): ServiceDiagnostic[] {
   if (!MMENGINE_MARKERS.some((k) => root.has(k))) return [];
   const out: ServiceDiagnostic[] = [];
   for (const [key, advice] of Object.entries(LEGACY_ROOT_KEYS)) {
-    if (root.has(key) && root.get(key) !== null) out.push(makeDiag(Code.legacyKey, `${key}= is ${advice}`, ctx.at(root.keySpans.get(key))));
+    if (root.has(key) && root.get(key) !== null)
+      out.push(makeDiag(Code.legacyKey, `${key}= is ${advice}`, ctx.at(root.keySpans.get(key))));
   }
   const ow = getDict(root, 'optim_wrapper');
   const differing = ow ? differingKeys(root.get('optimizer'), ow.get('optimizer')) : [];
   // `optimizer = dict(...)` reused as `optim_wrapper = dict(optimizer=optimizer)` is fine; only values that differ mislead.
   if (differing.length) {
-    out.push(makeDiag(Code.legacyKey, `The top-level optimizer= is not read by MMEngine's Runner, only optim_wrapper.optimizer is, and they differ in ${differing.join(', ')}: training uses optim_wrapper's values. Edit optim_wrapper.optimizer instead.`, ctx.at(root.keySpans.get('optimizer'))));
+    out.push(
+      makeDiag(
+        Code.legacyKey,
+        `The top-level optimizer= is not read by MMEngine's Runner, only optim_wrapper.optimizer is, and they differ in ${differing.join(', ')}: training uses optim_wrapper's values. Edit optim_wrapper.optimizer instead.`,
+        ctx.at(root.keySpans.get('optimizer')),
+      ),
+    );
   }
   if (ow && root.has('paramwise_cfg')) {
-    out.push(makeDiag(Code.misplacedKey, 'A top-level paramwise_cfg is ignored when optim_wrapper exists: MMEngine reads optim_wrapper.paramwise_cfg. Move it into optim_wrapper.', ctx.at(root.keySpans.get('paramwise_cfg')), {
-      severity: 'warning', fixes: [{ title: 'Move paramwise_cfg into optim_wrapper', edits: moveStatement(ctx, root, 'paramwise_cfg', ow), preferred: true }],
-    }));
+    out.push(
+      makeDiag(
+        Code.misplacedKey,
+        'A top-level paramwise_cfg is ignored when optim_wrapper exists: MMEngine reads optim_wrapper.paramwise_cfg. Move it into optim_wrapper.',
+        ctx.at(root.keySpans.get('paramwise_cfg')),
+        {
+          severity: 'warning',
+          fixes: [
+            {
+              title: 'Move paramwise_cfg into optim_wrapper',
+              edits: moveStatement(ctx, root, 'paramwise_cfg', ow),
+              preferred: true,
+            },
+          ],
+        },
+      ),
+    );
   }
   return out;
 }

@@ -13,7 +13,12 @@ const MAX_PER_KIND = 200;
 export function analyzeListing(result: ListingResult): ServiceDiagnostic[] {
   const file = result.listing.file;
   const at = (span: Span | undefined): Span => span ?? { file, start: 0, end: 0 };
-  const out: ServiceDiagnostic[] = result.problems.map((p) => ({ code: p.code, severity: p.severity, message: p.message, span: at(p.span) }));
+  const out: ServiceDiagnostic[] = result.problems.map((p) => ({
+    code: p.code,
+    severity: p.severity,
+    message: p.message,
+    span: at(p.span),
+  }));
   out.push(...inferred(result.listing.modules, at));
   out.push(...tied(result.listing.modules, at));
   const frozen = frozenSummary(result, at);
@@ -35,11 +40,22 @@ function inferred(modules: ModuleEntry[], at: (s: Span | undefined) => Span): Se
       more++;
       continue;
     }
-    out.push(makeDiag(Code.listingInferred,
-      `Module '${m.path || '.'}': ${facts.join('; ')} — inferred, not read. MMEngine's norm and depth-wise rules depend on the class; write it in the listing (or dump the model with the paramwise dumper) to be sure.`,
-      span));
+    out.push(
+      makeDiag(
+        Code.listingInferred,
+        `Module '${m.path || '.'}': ${facts.join('; ')} — inferred, not read. MMEngine's norm and depth-wise rules depend on the class; write it in the listing (or dump the model with the paramwise dumper) to be sure.`,
+        span,
+      ),
+    );
   }
-  if (more) out.push(makeDiag(Code.listingInferred, `${more} more modules have classes inferred from names and shapes rather than read.`, at(undefined)));
+  if (more)
+    out.push(
+      makeDiag(
+        Code.listingInferred,
+        `${more} more modules have classes inferred from names and shapes rather than read.`,
+        at(undefined),
+      ),
+    );
   return out;
 }
 
@@ -58,10 +74,17 @@ function tied(modules: ModuleEntry[], at: (s: Span | undefined) => Span): Servic
         continue;
       }
       if (out.length >= MAX_PER_KIND || !p.span) continue;
-      const how = sharedWith !== undefined && sharedWith !== m.path ? `module '${m.path}' is the same object as '${sharedWith}'` : 'tied weights';
-      out.push(makeDiag(Code.listingTied,
-        `${name} is the same Parameter as ${earlier} (${how}): named_parameters() lists it once, but MMEngine's constructor visits it twice and needs bypass_duplicate=True when paramwise_cfg is set.`,
-        at(p.span)));
+      const how =
+        sharedWith !== undefined && sharedWith !== m.path
+          ? `module '${m.path}' is the same object as '${sharedWith}'`
+          : 'tied weights';
+      out.push(
+        makeDiag(
+          Code.listingTied,
+          `${name} is the same Parameter as ${earlier} (${how}): named_parameters() lists it once, but MMEngine's constructor visits it twice and needs bypass_duplicate=True when paramwise_cfg is set.`,
+          at(p.span),
+        ),
+      );
     }
   }
   return out;
@@ -71,7 +94,14 @@ function frozenSummary(result: ListingResult, at: (s: Span | undefined) => Span)
   const frozen = result.listing.params.filter((p) => !p.requiresGrad);
   if (!frozen.length) return undefined;
   const names = frozen.map((p) => p.name);
-  return makeDiag(Code.listingFrozen,
+  return makeDiag(
+    Code.listingFrozen,
     `${plural(frozen.length, 'frozen parameter')} (requires_grad=False): ${examples(names, names.length)}. MMEngine skips them when paramwise_cfg is set and keeps them in its single group when it is not.`,
-    at(frozen[0].span), { related: frozen.slice(0, MAX_RELATED).flatMap((p) => (p.span ? [{ span: p.span, message: `${p.name}: frozen` }] : [])) });
+    at(frozen[0].span),
+    {
+      related: frozen
+        .slice(0, MAX_RELATED)
+        .flatMap((p) => (p.span ? [{ span: p.span, message: `${p.name}: frozen` }] : [])),
+    },
+  );
 }

@@ -21,26 +21,52 @@ export function checkOptimizerType(ctx: ServiceContext): ServiceDiagnostic[] {
     const wd = toNumber(opt.get('weight_decay'));
     if (COUPLED_L2_ADAPTIVE.has(site.optimizerType) && wd !== undefined && wd > 0) {
       const value = adamwSpelling(opt, typeKey, site, ctx.sources);
-      const edits = value && (site.layout === 'timm' ? replaceAt(opt, typeKey, value) : setInConfig(ctx, site.paths.optimizer, 'type', value));
-      out.push(makeDiag(Code.adamCoupledWd,
-        `${site.optimizerType} with weight_decay=${wd} adds wd·param to the gradient (coupled L2): the adaptive step divides it by the gradient's running RMS, ` +
-        'so parameters with large gradients are barely decayed and the decay is not the one AdamW papers tune. ' +
-        'Switch to AdamW for decoupled weight decay (its usual weight_decay is larger, 0.01–0.05, than an L2 of 1e-4).',
-        typeSpan, { fixes: edits ? [{ title: 'Switch to AdamW (decoupled weight decay)', edits, preferred: true }] : [] }));
+      const edits =
+        value &&
+        (site.layout === 'timm'
+          ? replaceAt(opt, typeKey, value)
+          : setInConfig(ctx, site.paths.optimizer, 'type', value));
+      out.push(
+        makeDiag(
+          Code.adamCoupledWd,
+          `${site.optimizerType} with weight_decay=${wd} adds wd·param to the gradient (coupled L2): the adaptive step divides it by the gradient's running RMS, ` +
+            'so parameters with large gradients are barely decayed and the decay is not the one AdamW papers tune. ' +
+            'Switch to AdamW for decoupled weight decay (its usual weight_decay is larger, 0.01–0.05, than an L2 of 1e-4).',
+          typeSpan,
+          { fixes: edits ? [{ title: 'Switch to AdamW (decoupled weight decay)', edits, preferred: true }] : [] },
+        ),
+      );
     }
     if (site.optimizerType === 'AdamW' && site.layout !== 'timm' && !opt.has('weight_decay')) {
-      out.push(makeDiag(Code.adamwImplicitWd,
-        'AdamW without weight_decay decays every group that sets none with torch\'s default 0.01. MMEngine\'s paramwise rules see no base ' +
-        'weight decay: *_decay_mult raise, flat_decay_mult is ignored and custom keys set no weight_decay. Write weight_decay explicitly ' +
-        '(0.01 keeps today\'s behaviour).',
-        typeSpan, { fixes: [{ title: 'Add weight_decay=0.01 (the value torch uses today)', edits: setInConfig(ctx, site.paths.optimizer, 'weight_decay', '0.01') ?? [] }] }));
+      out.push(
+        makeDiag(
+          Code.adamwImplicitWd,
+          "AdamW without weight_decay decays every group that sets none with torch's default 0.01. MMEngine's paramwise rules see no base " +
+            'weight decay: *_decay_mult raise, flat_decay_mult is ignored and custom keys set no weight_decay. Write weight_decay explicitly ' +
+            "(0.01 keeps today's behaviour).",
+          typeSpan,
+          {
+            fixes: [
+              {
+                title: 'Add weight_decay=0.01 (the value torch uses today)',
+                edits: setInConfig(ctx, site.paths.optimizer, 'weight_decay', '0.01') ?? [],
+              },
+            ],
+          },
+        ),
+      );
     }
   }
   return out;
 }
 
 /** The AdamW spelling of `type='Adam'` / `torch.optim.Adam` / timm's `opt='adam'`, as source text. */
-function adamwSpelling(opt: PyDict, typeKey: string, site: OptimSite, sources: SourceLookup | undefined): string | undefined {
+function adamwSpelling(
+  opt: PyDict,
+  typeKey: string,
+  site: OptimSite,
+  sources: SourceLookup | undefined,
+): string | undefined {
   const vs = opt.valueSpans.get(typeKey);
   const text = vs && sources?.(vs.file);
   if (!vs || text === undefined) return undefined;

@@ -7,7 +7,14 @@ import { PyDict } from '../../pyvalue.ts';
 import { getDict } from '../../resolve/cfg.ts';
 import { Code } from '../codes.ts';
 import type { ServiceContext } from '../context.ts';
-import { BOOKKEEPING, CONSTRUCTORS, CUSTOM_KEY_ITEMS, customKeyItems, LAYER_DECAY_KEYS, type ConstructorSchema } from '../schema.ts';
+import {
+  BOOKKEEPING,
+  CONSTRUCTORS,
+  CUSTOM_KEY_ITEMS,
+  customKeyItems,
+  LAYER_DECAY_KEYS,
+  type ConstructorSchema,
+} from '../schema.ts';
 import { isDefaultLike, MMCV_CONSTRUCTOR, type OptimSite } from '../sites.ts';
 import { closest } from '../suggest.ts';
 import type { ServiceDiagnostic } from '../types.ts';
@@ -33,21 +40,42 @@ function checkLevel(ctx: ServiceContext, site: OptimSite, schema: ConstructorSch
     // Layer-decay keys under the default constructor have their own check (layerDecay.ts).
     if (key in LAYER_DECAY_KEYS && isDefaultLike(site)) continue;
     const span = ctx.at(pw.keySpans.get(key));
-    const why = schema.ignores[key] ?? (key in LAYER_DECAY_KEYS ? `${site.constructorName} does not read it` : undefined);
+    const why =
+      schema.ignores[key] ?? (key in LAYER_DECAY_KEYS ? `${site.constructorName} does not read it` : undefined);
     if (why) {
-      out.push(makeDiag(Code.ignoredKey, `paramwise_cfg.${key} has no effect with ${site.constructorName}: ${why}.`, span));
+      out.push(
+        makeDiag(Code.ignoredKey, `paramwise_cfg.${key} has no effect with ${site.constructorName}: ${why}.`, span),
+      );
       continue;
     }
     const guess = closest(key, known);
     if (guess) {
-      out.push(makeDiag(Code.misspelledKey, `Unknown paramwise_cfg key '${key}' (did you mean '${guess}'?): ${site.constructorName} silently ignores keys it does not know, so this rule never applies.`, span, { fixes: renameFix(pw, key, guess, ctx.sources) }));
+      out.push(
+        makeDiag(
+          Code.misspelledKey,
+          `Unknown paramwise_cfg key '${key}' (did you mean '${guess}'?): ${site.constructorName} silently ignores keys it does not know, so this rule never applies.`,
+          span,
+          { fixes: renameFix(pw, key, guess, ctx.sources) },
+        ),
+      );
     } else {
-      out.push(makeDiag(Code.unknownKey, `Unknown paramwise_cfg key '${key}': ${site.constructorName} silently ignores it. It reads ${schema.reads.join(', ')}.`, span));
+      out.push(
+        makeDiag(
+          Code.unknownKey,
+          `Unknown paramwise_cfg key '${key}': ${site.constructorName} silently ignores it. It reads ${schema.reads.join(', ')}.`,
+          span,
+        ),
+      );
     }
   }
 }
 
-function checkCustomKeyItems(ctx: ServiceContext, site: OptimSite, schema: ConstructorSchema, out: ServiceDiagnostic[]): void {
+function checkCustomKeyItems(
+  ctx: ServiceContext,
+  site: OptimSite,
+  schema: ConstructorSchema,
+  out: ServiceDiagnostic[],
+): void {
   const customKeys = getDict(site.paramwise, 'custom_keys');
   const allowed = customKeyItems(site.optimizerType);
   const mmcv = site.constructorName === MMCV_CONSTRUCTOR;
@@ -55,18 +83,41 @@ function checkCustomKeyItems(ctx: ServiceContext, site: OptimSite, schema: Const
     if (!(cfg instanceof PyDict)) continue;
     for (const key of cfg.keys()) {
       const span = ctx.at(cfg.keySpans.get(key));
-      const ignored = schema.ignoresInCustomKeys?.[key] ?? (mmcv && !CUSTOM_KEY_ITEMS.includes(key) ? 'mmcv 1.x reads only lr_mult and decay_mult from a custom key' : undefined);
+      const ignored =
+        schema.ignoresInCustomKeys?.[key] ??
+        (mmcv && !CUSTOM_KEY_ITEMS.includes(key)
+          ? 'mmcv 1.x reads only lr_mult and decay_mult from a custom key'
+          : undefined);
       if (ignored) {
-        out.push(makeDiag(Code.ignoredKey, `custom_keys['${name}'].${key} has no effect with ${site.constructorName}: ${ignored}.`, span));
+        out.push(
+          makeDiag(
+            Code.ignoredKey,
+            `custom_keys['${name}'].${key} has no effect with ${site.constructorName}: ${ignored}.`,
+            span,
+          ),
+        );
         continue;
       }
       if (allowed.includes(key) || BOOKKEEPING.has(key)) continue;
       const guess = closest(key, allowed);
       const effect = `MMEngine copies it into the param group, where ${site.optimizerType || 'the optimizer'} never reads it`;
       if (guess) {
-        out.push(makeDiag(Code.misspelledKey, `custom_keys['${name}'] has '${key}' (did you mean '${guess}'?): ${effect}, so this key does not change what it seems to.`, span, { fixes: renameFix(cfg, key, guess, ctx.sources) }));
+        out.push(
+          makeDiag(
+            Code.misspelledKey,
+            `custom_keys['${name}'] has '${key}' (did you mean '${guess}'?): ${effect}, so this key does not change what it seems to.`,
+            span,
+            { fixes: renameFix(cfg, key, guess, ctx.sources) },
+          ),
+        );
       } else {
-        out.push(makeDiag(Code.unknownKey, `custom_keys['${name}'].${key} is not lr_mult, decay_mult or an argument of ${site.optimizerType || 'the optimizer'}: ${effect}.`, span));
+        out.push(
+          makeDiag(
+            Code.unknownKey,
+            `custom_keys['${name}'].${key} is not lr_mult, decay_mult or an argument of ${site.optimizerType || 'the optimizer'}: ${effect}.`,
+            span,
+          ),
+        );
       }
     }
   }

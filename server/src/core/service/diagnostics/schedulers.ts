@@ -12,9 +12,21 @@ import type { OptimSite } from '../sites.ts';
 import type { ServiceDiagnostic, TextEdit } from '../types.ts';
 import { floatLiteral, makeDiag, num } from './make.ts';
 
-const ETA_MIN_TYPES = new Set(['CosineAnnealingLR', 'PolyLR', 'CosineRestartLR', 'CosineAnnealingParamScheduler', 'PolyParamScheduler', 'CosineRestartParamScheduler']);
+const ETA_MIN_TYPES = new Set([
+  'CosineAnnealingLR',
+  'PolyLR',
+  'CosineRestartLR',
+  'CosineAnnealingParamScheduler',
+  'PolyParamScheduler',
+  'CosineRestartParamScheduler',
+]);
 /** The schedulers that accept eta_min_ratio (PolyLR does not). */
-const RATIO_TYPES = new Set(['CosineAnnealingLR', 'CosineRestartLR', 'CosineAnnealingParamScheduler', 'CosineRestartParamScheduler']);
+const RATIO_TYPES = new Set([
+  'CosineAnnealingLR',
+  'CosineRestartLR',
+  'CosineAnnealingParamScheduler',
+  'CosineRestartParamScheduler',
+]);
 
 export function checkSchedulers(ctx: ServiceContext): ServiceDiagnostic[] {
   const out: ServiceDiagnostic[] = [...lrScaleUnapplied(ctx)];
@@ -23,13 +35,18 @@ export function checkSchedulers(ctx: ServiceContext): ServiceDiagnostic[] {
     if (!spread) continue;
     const type = typeName(s.get('type')) ?? '';
     const etaMin = toNumber(s.get('eta_min'));
-    if (ETA_MIN_TYPES.has(type) && etaMin !== undefined && etaMin !== 0) out.push(etaMinAbsolute(ctx, s, type, etaMin, spread, sites));
+    if (ETA_MIN_TYPES.has(type) && etaMin !== undefined && etaMin !== 0)
+      out.push(etaMinAbsolute(ctx, s, type, etaMin, spread, sites));
     const etaMax = s.get('eta_max');
     if (type === 'OneCycleLR' && typeof etaMax !== 'object' && toNumber(etaMax) !== undefined) {
-      out.push(makeDiag(Code.oneCycleErasesRatios,
-        `OneCycleLR with a single eta_max=${num(toNumber(etaMax))} gives every param group the same peak and floor: the per-group lrs (${spread}) are overwritten. ` +
-        'Pass eta_max as a list with one value per group, or use a multiplicative scheduler.',
-        ctx.at(s.spanOf('eta_max'))));
+      out.push(
+        makeDiag(
+          Code.oneCycleErasesRatios,
+          `OneCycleLR with a single eta_max=${num(toNumber(etaMax))} gives every param group the same peak and floor: the per-group lrs (${spread}) are overwritten. ` +
+            'Pass eta_max as a list with one value per group, or use a multiplicative scheduler.',
+          ctx.at(s.spanOf('eta_max')),
+        ),
+      );
     }
   }
   return out;
@@ -43,7 +60,12 @@ function schedulerDicts(v: PyValue | undefined, sites: OptimSite[]): { s: PyDict
   if (v instanceof PyList) return v.items.flatMap((x) => schedulerDicts(x, sites));
   if (!(v instanceof PyDict)) return [];
   if (v.has('type')) return [{ s: v, sites }];
-  return v.keys().flatMap((k) => schedulerDicts(v.get(k), sites.filter((site) => site.name === k)));
+  return v.keys().flatMap((k) =>
+    schedulerDicts(
+      v.get(k),
+      sites.filter((site) => site.name === k),
+    ),
+  );
 }
 
 /** A short description of how the lrs of these optimizers' groups differ, or undefined when they all match. */
@@ -63,41 +85,74 @@ function lrSpread(ctx: ServiceContext, sites: OptimSite[]): string | undefined {
 function configVariesLr(site: OptimSite): boolean {
   const pw = site.paramwise;
   if (!pw) return false;
-  if (['bias_lr_mult', 'dcn_offset_lr_mult', 'layer_decay_rate', 'decay_rate', 'decay_factor'].some((k) => pw.has(k))) return true;
+  if (['bias_lr_mult', 'dcn_offset_lr_mult', 'layer_decay_rate', 'decay_rate', 'decay_factor'].some((k) => pw.has(k)))
+    return true;
   const keys = pw.get('custom_keys');
   return keys instanceof PyDict && [...keys.items.values()].some((cfg) => toNumber(lrMultOf(cfg)) !== 1);
 }
 
-function etaMinAbsolute(ctx: ServiceContext, s: PyDict, type: string, etaMin: number, spread: string, sites: OptimSite[]): ServiceDiagnostic {
-  const head = `${type}'s eta_min=${num(etaMin)} is an absolute floor shared by every param group: the groups (${spread}) all anneal toward ${num(etaMin)}, ` +
+function etaMinAbsolute(
+  ctx: ServiceContext,
+  s: PyDict,
+  type: string,
+  etaMin: number,
+  spread: string,
+  sites: OptimSite[],
+): ServiceDiagnostic {
+  const head =
+    `${type}'s eta_min=${num(etaMin)} is an absolute floor shared by every param group: the groups (${spread}) all anneal toward ${num(etaMin)}, ` +
     'so the ratios lr_mult/layer decay set are lost toward the end of training, and a group at lr 0 climbs up to eta_min (open-mmlab/mmengine #1612).';
   const vs = s.valueSpans.get('eta_min');
   if (!RATIO_TYPES.has(type)) {
     // PolyLR has no eta_min_ratio; a zero floor is the ratio-preserving choice it offers.
-    const fixes = vs ? [{ title: 'Set eta_min=0. (every group decays by the same factor)', edits: [replaceSpan(vs, '0.')] }] : [];
-    return makeDiag(Code.etaMinAbsolute, `${head} ${type} has no eta_min_ratio: use eta_min=0. to keep the ratios.`, ctx.at(s.keySpans.get('eta_min')), { fixes });
+    const fixes = vs
+      ? [{ title: 'Set eta_min=0. (every group decays by the same factor)', edits: [replaceSpan(vs, '0.')] }]
+      : [];
+    return makeDiag(
+      Code.etaMinAbsolute,
+      `${head} ${type} has no eta_min_ratio: use eta_min=0. to keep the ratios.`,
+      ctx.at(s.keySpans.get('eta_min')),
+      { fixes },
+    );
   }
   const baseLr = toNumber(sites.length === 1 ? sites[0].optimizer?.get('lr') : undefined);
   const ratio = baseLr ? etaMin / baseLr : undefined;
   const edits: TextEdit[] = [];
   const rename = renameKey(s, 'eta_min', 'eta_min_ratio', ctx.sources);
-  if (ratio !== undefined && rename && vs && !s.has('eta_min_ratio')) edits.push(rename, replaceSpan(vs, floatLiteral(ratio)));
-  return makeDiag(Code.etaMinAbsolute,
+  if (ratio !== undefined && rename && vs && !s.has('eta_min_ratio'))
+    edits.push(rename, replaceSpan(vs, floatLiteral(ratio)));
+  return makeDiag(
+    Code.etaMinAbsolute,
     `${head} Use eta_min_ratio${ratio !== undefined ? `=${floatLiteral(ratio)} (eta_min / base lr)` : ''}, which scales each group's own floor.`,
-    ctx.at(s.keySpans.get('eta_min')), { fixes: edits.length ? [{ title: `Use eta_min_ratio=${floatLiteral(ratio!)} instead`, edits, preferred: true }] : [] });
+    ctx.at(s.keySpans.get('eta_min')),
+    {
+      fixes: edits.length
+        ? [{ title: `Use eta_min_ratio=${floatLiteral(ratio!)} instead`, edits, preferred: true }]
+        : [],
+    },
+  );
 }
 
 /** timm/ConvNeXt/BEiT put layer decay in lr_scale, which only their own schedulers multiply in. */
 function lrScaleUnapplied(ctx: ServiceContext): ServiceDiagnostic[] {
-  const mmScheduler = ctx.root.has('param_scheduler') ? 'param_scheduler' : ctx.root.has('lr_config') ? 'lr_config' : undefined;
+  const mmScheduler = ctx.root.has('param_scheduler')
+    ? 'param_scheduler'
+    : ctx.root.has('lr_config')
+      ? 'lr_config'
+      : undefined;
   if (!mmScheduler) return [];
   const deferred = ctx.result
-    ? ctx.result.optimizers.some((o) => o.lrScaleDeferred && o.params.some((p) => p.lrScale !== undefined && p.lrScale !== 1))
+    ? ctx.result.optimizers.some(
+        (o) => o.lrScaleDeferred && o.params.some((p) => p.lrScale !== undefined && p.lrScale !== 1),
+      )
     : ctx.root.has('layer_decay') && (ctx.root.has('opt') || ctx.root.has('scheme'));
   if (!deferred) return [];
-  return [makeDiag(Code.lrScaleUnapplied,
-    `Layer decay here is stored as each group's lr_scale, which only timm's schedulers (and the ConvNeXt/BEiT training loops) multiply into the lr. ` +
-    `With ${mmScheduler}, lr_scale is never applied: every layer trains at the full lr. Use the framework's own scheduler, or a constructor that writes the scaled lr into each group (e.g. LearningRateDecayOptimWrapperConstructor).`,
-    ctx.at(ctx.root.keySpans.get(mmScheduler)))];
+  return [
+    makeDiag(
+      Code.lrScaleUnapplied,
+      `Layer decay here is stored as each group's lr_scale, which only timm's schedulers (and the ConvNeXt/BEiT training loops) multiply into the lr. ` +
+        `With ${mmScheduler}, lr_scale is never applied: every layer trains at the full lr. Use the framework's own scheduler, or a constructor that writes the scaled lr into each group (e.g. LearningRateDecayOptimWrapperConstructor).`,
+      ctx.at(ctx.root.keySpans.get(mmScheduler)),
+    ),
+  ];
 }
-

@@ -35,11 +35,25 @@ export function checkCustomKeyShadows(ctx: ServiceContext): ServiceDiagnostic[] 
     }
     for (const [key, rules] of lost) {
       const stats = index.byKey.get(key);
-      const parts = [...rules.values()].map((l) => `${l.rule} for ${plural(l.count, 'parameter')} (e.g. ${examples(l.names, l.count, 2)}: ${l.rule.includes('_lr_') ? 'lr' : 'weight_decay'} ${num(l.got)} instead of ${num(l.would)})`);
-      out.push(makeDiag(Code.customKeyShadowsRules,
-        `custom_keys['${key}'] switches off ${parts.join('; ')}. MMEngine applies no type rule to a parameter that a custom key matched (open-mmlab/mmengine #846). ` +
-        `Add a longer key for those parameters that carries both settings${example(site, key, [...rules.values()])}, or put the setting in this key if it suits all its parameters.`,
-        ctx.at(stats?.keySpan), { related: listingLines(ctx, [...rules.values()].flatMap((l) => l.names), 'type rule switched off') }));
+      const parts = [...rules.values()].map(
+        (l) =>
+          `${l.rule} for ${plural(l.count, 'parameter')} (e.g. ${examples(l.names, l.count, 2)}: ${l.rule.includes('_lr_') ? 'lr' : 'weight_decay'} ${num(l.got)} instead of ${num(l.would)})`,
+      );
+      out.push(
+        makeDiag(
+          Code.customKeyShadowsRules,
+          `custom_keys['${key}'] switches off ${parts.join('; ')}. MMEngine applies no type rule to a parameter that a custom key matched (open-mmlab/mmengine #846). ` +
+            `Add a longer key for those parameters that carries both settings${example(site, key, [...rules.values()])}, or put the setting in this key if it suits all its parameters.`,
+          ctx.at(stats?.keySpan),
+          {
+            related: listingLines(
+              ctx,
+              [...rules.values()].flatMap((l) => l.names),
+              'type rule switched off',
+            ),
+          },
+        ),
+      );
     }
   }
   return out;
@@ -78,6 +92,9 @@ function example(site: OptimSite, key: string, lost: Lost[]): string {
   const longer = owner.length > key.length ? owner : name;
   const cfg = getDict(getDict(site.paramwise, 'custom_keys'), key);
   // mmpretrain's layer decay overwrites lr, so an lr_mult there would only mislead.
-  const lrMult = cfg?.has('lr_mult') && site.constructorName !== MMPRETRAIN_LAYER_DECAY ? `lr_mult=${pyRepr(cfg.get('lr_mult'))}, ` : '';
+  const lrMult =
+    cfg?.has('lr_mult') && site.constructorName !== MMPRETRAIN_LAYER_DECAY
+      ? `lr_mult=${pyRepr(cfg.get('lr_mult'))}, `
+      : '';
   return ` (e.g. '${longer}': dict(${lrMult}decay_mult=${num(multOf(site, wdRule.rule))}))`;
 }

@@ -26,7 +26,11 @@ export function checkSharing(ctx: ServiceContext): ServiceDiagnostic[] {
 }
 
 /** Calls `fn` for every parameter visit the constructor makes under `prefix`, in order. */
-function forEachVisit(listing: ModelListing, prefix: string | undefined, fn: (path: string, p: LocalParam) => void): void {
+function forEachVisit(
+  listing: ModelListing,
+  prefix: string | undefined,
+  fn: (path: string, p: LocalParam) => void,
+): void {
   for (const m of listing.modules) {
     if (prefix !== undefined && m.path !== prefix && !m.path.startsWith(prefix + '.')) continue;
     for (const p of m.params) fn(m.path, p);
@@ -75,7 +79,8 @@ function frozenVisits(listing: ModelListing, prefix: string | undefined): string
 
 function tiedWithoutBypass(ctx: ServiceContext, site: OptimSite): ServiceDiagnostic | undefined {
   const walks = isDefaultLike(site) || site.constructorName === MMPRETRAIN_LAYER_DECAY;
-  if (!ctx.listing || !walks || !pyTruthy(site.paramwise) || pyTruthy(site.paramwise?.get('bypass_duplicate'))) return undefined;
+  if (!ctx.listing || !walks || !pyTruthy(site.paramwise) || pyTruthy(site.paramwise?.get('bypass_duplicate')))
+    return undefined;
   const { count, pairs } = tiedVisits(ctx.listing, site.prefix);
   if (!count) return undefined;
   ctx.claimedErrors.add(DUPLICATE_ERROR);
@@ -85,12 +90,20 @@ function tiedWithoutBypass(ctx: ServiceContext, site: OptimSite): ServiceDiagnos
     return span ? [{ span, message: `${dup} is the same tensor as ${orig}` }] : [];
   });
   const edits = canBypass ? paramwiseEdits(ctx, site, 'bypass_duplicate', 'True') : undefined;
-  return makeDiag(Code.tiedNoBypass,
-    `${plural(count, 'parameter')} ${count === 1 ? 'is' : 'are'} reached under a second name (tied weights or a shared module: ${examples(pairs.map(([d, o]) => `${d} = ${o}`), count, 2)}). ` +
-    `The constructor walks the module tree and adds each visit as its own group, so torch raises \`ValueError: ${DUPLICATE_ERROR}\` (open-mmlab/mmengine #1136). ` +
-    (canBypass ? 'Add bypass_duplicate=True to paramwise_cfg: the second name is skipped and the first name\'s rules apply.' : 'mmpretrain\'s layer-decay constructor has no bypass_duplicate: untie the weights or use another constructor.'),
+  return makeDiag(
+    Code.tiedNoBypass,
+    `${plural(count, 'parameter')} ${count === 1 ? 'is' : 'are'} reached under a second name (tied weights or a shared module: ${examples(
+      pairs.map(([d, o]) => `${d} = ${o}`),
+      count,
+      2,
+    )}). ` +
+      `The constructor walks the module tree and adds each visit as its own group, so torch raises \`ValueError: ${DUPLICATE_ERROR}\` (open-mmlab/mmengine #1136). ` +
+      (canBypass
+        ? "Add bypass_duplicate=True to paramwise_cfg: the second name is skipped and the first name's rules apply."
+        : "mmpretrain's layer-decay constructor has no bypass_duplicate: untie the weights or use another constructor."),
     ctx.at(site.wrapper.keySpans.get('paramwise_cfg') ?? siteSpan(site)),
-    { related, fixes: edits ? [{ title: 'Add bypass_duplicate=True to paramwise_cfg', edits, preferred: true }] : [] });
+    { related, fixes: edits ? [{ title: 'Add bypass_duplicate=True to paramwise_cfg', edits, preferred: true }] : [] },
+  );
 }
 
 function frozenParams(ctx: ServiceContext, site: OptimSite): ServiceDiagnostic | undefined {
