@@ -46,8 +46,14 @@ export class Converter {
     return this.uriOf(file);
   }
 
-  offset(file: string, position: { line: number; character: number }): number {
-    return this.index(file).offset(position.line, position.character);
+  /**
+   * The one conversion of a client's position to an offset. Clamped to the text (line and
+   * character, negative and absurd values too): requests carry whatever the client sends,
+   * and an offset past the text would send the service's scans far beyond it.
+   */
+  offset(file: string, position: { line: number; character: number } | undefined): number {
+    const { line, character } = position ?? { line: 0, character: 0 };
+    return this.index(file).offset(line, character);
   }
 
   range(span: Span): Range {
