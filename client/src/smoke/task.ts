@@ -57,7 +57,7 @@ export function createSmokeTask(
           script: context.runnerScript,
           cwd: folder ?? dirname(config),
           onLine,
-          args: smokeArgs({ ...definition, config, params, report }),
+          args: [...smokeArgs({ ...definition, config, params, report }), ...listingLimitArgs(config)],
           env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
         });
       },
@@ -102,4 +102,11 @@ export class SmokeTaskProvider implements vscode.TaskProvider {
     if (!vscode.workspace.isTrusted || !isSmokeDefinition(task.definition)) return undefined;
     return createSmokeTask(task.definition, task.scope ?? vscode.TaskScope.Workspace, this.context);
   }
+}
+
+/** The editor's listing size limit, for the config's folder: the runner refuses what the editor refuses. */
+function listingLimitArgs(config: string): string[] {
+  const setting = vscode.workspace.getConfiguration('paramwise', vscode.Uri.file(config));
+  const mb = setting.get<number>('analysis.maxListingSizeMB', DEFAULT_SETTINGS.analysis.maxListingSizeMB);
+  return ['--max-listing-mb', String(mb)];
 }
