@@ -5,6 +5,7 @@
 
 import * as vscode from 'vscode';
 import { basename, dirname, isAbsolute, join } from 'node:path';
+import { DEFAULT_SETTINGS } from '../../../server/src/protocol/lsp.ts';
 import {
   defaultReportPath,
   SMOKE_TASK_TYPE,
