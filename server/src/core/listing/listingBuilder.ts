@@ -16,6 +16,7 @@ import { MODULE_MRO, appended, entry, flatParam, guessedEntry, localParam, named
 import { ShapeInterner } from './shapes.ts';
 import { LocalNames } from './localNames.ts';
 import { report } from './problems.ts';
+import { SharedModules, type Refusal } from './sharedModules.ts';
 
 export interface ParamInput {
   name: string;
@@ -43,6 +44,11 @@ export interface BuilderOptions {
 }
 
 const LINEAR_SCAN_LIMIT = 16;
+/**
+ * Modules and parameters that expanding aliases may add. Aliases that share each other's
+ * subtrees double at every level, so a few dozen lines could otherwise stand for billions.
+ */
+export const MAX_EXPANDED = 500_000;
 
 export class ListingBuilder {
   private readonly tree: ModuleTree;
@@ -54,6 +60,14 @@ export class ListingBuilder {
   private readonly declared = new Set<ModuleId>();
   /** `= other.path` module lines: module -> the module it is the same object as. */
   private readonly sharedWith = new Map<ModuleId, ModuleId>();
+  /** Which modules are one object, to refuse a module that would contain itself. */
+  private readonly shared: SharedModules;
+  /** Aliases written alone (no parameters or submodules of their own) and the copies made for them. */
+  private readonly alone = new Set<ModuleId>();
+  private readonly contentMemo = new Map<ModuleId, ModuleId>();
+  private readonly targetMemo = new Map<ModuleId, ModuleId>();
+  /** Modules and parameters made by expanding aliases so far. */
+  private expanded = 0;
   /** The class each MRO came from (messages quote what was written). */
   private readonly classOfMro = new Map<readonly string[], ParsedClass>();
   private lastClass: ParsedClass | undefined;
@@ -71,6 +85,7 @@ export class ListingBuilder {
   ) {
     this.classless = options.classless ?? false;
     this.tree = new ModuleTree(this.classless ? guessedEntry : entry);
+    this.shared = new SharedModules(this.tree);
   }
 
   /** A module line: `path Class [= other.path]`. */
@@ -87,22 +102,11 @@ export class ListingBuilder {
     if (cls) this.applyClass(e, cls, span);
     if (sharedWith === undefined) return;
     const target = tree.find(sharedWith);
-    if (target === NONE || target === node)
-      return this.problem(
-        'error',
-        'listing-unknown-module',
-        `'= ${sharedWith}' must name a module listed above.`,
-        span,
-      );
-    for (let t: ModuleId | undefined = target; t !== undefined; t = this.sharedWith.get(t)) {
-      if (t === node)
-        return this.problem(
-          'error',
-          'listing-shared-cycle',
-          `'= ${sharedWith}' would make a module its own copy.`,
-          span,
-        );
-    }
+    const written = `'= ${sharedWith || '.'}'`;
+    if (target === NONE)
+      return this.problem('error', 'listing-unknown-module', `${written} must name a module listed above.`, span);
+    const refusal = target === node ? 'self' : this.shared.join(node, target);
+    if (refusal) return this.problem('error', 'listing-shared-cycle', cycleMessage(refusal, written, path), span);
     this.sharedWith.set(node, target);
     this.linesInVisitOrder = false;
   }
@@ -205,11 +209,13 @@ export class ListingBuilder {
     const tree = this.tree;
     if (tree.createdInPreorder && !this.sharedWith.size) return undefined;
     this.linesInVisitOrder = false;
+    for (const node of this.sharedWith.keys())
+      if (!tree.entries[node].params.length && !tree.children(node).length) this.alone.add(node);
     const order: ModuleId[] = [];
     const stack: ModuleId[] = [ROOT];
     while (stack.length) {
       const node = stack.pop()!;
-      if (this.sharedWith.has(node)) this.expandShared(node);
+      if (this.alone.has(node)) this.expandShared(node);
       order.push(node);
       const children = tree.children(node);
       for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
@@ -217,27 +223,84 @@ export class ListingBuilder {
     return order;
   }
 
-  /** `b.shared = a.shared` alone stands for the whole subtree, as add_params walks it again. */
+  /**
+   * `b.shared = a.shared` alone stands for the whole subtree, as add_params walks it again. Its
+   * submodules become aliases written alone in turn, expanded when the walk reaches them.
+   */
   private expandShared(node: ModuleId): void {
+    if (this.expanded > MAX_EXPANDED) return;
     const tree = this.tree;
-    const target = this.sharedWith.get(node)!;
+    const source = this.contentOf(node);
     const e = tree.entries[node];
-    if (e.params.length || tree.children(node).length) return;
+    const params = tree.entries[source].params;
+    const children = tree.children(source);
+    this.expanded += params.length + children.length;
+    if (this.expanded > MAX_EXPANDED)
+      return this.problem(
+        'error',
+        'listing-shared-too-large',
+        `Shared modules ('= path' lines) expand to more than ${MAX_EXPANDED} modules and parameters; '${e.path}' and the modules after it are not expanded.`,
+        e.span,
+      );
     const span = e.span;
-    e.params = tree.entries[target].params.map((p) => ({ ...p, span }));
-    for (const child of tree.children(target))
-      this.sharedWith.set(tree.addChild(node, tree.segment(child), span), child);
+    if (params.length) e.params = params.map((p) => ({ ...p, span }));
+    for (const child of children) {
+      const copy = tree.addChild(node, tree.segment(child), span);
+      this.sharedWith.set(copy, child);
+      this.alone.add(copy);
+    }
+  }
+
+  /**
+   * What an alias written alone stands for: the first module down its alias chain that has
+   * parameters or submodules of its own. Remembered for every module on the way, so a long
+   * chain costs its length once, not once per module that reaches it.
+   */
+  private contentOf(node: ModuleId): ModuleId {
+    const target = this.sharedWith.get(node)!;
+    // Most are copies made by an expansion, whose target is a module as written.
+    if (!this.alone.has(target)) return target;
+    const passed = [node];
+    let n = target;
+    for (let known = this.contentMemo.get(n); this.alone.has(n); known = this.contentMemo.get(n)) {
+      if (known !== undefined) {
+        n = known;
+        break;
+      }
+      passed.push(n);
+      n = this.sharedWith.get(n)!;
+    }
+    for (const p of passed) this.contentMemo.set(p, n);
+    return n;
   }
 
   private adoptTarget(node: ModuleId): void {
-    let target = this.sharedWith.get(node)!;
-    for (let next = this.sharedWith.get(target); next !== undefined; next = this.sharedWith.get(target)) target = next;
+    const target = this.lastOfChain(node);
     const e = this.tree.entries[node];
     const t = this.tree.entries[target];
     e.moduleId = t.moduleId;
     if (e.mro !== MODULE_MRO.mro) return;
     Object.assign(e, { className: t.className, mro: t.mro, mroQualified: t.mroQualified, attrs: t.attrs });
     if (t.inferred) e.inferred = t.inferred;
+  }
+
+  /** The module at the end of `node`'s alias chain (the chains have no loops: declareModule refuses them). */
+  private lastOfChain(node: ModuleId): ModuleId {
+    const target = this.sharedWith.get(node)!;
+    if (!this.sharedWith.has(target)) return target;
+    const passed = [node];
+    let n = target;
+    for (let next = this.sharedWith.get(n); next !== undefined; next = this.sharedWith.get(n)) {
+      const known = this.targetMemo.get(n);
+      if (known !== undefined) {
+        n = known;
+        break;
+      }
+      passed.push(n);
+      n = next;
+    }
+    for (const p of passed) this.targetMemo.set(p, n);
+    return n;
   }
 
   private tieTarget(p: ParamInput, shape: readonly number[]): number | undefined {
@@ -321,6 +384,22 @@ export class ListingBuilder {
 
   private problem(severity: ListingProblem['severity'], code: string, message: string, span: Span | undefined): void {
     report(this.problems, span ? { severity, code, message, span } : { severity, code, message });
+  }
+}
+
+function cycleMessage(refusal: Refusal | 'self', written: string, path: string): string {
+  const module = `'${path || '.'}'`;
+  switch (refusal) {
+    case 'self':
+      return `${written} names module ${module} itself: a module cannot be a copy of itself.`;
+    case 'loop':
+      return `${written} closes a loop of shared modules: that module is already a copy of ${module}.`;
+    case 'ancestor':
+      return `${written} names an ancestor of module ${module}: a module cannot contain itself.`;
+    case 'descendant':
+      return `${written} names a submodule of module ${module}: a module cannot contain itself.`;
+    case 'through-aliases':
+      return `${written} would make module ${module} contain itself, through the modules shared with it.`;
   }
 }
 

@@ -50,6 +50,11 @@ export class ModuleTree {
     return this.parents[node];
   }
 
+  /** The newest child, NONE for none; older ones follow through previousSibling. */
+  lastChild(node: ModuleId): ModuleId {
+    return this.lastChildren[node];
+  }
+
   previousSibling(node: ModuleId): ModuleId {
     return this.previousSiblings[node];
   }

@@ -26,7 +26,8 @@
 // * modules without parameters of their own are lines without a shape: `path  Class`;
 //   `.` is the root. `path  Class  = other.path` says it is the same module object as an
 //   earlier one (its parameters then tie to that module's; written alone, it stands for the
-//   whole subtree of the other module).
+//   whole subtree of the other module). A module cannot contain itself: `= path` naming
+//   itself, an ancestor, a submodule, or a module already shared with it is an error.
 // * `# ...` comments, on their own line or after an entry. Blank lines are ignored.
 // * header directives, each to the end of its line: `@model id`, `@env timm`,
 //   `@no_weight_decay cls_token pos_embed` (model.no_weight_decay(), sorted), `@group_matcher

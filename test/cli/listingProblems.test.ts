@@ -1,0 +1,37 @@
+// `paramwise groups` on hostile listings (dist/cli.js end to end): a listing the readers refuse
+// is reported as `file:line:col: error: ...`, with no table and a non-zero exit, and never
+// takes the process down.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '../..');
+const cli = join(root, 'dist/cli.js');
+const tmp = mkdtempSync(join(tmpdir(), 'paramwise-cli-listing-'));
+test.after(() => rmSync(tmp, { recursive: true, force: true }));
+
+function groups(listing: string) {
+  const r = spawnSync(process.execPath, [cli, 'groups', 'examples/vit_finetune.py', '--params', listing], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: r.status, signal: r.signal, out: r.stdout, err: r.stderr };
+}
+
+test('a module aliased to the root is an error at its line, not an out-of-memory crash', () => {
+  const listing = join(tmp, 'cycle.params');
+  writeFileSync(listing, '# paramwise params v1\n.  M\na.w  [3]  Linear\nblocks  Sequential  = .\n');
+  const r = groups(listing);
+  assert.equal(r.signal, null, r.err);
+  assert.equal(r.code, 1, r.err);
+  assert.match(
+    r.err,
+    /cycle\.params:4:1: error: '= \.' names an ancestor of module 'blocks': a module cannot contain itself\. \[listing-shared-cycle\]/,
+  );
+  assert.doesNotMatch(r.out, /param groups/);
+});
