@@ -32,6 +32,13 @@ export interface ClientOptions {
   workspaceFolder?: string;
   /** Extra node flags for the server process (profiling). */
   nodeArgs?: string[];
+  /** Sent as `initializationOptions` (absent: none, like most clients). */
+  initializationOptions?: unknown;
+  /**
+   * Answers workspace/configuration for one resource instead of `settings` (a promise: a client
+   * slow to answer for that resource).
+   */
+  settingsFor?: (scopeUri: string) => unknown;
 }
 
 export class LspClient {
@@ -70,6 +77,7 @@ export class LspClient {
       processId: process.pid,
       rootUri: pathToFileURL(folder).href,
       workspaceFolders: [{ uri: pathToFileURL(folder).href, name: 'ws' }],
+      initializationOptions: this.options.initializationOptions,
       capabilities: {
         workspace: {
           configuration: true,
@@ -231,8 +239,12 @@ export class LspClient {
 
   private answer(msg: any): void {
     this.serverRequests.push({ method: msg.method, params: msg.params });
-    const result = msg.method === 'workspace/configuration' ? msg.params.items.map(() => this.settings) : null;
-    this.send({ jsonrpc: '2.0', id: msg.id, result });
+    const settingsFor = this.options.settingsFor ?? (() => this.settings);
+    const result =
+      msg.method === 'workspace/configuration'
+        ? Promise.all(msg.params.items.map((item: { scopeUri?: string }) => settingsFor(item.scopeUri ?? '')))
+        : Promise.resolve(null);
+    void result.then((r) => !this.exited && this.send({ jsonrpc: '2.0', id: msg.id, result: r }));
   }
 }
 

@@ -114,4 +114,90 @@ describe('scheduler', () => {
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(events, ['busy', 'busy', 'run a', 'run b', 'idle']);
   });
+
+  it('flushes only the keys asked for: a slow run elsewhere is not waited for', async () => {
+    const s = new Scheduler(() => {});
+    let release!: () => void;
+    s.schedule('slow', 0, () => new Promise<void>((r) => (release = r)));
+    await new Promise((r) => setTimeout(r, 5));
+    const ran: string[] = [];
+    s.schedule('fast', 1000, async () => void ran.push('fast'));
+    const t0 = Date.now();
+    await s.flush(['fast', 'closed']);
+    assert.deepEqual(ran, ['fast'], 'the pending run started at once');
+    assert.ok(Date.now() - t0 < 500);
+    assert.equal(s.pending(), 1, 'the slow run is still in flight');
+    release();
+    await s.flushAll();
+  });
+
+  it('stops a run waiting past its time limit, reports it at the limit, and lets a flush go', async () => {
+    const timeouts: [string, number][] = [];
+    const s = new Scheduler(
+      () => {},
+      undefined,
+      (key, ms) => timeouts.push([key, ms]),
+    );
+    let release!: () => void;
+    const seen: boolean[] = [];
+    s.schedule(
+      'doc',
+      0,
+      async (token) => {
+        await new Promise<void>((r) => (release = r));
+        seen.push(token.cancelled);
+      },
+      50,
+    );
+    const t0 = Date.now();
+    await s.flush(['doc']);
+    assert.ok(Date.now() - t0 < 1000, 'the flush waited only for the limit');
+    assert.deepEqual(timeouts, [['doc', 50]]);
+    release();
+    await new Promise((r) => setTimeout(r, 5));
+    assert.deepEqual(seen, [true], 'the run is told to stop when it looks');
+  });
+
+  it('reports a run whose synchronous stage overran its limit, once, when it looks next', async () => {
+    const timeouts: string[] = [];
+    const s = new Scheduler(
+      () => {},
+      undefined,
+      (key) => timeouts.push(key),
+    );
+    let published = false;
+    s.schedule(
+      'doc',
+      0,
+      async (token) => {
+        token.setTimeLimit(20);
+        const until = Date.now() + 60;
+        while (Date.now() < until); // a stage that cannot yield
+        if (!token.cancelled) published = true;
+      },
+      10_000,
+    );
+    await s.flushAll();
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(published, false);
+    assert.deepEqual(timeouts, ['doc']);
+  });
+
+  it('neither reports a run done within its limit, nor one overtaken by an edit', async () => {
+    const timeouts: string[] = [];
+    const s = new Scheduler(
+      () => {},
+      undefined,
+      (key) => timeouts.push(key),
+    );
+    s.schedule('a', 0, async () => {}, 20);
+    let release!: () => void;
+    s.schedule('b', 0, () => new Promise<void>((r) => (release = r)), 20);
+    await new Promise((r) => setTimeout(r, 5));
+    s.schedule('b', 0, async () => {}, 0);
+    release();
+    await s.flushAll();
+    await new Promise((r) => setTimeout(r, 40));
+    assert.deepEqual(timeouts, []);
+  });
 });

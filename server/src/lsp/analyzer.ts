@@ -1,5 +1,7 @@
 // One analysis run for one open document, as a pipeline of stages with a cancellation check
 // between them: settings (per resource) → guards → pairing → listing → config → service.
+// The token also carries the run's time limit (paramwise.analysis.timeoutMs): a stage cannot
+// be interrupted from here, so a run over its limit stops at the next check.
 // The result is a record that keeps the exact texts its spans refer to, so converting offsets
 // to positions later never mixes two versions of a file.
 
@@ -93,6 +95,7 @@ export async function analyzeDocument(
   // Most JSON/YAML/Python files a client opens are none of Paramwise's business: no round trip.
   if (kind === 'other' && !isBinary(text)) return undefined;
   const settings = await deps.settingsFor(doc.uri);
+  token.setTimeLimit(settings.analysis.timeoutMs);
   if (token.cancelled) return undefined;
   const base = { uri: doc.uri, path, version: doc.version, texts: new Map([[path, text]]) };
   const guarded = guardDiagnostic(path, text, kind, settings);
@@ -110,16 +113,19 @@ export async function analyzeDocument(
         };
   }
   if (kind === 'other') return undefined;
-  if (kind === 'listing') return listingRecord(base, deps, settings);
+  if (kind === 'listing') return listingRecord(base, deps, settings, token);
   return configRecord(base, text, deps, settings, token);
 }
 
-function listingRecord(
+async function listingRecord(
   base: Omit<ListingRecord, 'kind' | 'diagnostics'>,
   deps: AnalyzerDeps,
   settings: Settings,
-): ListingRecord {
+  token: RunToken,
+): Promise<ListingRecord | undefined> {
   const loaded = deps.listings.load(base.path, settings.analysis.maxListingSizeMB * 2 ** 20);
+  await yieldToEvents();
+  if (token.cancelled) return undefined;
   const found = loaded.ok ? analyzeListing(loaded.result) : [loadProblem(loaded, base.path)];
   return { ...base, kind: 'listing', diagnostics: applySeverities(found, settings.severity) };
 }
@@ -161,6 +167,7 @@ async function configRecord(
   if (listing?.ok && listing.text !== undefined) texts.set(listing.path, listing.text);
   const sources = (file: string): string | undefined => texts.get(file) ?? host.readFile(file);
   const analysis = analyzeConfig({ file: path, config, listing: listing?.ok ? listing.result : undefined, sources });
+  if (token.cancelled) return undefined;
   const own: ServiceDiagnostic[] = [];
   if (pairing.missing) own.push(missingListing(pairing, path));
   if (listing && !listing.ok) own.push(loadProblem(listing, path));
@@ -228,11 +235,31 @@ function loadProblem(loaded: Extract<LoadedListing, { ok: false }>, file: string
 
 /** The record of a run that threw: one diagnostic at the top of the file, nothing else. */
 export function failedRecord(doc: TextDocument, error: unknown): DocRecord | undefined {
+  const message = `Internal error in the Paramwise server while analysing this file: ${error instanceof Error ? error.message : String(error)}. Other files are unaffected; the details are in the Paramwise output.`;
+  return problemRecord(doc, 'paramwise-internal-error', message);
+}
+
+/**
+ * The record of a run stopped at its time limit: one diagnostic at the top of the file. What
+ * the previous run found the file depends on is kept, so a change there still re-runs it.
+ */
+export function timedOutRecord(
+  doc: TextDocument,
+  limitMs: number,
+  previous: DocRecord | undefined,
+): ConfigRecord | undefined {
+  const message = `Analysis took longer than ${limitMs / 1000} s and was stopped (paramwise.analysis.timeoutMs). This file's checks, hovers and lenses are unavailable until an analysis finishes in time; other files are unaffected.`;
+  const record = problemRecord(doc, 'paramwise-analysis-timeout', message);
+  if (previous?.kind === 'config' && record)
+    return { ...record, chain: previous.chain, pairing: previous.pairing, deps: previous.deps };
+  return record;
+}
+
+function problemRecord(doc: TextDocument, code: string, message: string): ConfigRecord | undefined {
   const path = uriToPath(doc.uri);
   if (!path) return undefined;
-  const message = `Internal error in the Paramwise server while analysing this file: ${error instanceof Error ? error.message : String(error)}. Other files are unaffected; the details are in the Paramwise output.`;
   const diagnostics: ServiceDiagnostic[] = [
-    { code: 'paramwise-internal-error', severity: 'warning', span: { file: path, start: 0, end: 0 }, message },
+    { code, severity: 'warning', span: { file: path, start: 0, end: 0 }, message },
   ];
   return {
     kind: 'config',

@@ -4,6 +4,7 @@
 
 import { explorerPayload, type ExplorerProblem } from '../core/explorer/index.ts';
 import type { ExplorerDataRequest, ExplorerDataResult, ListingCandidate, PairingStatus } from '../protocol/lsp.ts';
+import type { ConfigRecord } from './analyzer.ts';
 import { uriToPath } from './files.ts';
 import type { Session } from './session.ts';
 
@@ -11,7 +12,7 @@ export class CustomRequests {
   constructor(private readonly session: Session) {}
 
   async getPairing(uri: string): Promise<PairingStatus | null> {
-    await this.session.flush();
+    await this.session.flushFor(uri);
     const path = uriToPath(uri);
     const own = this.session.recordOf(uri);
     const record = own?.kind === 'config' ? own : path ? this.session.configRecordFor(path) : undefined;
@@ -47,8 +48,7 @@ export class CustomRequests {
     if (!record) return null;
     const analysis = record.analysis;
     const listing = analysis?.listing;
-    if (!analysis || !listing)
-      return { unavailable: unavailableReason(record.pairing.listingPath, record.diagnostics[0]?.message) };
+    if (!analysis || !listing) return { unavailable: unavailableReason(record) };
     const problems: ExplorerProblem[] = [...analysis.config.diagnostics, ...listing.problems]
       .filter((d) => d.severity !== 'info')
       .map((d) => ({ severity: d.severity, message: d.message }));
@@ -65,7 +65,14 @@ export class CustomRequests {
   }
 }
 
-function unavailableReason(listingPath: string | undefined, firstProblem: string | undefined): string {
+/** Codes of a run that produced no analysis at all: their message is the reason. */
+const STOPPED = new Set(['paramwise-analysis-timeout', 'paramwise-internal-error']);
+
+function unavailableReason(record: ConfigRecord): string {
+  const stopped = record.diagnostics.find((d) => STOPPED.has(d.code));
+  if (stopped) return stopped.message;
+  const listingPath = record.pairing.listingPath;
+  const firstProblem = record.diagnostics[0]?.message;
   if (!listingPath)
     return 'No model listing is paired with this config. Run "Paramwise: Choose parameter listing for this config" or add a "# paramwise: params=<listing>" line to the config.';
   return `The listing ${listingPath} could not be read${firstProblem ? `: ${firstProblem}` : '.'}`;

@@ -1,6 +1,6 @@
 // Editor features for one position or document: find the analysis that knows the file, ask
-// the language service, convert. Every answer comes from fresh results (pending runs are
-// flushed first) and is empty when the file is not one Paramwise analyses.
+// the language service, convert. Every answer comes from fresh results (the runs it depends
+// on are flushed first, no others) and is empty when the file is not one Paramwise analyses.
 
 import type {
   CodeAction,
@@ -81,7 +81,7 @@ export class Features {
    * now (otherwise positions would not line up; the client asks again after the next run).
    */
   private async locate(uri: string): Promise<At | undefined> {
-    await this.session.flush();
+    await this.session.flushFor(uri);
     const path = uriToPath(uri);
     const record = path ? this.session.configRecordFor(path) : undefined;
     if (!path || !record?.analysis) return undefined;

@@ -9,6 +9,7 @@ import {
   analyzeDocument,
   classify,
   failedRecord,
+  timedOutRecord,
   type AnalyzerDeps,
   type ConfigRecord,
   type DocRecord,
@@ -20,7 +21,7 @@ import { ListingCache } from './listingCache.ts';
 import type { Logger } from './log.ts';
 import { resolvePairing } from './pairing.ts';
 import { Publisher } from './publisher.ts';
-import { Scheduler, type RunToken } from './scheduler.ts';
+import { Scheduler, Token, type RunToken } from './scheduler.ts';
 import type { SettingsSource } from './settings.ts';
 import { FolderWatcher, type ChangeKind } from './watch.ts';
 import { IdleHeap } from './idleHeap.ts';
@@ -32,8 +33,8 @@ export class Session {
   private readonly records = new Map<string, DocRecord>();
   /** config path → listing path the user chose in the status bar (this session only) */
   private readonly overrides = new Map<string, string>();
-  /** uri → debounce from the last run's settings (per resource, refreshed on every run) */
-  private readonly debounce = new Map<string, number>();
+  /** uri → debounce and time limit from the last run's settings (per resource, refreshed on every run) */
+  private readonly timing = new Map<string, { debounceMs: number; timeoutMs: number }>();
   private readonly lastPairing = new Map<string, string>();
   private readonly scheduler: Scheduler;
   private readonly publisher: Publisher;
@@ -50,7 +51,11 @@ export class Session {
     this.files = new FileSource(documents);
     this.listings = new ListingCache(this.files);
     this.publisher = new Publisher(connection);
-    this.scheduler = new Scheduler((key, e) => log.error(`paramwise: analysing ${key} failed`, e), new IdleHeap());
+    this.scheduler = new Scheduler(
+      (key, e) => log.error(`paramwise: analysing ${key} failed`, e),
+      new IdleHeap(),
+      (key, ms) => this.timedOut(key, ms),
+    );
   }
 
   /** Clients without file events: watch the dependencies' folders from here. */
@@ -68,7 +73,7 @@ export class Session {
     this.scheduler.cancel(uri);
     const record = this.records.get(uri);
     this.records.delete(uri);
-    this.debounce.delete(uri);
+    this.timing.delete(uri);
     this.lastPairing.delete(uri);
     this.publisher.clear(uri);
     // Files this config covered are analysed on their own again.
@@ -104,9 +109,15 @@ export class Session {
     return this.overrides.get(path);
   }
 
-  /** Requests answer from fresh results: pending runs start now and are awaited. */
-  async flush(): Promise<void> {
-    await this.scheduler.flushAll();
+  /**
+   * A request about `uri` answers from fresh results: the runs its answer comes from (its own,
+   * and those of open configs that read it as a `_base_` or listing) start now and are awaited,
+   * each for at most its time limit. Other documents' runs are not waited for: a slow file
+   * never stalls requests about the others.
+   */
+  async flushFor(uri: string): Promise<void> {
+    const path = uriToPath(uri);
+    await this.scheduler.flush([uri, ...(path ? this.dependents(path).map((r) => r.uri) : [])]);
   }
 
   /** The config analysis that knows about `path`: its own, a config whose chain has it, or one paired with it. */
@@ -122,7 +133,7 @@ export class Session {
    * the text an editor or the disk has. That run publishes nothing and is not kept.
    */
   async ownConfigRecord(uri: string): Promise<ConfigRecord | undefined> {
-    await this.flush();
+    await this.flushFor(uri);
     const own = this.records.get(uri);
     if (own?.kind === 'config' && own.analysis) return own;
     const path = uriToPath(uri);
@@ -133,9 +144,14 @@ export class Session {
       : this.files.readText(path, (await this.settingsFor(uri)).analysis.maxConfigSizeKB * 1024);
     if (!doc && read?.kind !== 'text') return undefined;
     const text = doc ? doc.getText() : read?.kind === 'text' ? read.text : '';
-    const record = await analyzeDocument(doc ?? TextDocument.create(uri, '', 0, text), this.analyzerDeps(), {
-      cancelled: false,
-    });
+    const document = doc ?? TextDocument.create(uri, '', 0, text);
+    const token = new Token(this.timing.get(uri)?.timeoutMs ?? DEFAULT_SETTINGS.analysis.timeoutMs);
+    token.start();
+    const record = await analyzeDocument(document, this.analyzerDeps(), token);
+    if (token.limitHit) {
+      this.log.info(`paramwise: analysing ${uri} for the explorer took over ${token.timeLimitMs} ms; stopped`);
+      return timedOutRecord(document, token.timeLimitMs, this.records.get(uri));
+    }
     return record?.kind === 'config' ? record : undefined;
   }
 
@@ -200,8 +216,8 @@ export class Session {
   }
 
   private schedule(uri: string): void {
-    const delay = this.debounce.get(uri) ?? DEFAULT_SETTINGS.analysis.debounceMs;
-    this.scheduler.schedule(uri, delay, (token) => this.run(uri, token));
+    const { debounceMs, timeoutMs } = this.timing.get(uri) ?? DEFAULT_SETTINGS.analysis;
+    this.scheduler.schedule(uri, debounceMs, (token) => this.run(uri, token), timeoutMs);
   }
 
   private scheduleOpen(path: string): void {
@@ -225,9 +241,18 @@ export class Session {
     this.commit(uri, record);
   }
 
+  /** A run went past its time limit and was abandoned: say so in the file, keep what it depended on. */
+  private timedOut(uri: string, limitMs: number): void {
+    const doc = this.documents.get(uri);
+    if (!doc) return;
+    this.log.info(`paramwise: analysing ${uri} took longer than ${limitMs} ms; stopped`);
+    this.commit(uri, timedOutRecord(doc, limitMs, this.records.get(uri)));
+  }
+
   /**
-   * A run replaces the document's analysis, and every request waits for pending runs before
-   * reading one, so the old analysis need not stay alive meanwhile: with a 100k-parameter
+   * A run replaces the document's analysis, and every request that reads it (about this
+   * document, or a file it depends on) waits for that run first, so the old analysis need not
+   * stay alive meanwhile: with a 100k-parameter
    * listing it is tens of MB, and two at once is what the server's peak memory would be.
    */
   private releaseAnalysis(uri: string): void {
@@ -248,7 +273,8 @@ export class Session {
 
   private async settingsFor(uri: string): Promise<Settings> {
     const settings = await this.settings.forResource(uri);
-    this.debounce.set(uri, settings.analysis.debounceMs);
+    const { debounceMs, timeoutMs } = settings.analysis;
+    this.timing.set(uri, { debounceMs, timeoutMs });
     return settings;
   }
 

@@ -48,6 +48,7 @@ export function validateSettings(raw: unknown): Settings {
       debounceMs: nonNegative(analysis.debounceMs, d.analysis.debounceMs),
       maxConfigSizeKB: nonNegative(analysis.maxConfigSizeKB, d.analysis.maxConfigSizeKB),
       maxListingSizeMB: nonNegative(analysis.maxListingSizeMB, d.analysis.maxListingSizeMB),
+      timeoutMs: nonNegative(analysis.timeoutMs, d.analysis.timeoutMs),
     },
     dumper: {
       pythonPath:

@@ -98,6 +98,8 @@ export interface Settings {
     maxConfigSizeKB: number;
     /** Listings larger than this are not read. */
     maxListingSizeMB: number;
+    /** An analysis running longer than this is stopped and says so in its file (0 = no limit). */
+    timeoutMs: number;
   };
   dumper: {
     /** Python used by "Dump model parameters" (client only). */
@@ -120,7 +122,7 @@ export const DEFAULT_SETTINGS: Settings = {
   listing: { pairs: {} },
   autoDiscover: true,
   severity: {},
-  analysis: { debounceMs: 150, maxConfigSizeKB: 1024, maxListingSizeMB: 256 },
+  analysis: { debounceMs: 150, maxConfigSizeKB: 1024, maxListingSizeMB: 256, timeoutMs: 5000 },
   dumper: { pythonPath: 'python' },
   smoke: { steps: 300, backend: 'auto', widthScale: null },
   trace: { server: 'off' },
