@@ -116,6 +116,7 @@ async function main(): Promise<void> {
   if (wanted('lsp')) await optional('lsp.bench.ts', 'benchLsp', 'language server');
   if (wanted('explorer')) await optional('explorer.bench.ts', 'benchExplorer', 'group explorer');
   if (wanted('smoke')) await optional('smoke.bench.ts', 'benchSmoke', 'smoke training');
+  if (wanted('cli')) await optional('cli.bench.ts', 'benchCli', 'CLI end to end: groups on 100k parameters');
 }
 
 main().catch((e: unknown) => {

@@ -37,6 +37,7 @@ commands:
       writes a model's parameter listing with the bundled PyTorch dumper (runs your Python code)
 
 Listings over --max-listing-mb (default 256) are refused with a message.
+JSON output writes a nan or infinite number as the string "nan", "inf" or "-inf", so it always parses.
 `;
 
 async function main(argv: string[]): Promise<number> {

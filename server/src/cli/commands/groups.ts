@@ -11,9 +11,9 @@ import { pyFloatRepr, type Span } from '../../core/pyvalue.ts';
 import { flagString, parseArgs } from '../../node/args.ts';
 import { listingLimits } from '../../node/listingLimit.ts';
 import { compactCount, makeLocator, table } from '../format.ts';
-import type { CliIO, Command } from '../../node/io.ts';
+import { writeStdoutChunks, type CliIO, type Command } from '../../node/io.ts';
 import { configHost } from '../../node/configHost.ts';
-import { resultJson } from './resultJson.ts';
+import { resultJsonChunks } from './resultJson.ts';
 
 interface Problem {
   severity: string;
@@ -61,7 +61,7 @@ export const groupsCommand: Command = async (argv, io) => {
       message: `${rulesPath}: expected a top-level 'layer_rules' list of (pattern, layer) pairs`,
     });
   if (flagString(args, 'format') === 'json') {
-    io.stdout(resultJson(result, problems) + '\n');
+    await writeStdoutChunks(io, resultJsonChunks(result, problems));
   } else {
     const explain = flagString(args, 'explain');
     io.stdout(explain ? explainText(result, explain) : groupsText(result, listing, args.flags.has('per-group')));

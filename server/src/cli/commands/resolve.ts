@@ -1,11 +1,13 @@
 // `paramwise resolve <config>... --json`: for each config, the optimizer-related keys as
-// MMEngine's Config.fromfile(path).to_dict() holds them, or {"error": ...}.
+// MMEngine's Config.fromfile(path).to_dict() holds them, or {"error": ...}. A nan or inf
+// value is written as a string ("nan", "inf", "-inf"), so the output always parses as JSON.
 
 import { loadConfig, optimizerKeys } from '../../core/config/index.ts';
-import { PyDict, pyJson } from '../../core/pyvalue.ts';
+import { PyDict } from '../../core/pyvalue.ts';
 import { parseArgs } from '../../node/args.ts';
 import { makeLocator } from '../format.ts';
-import type { Command } from '../../node/io.ts';
+import { writeStdoutChunks, type Command } from '../../node/io.ts';
+import { pyJsonChunks } from '../json.ts';
 import { configHost } from '../../node/configHost.ts';
 
 export const resolveCommand: Command = async (argv, io) => {
@@ -28,6 +30,6 @@ export const resolveCommand: Command = async (argv, io) => {
       if (d.severity === 'error') io.stderr(`${where(d.span)} error: ${d.message} [${d.code}]\n`);
     out.set(path, keys);
   });
-  io.stdout(pyJson(out, args.flags.has('json') ? 1 : 2) + '\n');
+  await writeStdoutChunks(io, pyJsonChunks(out, args.flags.has('json') ? 1 : 2));
   return failures ? 1 : 0;
 };

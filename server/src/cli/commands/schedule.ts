@@ -10,7 +10,8 @@ import { scheduleFromConfig, type ScheduleResult } from '../../core/schedule/ind
 import { flagNumber, flagString, parseArgs, type ParsedArgs } from '../../node/args.ts';
 import { listingLimits } from '../../node/listingLimit.ts';
 import { makeLocator, table } from '../format.ts';
-import type { CliIO, Command } from '../../node/io.ts';
+import { writeStdoutChunks, type CliIO, type Command } from '../../node/io.ts';
+import { CHUNK_CHARS, jsNumberJson } from '../json.ts';
 import { configHost } from '../../node/configHost.ts';
 
 interface Problem {
@@ -68,14 +69,28 @@ export const scheduleCommand: Command = async (argv, io) => {
   }
   const result = scheduleFromConfig(loaded.root, { itersPerEpoch, ...length, ...groupLrs(optimizer) });
   problems.push(...result.diagnostics);
-  io.stdout(
-    args.flags.has('json')
-      ? `${JSON.stringify({ lr_per_iter: result.lrPerIter })}\n`
-      : scheduleText(result, itersPerEpoch),
-  );
+  if (args.flags.has('json')) await writeStdoutChunks(io, scheduleJsonChunks(result.lrPerIter));
+  else io.stdout(scheduleText(result, itersPerEpoch));
   printProblems(problems, io);
   return problems.some((p) => p.severity === 'error') ? 1 : 0;
 };
+
+/**
+ * `{"lr_per_iter":[[...],...]}` as JSON.stringify writes it, a row at a time (iterations ×
+ * groups can be millions of numbers), except that a nan or inf lr, which JSON.stringify
+ * would write as null, is the string "nan", "inf" or "-inf".
+ */
+function* scheduleJsonChunks(rows: number[][]): Generator<string> {
+  let out = '{"lr_per_iter":[';
+  for (let i = 0; i < rows.length; i++) {
+    out += (i ? ',[' : '[') + rows[i].map(jsNumberJson).join(',') + ']';
+    if (out.length >= CHUNK_CHARS) {
+      yield out;
+      out = '';
+    }
+  }
+  yield out + ']}\n';
+}
 
 function lengthFlags(args: ParsedArgs): { epochs?: number; iters?: number } | string {
   const epochs = flagNumber(args, 'epochs');
