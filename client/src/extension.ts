@@ -4,13 +4,14 @@
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Commands } from '../../server/src/protocol/lsp.ts';
+import { Commands, Notifications } from '../../server/src/protocol/lsp.ts';
 import { choosePairing, setPairing } from './choosePairing.ts';
 import { dumpParams } from './dumpParams.ts';
 import { explorerDataFromServer, listingFromServer, registerExplorer } from './explorer/index.ts';
 import { createLanguageClient } from './languageClient.ts';
 import { PairingStore } from './pairingStore.ts';
 import { registerSmoke } from './smoke/index.ts';
+import { notifyTyped } from './serverRequests.ts';
 import { PairingStatusBar } from './statusBar.ts';
 
 let client: LanguageClient | undefined;
@@ -21,9 +22,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const store = new PairingStore(context.workspaceState);
   context.subscriptions.push(output, statusBar);
 
+  // A server started untrusted reads files outside the workspace folders once told of a grant.
+  const tellTrusted = (): void => {
+    if (client?.isRunning())
+      notifyTyped(client, Notifications.workspaceTrust, { trusted: true }).catch((e: unknown) =>
+        output.warn(`Paramwise: could not tell the server the workspace is trusted: ${String(e)}`),
+      );
+  };
   const start = async (): Promise<void> => {
     client = createLanguageClient(context, output);
     await client.start();
+    // A grant while the server was starting came after its initializationOptions were taken.
+    if (vscode.workspace.isTrusted) tellTrusted();
     // The server forgets pairing choices when it restarts; replay the ones kept here.
     const replay = Object.entries(store.all()).map(([config, listing]) =>
       setPairing(client!, config, listing).catch((e: unknown) =>
@@ -39,6 +49,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
 
   context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(tellTrusted),
     vscode.commands.registerCommand(Commands.restartServer, () =>
       report('restart the language server', async () => {
         await client?.stop();

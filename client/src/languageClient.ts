@@ -8,7 +8,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { PARAMS_LANGUAGE_ID } from '../../server/src/protocol/lsp.ts';
+import { PARAMS_LANGUAGE_ID, type InitializationOptions } from '../../server/src/protocol/lsp.ts';
 
 export const DOCUMENT_SELECTOR = ['python', 'json', 'jsonc', 'yaml', PARAMS_LANGUAGE_ID].map((language) => ({
   scheme: 'file',
@@ -29,6 +29,8 @@ export function createLanguageClient(
     outputChannel: output,
     // The server registers its own file watchers and configuration section dynamically.
     markdown: { isTrusted: false, supportHtml: false },
+    // Asked at each (re)start: an untrusted workspace's server reads nothing outside its folders.
+    initializationOptions: (): InitializationOptions => ({ workspaceTrusted: vscode.workspace.isTrusted }),
   };
   return new LanguageClient('paramwise', 'Paramwise', serverOptions, clientOptions);
 }

@@ -13,6 +13,14 @@ export function sendTyped<D extends RequestDef<unknown, unknown>>(
   return client.sendRequest(def.method, params) as Promise<ResultOf<D>>;
 }
 
+export function notifyTyped<D extends NotificationDef<unknown>>(
+  client: LanguageClient,
+  def: D,
+  params: ParamsOf<D>,
+): Promise<void> {
+  return client.sendNotification(def.method, params);
+}
+
 export function onTyped<D extends NotificationDef<unknown>>(
   client: LanguageClient,
   def: D,

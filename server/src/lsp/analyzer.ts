@@ -6,7 +6,7 @@
 // to positions later never mixes two versions of a file.
 
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { loadConfig } from '../core/config/index.ts';
+import { Codes, loadConfig, type LoadedConfig } from '../core/config/index.ts';
 import type { LineIndex } from '../core/positions.ts';
 import type { Settings } from '../protocol/lsp.ts';
 import { looksLikeDumperJson } from '../core/listing/dumperJson.ts';
@@ -123,7 +123,7 @@ async function listingRecord(
   settings: Settings,
   token: RunToken,
 ): Promise<ListingRecord | undefined> {
-  const loaded = deps.listings.load(base.path, settings.analysis.maxListingSizeMB * 2 ** 20);
+  const loaded = deps.listings.load(base.path, settings.analysis.maxListingSizeMB * 2 ** 20, true);
   await yieldToEvents();
   if (token.cancelled) return undefined;
   const found = loaded.ok ? analyzeListing(loaded.result) : [loadProblem(loaded, base.path)];
@@ -145,6 +145,7 @@ async function configRecord(
     folders: deps.foldersFor(path),
     override: deps.overrideFor(path),
     discovery: deps.discovery,
+    refusal: (file) => deps.files.trust.refusal(file),
   });
   const listing = pairing.listingPath
     ? deps.listings.load(pairing.listingPath, settings.analysis.maxListingSizeMB * 2 ** 20)
@@ -152,24 +153,28 @@ async function configRecord(
   await yieldToEvents();
   if (token.cancelled) return undefined;
   const maxBytes = settings.analysis.maxConfigSizeKB * 1024;
+  /** `_base_` files an untrusted workspace may not read: file → why. */
+  const refused = new Map<string, string>();
   const host = {
     readFile: (file: string): string | undefined => {
       const read = deps.files.readText(file, maxBytes);
+      if (read.kind === 'refused') refused.set(file, read.reason);
       if (read.kind !== 'text') return undefined;
       texts.set(file, read.text);
       return read.text;
     },
     env: process.env,
   };
-  const config = loadConfig(path, host, text);
+  const config = withRefusedBases(loadConfig(path, host, text), refused);
   await yieldToEvents();
   if (token.cancelled) return undefined;
   if (listing?.ok && listing.text !== undefined) texts.set(listing.path, listing.text);
   const sources = (file: string): string | undefined => texts.get(file) ?? host.readFile(file);
   const analysis = analyzeConfig({ file: path, config, listing: listing?.ok ? listing.result : undefined, sources });
   if (token.cancelled) return undefined;
-  const own: ServiceDiagnostic[] = [];
+  const own: ServiceDiagnostic[] = refusedBases(config, refused);
   if (pairing.missing) own.push(missingListing(pairing, path));
+  if (pairing.refused) own.push(refusedListing(pairing.refused, pairing.source, path));
   if (listing && !listing.ok) own.push(loadProblem(listing, path));
   const diagnostics = applySeverities([...analysis.diagnostics, ...own], settings.severity);
   const dependsOn = new Set([
@@ -226,6 +231,50 @@ function missingListing(pairing: Pairing, configPath: string): ServiceDiagnostic
     severity: 'warning',
     span: { file: configPath, start: where?.start ?? 0, end: where?.end ?? 0 },
     message: `The parameter listing ${pairing.missing?.path} does not exist (${pairing.source}). Checks that need the model are skipped. Dump one with "Paramwise: Dump model parameters" or fix the path.`,
+  };
+}
+
+/**
+ * The loader says a `_base_` file it was not given "does not exist"; for one the workspace's
+ * trust kept from it, that is not so: its FileNotFoundError goes, `refusedBases` says why.
+ */
+function withRefusedBases(config: LoadedConfig, refused: Map<string, string>): LoadedConfig {
+  if (!refused.size) return config;
+  const spans = new Set(config.baseLinks.filter((l) => refused.has(l.target)).map((l) => spanKey(l.span)));
+  const diagnostics = config.diagnostics.filter(
+    (d) => !(d.code === Codes.baseMissing && d.span && spans.has(spanKey(d.span))),
+  );
+  return { ...config, diagnostics };
+}
+
+/** One diagnostic per `_base_` entry (or read_base() import) that names a file not read. */
+function refusedBases(config: LoadedConfig, refused: Map<string, string>): ServiceDiagnostic[] {
+  const out = new Map<string, ServiceDiagnostic>();
+  for (const link of config.baseLinks) {
+    const reason = refused.get(link.target);
+    if (reason === undefined || out.has(spanKey(link.span))) continue;
+    out.set(spanKey(link.span), {
+      code: 'paramwise-outside-workspace',
+      severity: 'warning',
+      span: link.span,
+      message: `${link.target}: ${reason}. The keys it defines are missing from this analysis.`,
+    });
+  }
+  return [...out.values()];
+}
+
+const spanKey = (s: { file: string; start: number; end: number }): string => `${s.file}:${s.start}:${s.end}`;
+
+function refusedListing(
+  refused: NonNullable<Pairing['refused']>,
+  source: string,
+  configPath: string,
+): ServiceDiagnostic {
+  return {
+    code: 'paramwise-outside-workspace',
+    severity: 'warning',
+    span: { file: configPath, start: refused.span?.start ?? 0, end: refused.span?.end ?? 0 },
+    message: `The parameter listing ${refused.path} (${source}): ${refused.reason}. Checks that need the model are skipped.`,
   };
 }
 

@@ -33,14 +33,17 @@ export class CustomRequests {
     const path = uriToPath(configUri);
     if (!path) return [];
     const folders = this.session.foldersFor(path);
-    return this.session.discovery.candidates(path, folders).map((c) => {
-      const folder = folders.find((f) => c.path.startsWith(`${f}/`));
-      return {
-        uri: this.session.files.uriOf(c.path),
-        label: folder ? c.path.slice(folder.length + 1) : c.path,
-        reason: c.reason,
-      };
-    });
+    const trust = this.session.files.trust;
+    return this.session.discovery
+      .candidates(path, folders, (p) => trust.refusal(p) !== undefined)
+      .map((c) => {
+        const folder = folders.find((f) => c.path.startsWith(`${f}/`));
+        return {
+          uri: this.session.files.uriOf(c.path),
+          label: folder ? c.path.slice(folder.length + 1) : c.path,
+          reason: c.reason,
+        };
+      });
   }
 
   async explorerData(request: ExplorerDataRequest): Promise<ExplorerDataResult | null> {

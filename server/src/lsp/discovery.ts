@@ -25,16 +25,21 @@ export class ListingDiscovery {
     this.scans.clear();
   }
 
-  /** Every listing worth offering for `configPath`, best first. */
-  candidates(configPath: string, folders: string[]): Candidate[] {
+  /**
+   * Every listing worth offering for `configPath`, best first; none that `refused` says may not
+   * be read (an untrusted workspace: nothing outside its folders, symlinks resolved), and such
+   * files are not opened to tell a dumper JSON from a config either.
+   */
+  candidates(configPath: string, folders: string[], refused: (path: string) => boolean = () => false): Candidate[] {
     const dir = dirOf(configPath);
     const stem = stemOf(configPath);
     const seen = new Map<string, Candidate>();
     const consider = (path: string): void => {
-      if (path === configPath || seen.has(path)) return;
+      if (path === configPath || seen.has(path) || refused(path)) return;
       seen.set(path, rate(path, dir, stem));
     };
-    for (const file of listDir(dir)) if (isListingFile(`${dir}/${file}`)) consider(`${dir}/${file}`);
+    for (const file of listDir(dir))
+      if (!refused(`${dir}/${file}`) && isListingFile(`${dir}/${file}`)) consider(`${dir}/${file}`);
     for (const folder of folders) for (const path of this.scan(folder)) consider(path);
     return [...seen.values()].sort((a, b) => a.rank - b.rank || a.path.localeCompare(b.path));
   }

@@ -4,6 +4,8 @@
 // its line index, not a second copy of its text (megabytes for 100k parameters); an open
 // one's text is the editor buffer's own string and costs nothing to keep. The size limit
 // (paramwise.analysis.maxListingSizeMB) is part of the key: raising it reads a refused listing.
+// What trust refuses is decided before the cache is looked at, so a grant or a new workspace
+// folder needs no invalidation.
 
 import type { ListingResult } from '../core/listing/model.ts';
 import { LineIndex } from '../core/positions.ts';
@@ -12,18 +14,26 @@ import { listingTooLargeMessage, readListing } from './service.ts';
 
 export type LoadedListing =
   | { ok: true; path: string; result: ListingResult; lines: LineIndex; text?: string }
-  | { ok: false; path: string; code: 'paramwise-listing-missing' | 'paramwise-file-too-large'; message: string };
+  | {
+      ok: false;
+      path: string;
+      code: 'paramwise-listing-missing' | 'paramwise-file-too-large' | 'paramwise-outside-workspace';
+      message: string;
+    };
 
 export class ListingCache {
   private readonly entries = new Map<string, { stamp: string; maxBytes: number; loaded: LoadedListing }>();
 
   constructor(private readonly files: FileSource) {}
 
-  load(path: string, maxBytes: number): LoadedListing {
+  /** `own`: the listing is the open document being analysed (read wherever it lies). */
+  load(path: string, maxBytes: number, own = false): LoadedListing {
+    const refused = own && this.files.openDocument(path) ? undefined : this.files.trust.refusal(path);
+    if (refused) return { ok: false, path, code: 'paramwise-outside-workspace', message: `${path}: ${refused}.` };
     const stamp = this.files.stamp(path);
     const cached = this.entries.get(path);
     if (stamp && cached?.stamp === stamp && cached.maxBytes === maxBytes) return cached.loaded;
-    const loaded = this.read(path, maxBytes);
+    const loaded = this.read(path, maxBytes, own);
     if (stamp) this.entries.set(path, { stamp, maxBytes, loaded });
     return loaded;
   }
@@ -33,8 +43,10 @@ export class ListingCache {
     for (const path of this.entries.keys()) if (!inUse.has(path)) this.entries.delete(path);
   }
 
-  private read(path: string, maxBytes: number): LoadedListing {
-    const read = this.files.readListing(path, maxBytes);
+  private read(path: string, maxBytes: number, own: boolean): LoadedListing {
+    const read = this.files.readListing(path, maxBytes, own);
+    if (read.kind === 'refused')
+      return { ok: false, path, code: 'paramwise-outside-workspace', message: `${path}: ${read.reason}.` };
     if (read.kind === 'missing')
       return {
         ok: false,

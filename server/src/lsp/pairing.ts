@@ -1,7 +1,8 @@
 // Which listing a config is analysed against. In order: the user's pick in the status bar
 // (this session), a `# paramwise: params=...` directive in the config, the
-// `paramwise.listing.pairs` setting, then auto-discovery. A missing listing is reported at
-// the place that named it, and the config is still analysed without a model.
+// `paramwise.listing.pairs` setting, then auto-discovery. A missing listing, or one an
+// untrusted workspace may not read, is reported at the place that named it, and the config is
+// still analysed without a model.
 
 import { existsSync, statSync } from 'node:fs';
 import type { PairingSource } from '../protocol/lsp.ts';
@@ -15,6 +16,8 @@ export interface Pairing {
   detail: string;
   /** Set when the pairing names a listing that does not exist. */
   missing?: { path: string; span?: { start: number; end: number } };
+  /** Set when it names one that may not be read (untrusted workspace): `reason` says why. */
+  refused?: { path: string; reason: string; span?: { start: number; end: number } };
 }
 
 export interface PairingInputs {
@@ -25,6 +28,8 @@ export interface PairingInputs {
   folders: string[];
   override?: string;
   discovery: ListingDiscovery;
+  /** Why a path may not be read (WorkspaceTrust.refusal); absent: every path may be. */
+  refusal?: (path: string) => string | undefined;
 }
 
 // `# paramwise: params=path` (or `//` in JSONC); the path may be quoted.
@@ -39,6 +44,8 @@ export function findDirective(text: string): { path: string; start: number; end:
 
 export function resolvePairing(inputs: PairingInputs): Pairing {
   const { configPath, settings, folders } = inputs;
+  const refusal = inputs.refusal ?? (() => undefined);
+  const checked = (p: Pairing, span?: { start: number; end: number }): Pairing => checkedPairing(p, refusal, span);
   if (inputs.override)
     return checked({ listingPath: inputs.override, source: 'override', detail: 'chosen in the status bar' });
   const directive = findDirective(inputs.configText);
@@ -57,8 +64,9 @@ export function resolvePairing(inputs: PairingInputs): Pairing {
       detail: `paramwise.listing.pairs["${fromSetting.glob}"]`,
     });
   if (settings.autoDiscover) {
-    const best = inputs.discovery.candidates(configPath, folders)[0];
-    if (best) return { listingPath: best.path, source: 'discovered', detail: `auto-discovered: ${best.reason}` };
+    const best = inputs.discovery.candidates(configPath, folders, (path) => refusal(path) !== undefined)[0];
+    if (best)
+      return checked({ listingPath: best.path, source: 'discovered', detail: `auto-discovered: ${best.reason}` });
   }
   const why = settings.autoDiscover
     ? 'no listing found next to the config or in the workspace'
@@ -66,8 +74,15 @@ export function resolvePairing(inputs: PairingInputs): Pairing {
   return { source: 'none', detail: `${why}; checks that need the model are skipped` };
 }
 
-function checked(p: Pairing, span?: { start: number; end: number }): Pairing {
+/** The pairing as it stands, or why its listing is not read: refused first (so whether it exists is not told), then missing. */
+function checkedPairing(
+  p: Pairing,
+  refusal: (path: string) => string | undefined,
+  span?: { start: number; end: number },
+): Pairing {
   const path = p.listingPath!;
+  const reason = refusal(path);
+  if (reason) return { source: p.source, detail: `${p.detail}: ${path} ${reason}`, refused: { path, reason, span } };
   if (isFile(path)) return p;
   return { source: p.source, detail: `${p.detail}: ${path} does not exist`, missing: { path, span } };
 }

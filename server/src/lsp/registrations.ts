@@ -11,7 +11,14 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Requests, type ParamsOf, type RequestDef, type ResultOf } from '../protocol/lsp.ts';
+import {
+  Notifications,
+  Requests,
+  type InitializationOptions,
+  type ParamsOf,
+  type RequestDef,
+  type ResultOf,
+} from '../protocol/lsp.ts';
 import { CustomRequests } from './custom.ts';
 import { Features } from './features.ts';
 import { guard, keepAlive, Logger } from './log.ts';
@@ -32,6 +39,7 @@ export function startServer(connection: Connection): void {
     caps = params.capabilities;
     session = new Session(connection, documents, new SettingsSource(connection, !!caps.workspace?.configuration), log);
     session.foldersChanged(workspaceFolderUris(params), []);
+    session.setTrusted(trustedAtStart(params.initializationOptions));
     return { capabilities: capabilities(), serverInfo: { name: 'paramwise-language-server', version: '0.1.0' } };
   });
   connection.onInitialized(
@@ -66,6 +74,12 @@ export function startServer(connection: Connection): void {
     ),
   );
   connection.onDidChangeConfiguration(guard(log, 'didChangeConfiguration', undefined, () => s().reanalyseAll()));
+  connection.onNotification(
+    Notifications.workspaceTrust.method,
+    guard(log, Notifications.workspaceTrust.method, undefined, (p: ParamsOf<typeof Notifications.workspaceTrust>) =>
+      s().setTrusted(p.trusted === true),
+    ),
+  );
 
   connection.onHover(guard(log, 'hover', null, (p) => features().hover(p.textDocument.uri, p.position)));
   connection.onDefinition(guard(log, 'definition', null, (p) => features().definition(p.textDocument.uri, p.position)));
@@ -94,6 +108,12 @@ function capabilities(): InitializeResult['capabilities'] {
     codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
     workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
   };
+}
+
+/** Only an explicit `workspaceTrusted: false` restricts reads: clients that say nothing are trusted. */
+function trustedAtStart(options: unknown): boolean {
+  const o = options && typeof options === 'object' ? (options as InitializationOptions) : {};
+  return o.workspaceTrusted !== false;
 }
 
 function workspaceFolderUris(params: InitializeParams): string[] {

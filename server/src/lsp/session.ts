@@ -25,8 +25,10 @@ import { Scheduler, Token, type RunToken } from './scheduler.ts';
 import type { SettingsSource } from './settings.ts';
 import { FolderWatcher, type ChangeKind } from './watch.ts';
 import { IdleHeap } from './idleHeap.ts';
+import { WorkspaceTrust } from './trust.ts';
 
 export class Session {
+  readonly trust = new WorkspaceTrust();
   readonly files: FileSource;
   readonly discovery = new ListingDiscovery();
   private readonly listings: ListingCache;
@@ -48,7 +50,7 @@ export class Session {
     private readonly settings: SettingsSource,
     private readonly log: Logger,
   ) {
-    this.files = new FileSource(documents);
+    this.files = new FileSource(documents, this.trust);
     this.listings = new ListingCache(this.files);
     this.publisher = new Publisher(connection);
     this.scheduler = new Scheduler(
@@ -98,6 +100,14 @@ export class Session {
   /** Settings changed: every open document may read differently now. */
   reanalyseAll(): void {
     for (const doc of this.documents.all()) this.schedule(doc.uri);
+  }
+
+  /** The client said whether the workspace is trusted (at start, and when the user grants it). */
+  setTrusted(trusted: boolean): void {
+    if (!this.trust.setTrusted(trusted)) return;
+    this.log.info(`paramwise: workspace ${trusted ? 'trusted' : 'not trusted'}`);
+    this.discovery.invalidate();
+    this.reanalyseAll();
   }
 
   setOverride(configPath: string, listingPath: string | undefined): void {
@@ -183,6 +193,7 @@ export class Session {
       folders: this.foldersFor(path),
       override: this.overrides.get(path),
       discovery: this.discovery,
+      refusal: (file) => this.trust.refusal(file),
     });
     return this.pairingStatus({ uri, pairing });
   }
@@ -207,7 +218,10 @@ export class Session {
     const removed = new Set(removedUris.map(uriToPath));
     const added = addedUris.flatMap((u) => uriToPath(u) ?? []);
     this.folders = [...this.folders.filter((f) => !removed.has(f)), ...added];
+    this.trust.setFolders(this.folders);
     this.discovery.invalidate();
+    // In an untrusted workspace the folders decide what may be read.
+    if (!this.trust.trusted) this.reanalyseAll();
   }
 
   foldersFor(path: string): string[] {

@@ -78,7 +78,14 @@ export const Requests = {
 export const Notifications = {
   /** server → client: a config's pairing was (re)computed, so the status bar updates without polling. */
   pairing: { method: 'paramwise/pairing' } as NotificationDef<PairingStatus>,
+  /** client → server: the workspace's trust (at start in `InitializationOptions`; this when the user grants it). */
+  workspaceTrust: { method: 'paramwise/workspaceTrust' } as NotificationDef<{ trusted: boolean }>,
 };
+
+/** The client's `initializationOptions`; a client that sends no `workspaceTrusted` is treated as trusted. */
+export interface InitializationOptions {
+  workspaceTrusted?: boolean;
+}
 
 export type SeverityLevel = 'error' | 'warning' | 'info' | 'hint' | 'off';
 
