@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -33,5 +33,25 @@ test('a module aliased to the root is an error at its line, not an out-of-memory
     r.err,
     /cycle\.params:4:1: error: '= \.' names an ancestor of module 'blocks': a module cannot contain itself\. \[listing-shared-cycle\]/,
   );
+  assert.doesNotMatch(r.out, /param groups/);
+});
+
+test('a dumper JSON field of the wrong type is an error at its place: no table, exit 1', () => {
+  const model = JSON.parse(readFileSync(join(root, 'examples/vit_tiny.json'), 'utf8'));
+  const index = model.modules.findIndex((m: { path: string }) => m.path === 'patch_embed.proj');
+  model.modules[index].mro_qualified = 'torch.nn.Conv2d';
+  const listing = join(tmp, 'confused.json');
+  const text = JSON.stringify(model, null, 1);
+  writeFileSync(listing, text);
+  const r = groups(listing);
+  assert.equal(r.code, 1, r.err);
+  const line = text.slice(0, text.indexOf('"torch.nn.Conv2d"')).split('\n').length;
+  assert.match(
+    r.err,
+    new RegExp(
+      `confused\\.json:${line}:\\d+: error: modules\\[${index}\\]\\.mro_qualified: expected an array of strings, got a string\\. \\[listing-json-field\\]`,
+    ),
+  );
+  assert.doesNotMatch(r.err, /is not a function|while resolving the param groups/);
   assert.doesNotMatch(r.out, /param groups/);
 });

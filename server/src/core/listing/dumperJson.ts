@@ -1,4 +1,5 @@
-// Reads the dumper's JSON, which is also the conformance corpus' model format, as it is.
+// Reads the dumper's JSON, which is also the conformance corpus' model format, as it is,
+// after checking the type of every field it has (below).
 
 import type {
   BackboneInfo,
@@ -11,46 +12,36 @@ import type {
   ModuleEntry,
 } from './model.ts';
 import { jsonErrorInfo } from './jsonErrors.ts';
+import { FieldChecks, isCount, isInteger, isObject, type JsonPath } from './jsonFields.ts';
 import { normalizeBackbone } from './backbone.ts';
 import { ListingBuilder } from './listingBuilder.ts';
 import { namedParameters } from './listingParts.ts';
 import { NO_ATTRS } from './moduleTree.ts';
 import { ShapeInterner } from './shapes.ts';
 
-interface RawParam {
-  name: string;
-  shape: number[];
-  requires_grad?: boolean;
-  tensor_id?: number;
-  dtype?: string;
-}
-interface RawModule {
-  path: string;
-  class: string;
-  class_qualified?: string;
-  mro?: string[];
-  mro_qualified?: string[];
-  module_id?: number;
-  attrs?: Record<string, unknown>;
-  params?: RawParam[];
-}
-interface RawModel {
-  model_id?: string;
-  meta?: { env?: string; hooks?: Record<string, unknown>; mmpretrain_backbone?: BackboneInfo; backbone?: BackboneInfo };
-  modules?: RawModule[];
-  params?: RawParam[];
-}
-
 export function looksLikeDumperJson(text: string): boolean {
   const head = text.slice(0, 4096);
   return /^\s*\{/.test(head) && /"(modules|params|model_id)"\s*:/.test(head);
 }
 
+// Every field the format has is type-checked here, at the boundary, so that nothing past the
+// reader meets a string where it expects a list. A field that changes the param groups
+// (names, shapes, flags, identities, classes, attributes, hooks) is an error when it has the
+// wrong type: a table computed without it would be wrong, so the CLI gives none. The reader
+// still goes on with the entry skipped or the field left out, for the editor. A field that
+// only labels (model_id, env, dtype, class_qualified, counts, skipped_*) is a warning and is
+// left out.
+
+const ERROR = 'error';
+const WARNING = 'warning';
+/** Where a listing's type problems are reported. */
+const CODE = 'listing-json-field';
+
 export function readDumperJson(text: string, file: string): ListingResult {
   const problems: ListingProblem[] = [];
-  let raw: RawModel;
+  let raw: unknown;
   try {
-    raw = JSON.parse(text) as RawModel;
+    raw = JSON.parse(text);
   } catch (e) {
     const info = jsonErrorInfo(text, e);
     const truncated =
@@ -63,7 +54,10 @@ export function readDumperJson(text: string, file: string): ListingResult {
     });
     return { listing: emptyListing(file), problems };
   }
-  if (!raw || typeof raw !== 'object' || (!Array.isArray(raw.modules) && !Array.isArray(raw.params))) {
+  const check = new FieldChecks(text, file);
+  const result = isObject(raw) ? readModel(raw, file, check) : undefined;
+  check.reportTo(problems, CODE);
+  if (!result) {
     problems.push({
       severity: 'error',
       code: 'listing-json-shape',
@@ -72,76 +66,216 @@ export function readDumperJson(text: string, file: string): ListingResult {
     });
     return { listing: emptyListing(file), problems };
   }
+  return { listing: result, problems };
+}
+
+function readModel(raw: Record<string, unknown>, file: string, check: FieldChecks): ModelListing | undefined {
+  const rawModules = arrayField(check, raw, 'modules', 'module entries');
+  const rawParams = arrayField(check, raw, 'params', 'parameter entries');
+  if (!rawModules && !rawParams) return undefined;
   const shared = new SharedParts();
-  const rawParams = Array.isArray(raw.params) ? raw.params : [];
   const params: FlatParam[] = [];
-  for (const p of rawParams)
-    if (validParam(p)) params.push(paramOf(p, shared.shapes.intern(p.shape, p.shape.length), -1 - params.length));
-  const rawModules = Array.isArray(raw.modules) ? raw.modules : [];
-  const modules: ModuleEntry[] = [];
-  for (const m of rawModules) if (validModule(m)) modules.push(toModule(m, modules.length, shared));
+  for (let i = 0; i < (rawParams?.length ?? 0); i++) {
+    const param = readParam(rawParams![i], TOP_PARAMS, i, -1 - params.length, shared, check);
+    if (param) params.push(param);
+  }
+  const modules = readModules(rawModules ?? [], shared, check);
+  const meta = check.object(ERROR, [], 'meta', raw.meta, 'its hooks and backbone facts are not read') ?? {};
   const listing: ModelListing = {
-    modelId: raw.model_id,
+    modelId: check.string(WARNING, [], 'model_id', raw.model_id),
     format: 'dumper-json',
     file,
-    env: raw.meta?.env,
+    env: check.string(WARNING, META, 'env', meta.env),
     modules: modules.length ? modules : modulesFromFlat(params),
     params: params.length ? params : flatFromModules(modules),
-    hooks: toHooks(raw.meta?.hooks ?? {}),
-    backbone: normalizeBackbone(raw.meta?.mmpretrain_backbone ?? raw.meta?.backbone),
+    hooks: readHooks(meta.hooks, check),
+    backbone: readBackbone(meta, check),
   };
   if (listing.backbone === undefined) delete listing.backbone;
-  const dropped = rawParams.length - params.length + rawModules.length - modules.length;
-  if (dropped > 0)
-    problems.push({
-      severity: 'warning',
-      code: 'listing-bad-entry',
-      message: `${dropped} module or parameter entries without a name or shape were skipped.`,
-      span: { file, start: 0, end: 1 },
-    });
-  return { listing, problems };
+  check.string(WARNING, META, 'source', meta.source);
+  for (const key of ['num_modules', 'num_params', 'num_elements'])
+    if (raw[key] !== undefined && !isCount(raw[key]))
+      check.wrongType(WARNING, [], key, raw[key], 'a whole number >= 0');
+  return listing;
 }
 
-function validParam(p: RawParam): boolean {
-  return (
-    !!p &&
-    typeof p === 'object' &&
-    typeof p.name === 'string' &&
-    Array.isArray(p.shape) &&
-    p.shape.every((d) => typeof d === 'number')
-  );
+const META = ['meta'];
+const TOP_PARAMS = ['params'];
+
+function arrayField(
+  check: FieldChecks,
+  raw: Record<string, unknown>,
+  key: string,
+  what: string,
+): unknown[] | undefined {
+  const value = raw[key];
+  if (value === undefined || Array.isArray(value)) return value;
+  check.wrongType(ERROR, [], key, value, `an array of ${what}`, 'it is not read');
+  return undefined;
 }
 
-function validModule(m: RawModule): boolean {
-  return !!m && typeof m === 'object' && (m.path === undefined || typeof m.path === 'string');
-}
-
-/** A parameter, every field in one literal (adding `dtype` later would cost each a second allocation). */
-function paramOf(p: RawParam, shape: number[], defaultTensorId: number): LocalParam {
-  const { name } = p;
-  const requiresGrad = p.requires_grad !== false;
-  const tensorId = p.tensor_id ?? defaultTensorId;
-  return typeof p.dtype === 'string'
-    ? { name, shape, requiresGrad, tensorId, dtype: p.dtype }
-    : { name, shape, requiresGrad, tensorId };
-}
-
-function toModule(m: RawModule, index: number, shared: SharedParts): ModuleEntry {
-  const mroQualified = shared.list(m.mro_qualified ?? []);
-  const params: LocalParam[] = [];
-  for (const p of Array.isArray(m.params) ? m.params : []) {
-    if (validParam(p))
-      params.push(paramOf(p, shared.shapes.intern(p.shape, p.shape.length), -1000000 - index * 1000 - params.length));
+function readModules(rawModules: unknown[], shared: SharedParts, check: FieldChecks): ModuleEntry[] {
+  const modules: ModuleEntry[] = [];
+  const seenIds = new Set<number>();
+  /** Module ids by path, once some id comes twice (a shared module): to refuse one that is its own ancestor. */
+  let idOfPath: Map<string, number> | undefined;
+  for (let i = 0; i < rawModules.length; i++) {
+    const module = readModule(rawModules[i], i, modules.length, shared, check);
+    if (!module) continue;
+    if (seenIds.has(module.moduleId)) {
+      idOfPath ??= new Map(modules.map((e) => [e.path, e.moduleId]));
+      const ancestor = ancestorWithId(idOfPath, module.path, module.moduleId);
+      if (ancestor !== undefined) {
+        check.add(
+          ERROR,
+          ['modules', i],
+          'module_id',
+          `module '${module.path}' has the module_id of its ancestor '${ancestor || '.'}' (${module.moduleId}): a module cannot contain itself.`,
+        );
+        module.moduleId = -1 - i;
+      }
+    } else seenIds.add(module.moduleId);
+    if (idOfPath && !idOfPath.has(module.path)) idOfPath.set(module.path, module.moduleId);
+    modules.push(module);
   }
+  return modules;
+}
+
+/** The ancestor of `path` (by its dotted prefixes) listed with module id `id`. */
+function ancestorWithId(idOfPath: Map<string, number>, path: string, id: number): string | undefined {
+  if (path === '') return undefined;
+  if (idOfPath.get('') === id) return '';
+  for (let dot = path.indexOf('.'); dot >= 0; dot = path.indexOf('.', dot + 1)) {
+    const ancestor = path.slice(0, dot);
+    if (idOfPath.get(ancestor) === id) return ancestor;
+  }
+  return undefined;
+}
+
+function readModule(
+  m: unknown,
+  i: number,
+  index: number,
+  shared: SharedParts,
+  check: FieldChecks,
+): ModuleEntry | undefined {
+  const at = ['modules', i];
+  if (!isObject(m)) {
+    check.wrongType(ERROR, at, undefined, m, 'a module entry (an object)', 'it is skipped');
+    return undefined;
+  }
+  if (m.path !== undefined && typeof m.path !== 'string') {
+    check.wrongType(ERROR, at, 'path', m.path, 'a string', 'the module is skipped');
+    return undefined;
+  }
+  const className = check.string(ERROR, at, 'class', m.class) ?? 'Module';
+  check.string(WARNING, at, 'class_qualified', m.class_qualified);
+  const mroQualified = shared.list(check.strings(ERROR, at, 'mro_qualified', m.mro_qualified) ?? []);
+  const mro = check.strings(ERROR, at, 'mro', m.mro);
+  const moduleId = check.integer(ERROR, at, 'module_id', m.module_id) ?? index;
+  const attrs = check.object(ERROR, at, 'attrs', m.attrs) ?? {};
+  const params: LocalParam[] = [];
+  const rawParams = m.params;
+  if (rawParams !== undefined && !Array.isArray(rawParams))
+    check.wrongType(ERROR, at, 'params', rawParams, 'an array of parameter entries', 'they are not read');
+  else if (rawParams?.length) {
+    const list = [...at, 'params'];
+    for (let k = 0; k < rawParams.length; k++) {
+      const param = readParam(rawParams[k], list, k, -1000000 - index * 1000 - params.length, shared, check);
+      if (param) params.push(param);
+    }
+  }
+  if (m.skipped_children !== undefined) checkSkipped(check, at, 'skipped_children', m.skipped_children);
+  if (m.skipped_params !== undefined) checkSkipped(check, at, 'skipped_params', m.skipped_params);
   return {
     path: m.path ?? '',
-    className: m.class ?? 'Module',
+    className,
     mroQualified,
-    mro: shared.list(m.mro ?? mroQualified.map(lastSegment)),
-    moduleId: m.module_id ?? index,
-    attrs: shared.attrs(m.attrs ?? {}),
+    mro: shared.list(mro ?? mroQualified.map(lastSegment)),
+    moduleId,
+    attrs: shared.attrs(attrs),
     params,
   };
+}
+
+/** `skipped_children` / `skipped_params`: `{name, reason, same_as?}` entries, recorded for people only. */
+function checkSkipped(check: FieldChecks, at: JsonPath, key: string, value: unknown): void {
+  if (!Array.isArray(value)) return check.wrongType(WARNING, at, key, value, 'an array of {name, reason} entries');
+  const list = [...at, key];
+  value.forEach((entry, i) => {
+    const entryObject = check.object(WARNING, list, i, entry);
+    if (!entryObject) return;
+    for (const field of ['name', 'reason', 'same_as']) check.string(WARNING, [...list, i], field, entryObject[field]);
+  });
+}
+
+/**
+ * The parameter `list[k]`, every field in one literal (adding `dtype` later would cost each a
+ * second allocation).
+ */
+function readParam(
+  p: unknown,
+  list: JsonPath,
+  k: number,
+  defaultTensorId: number,
+  shared: SharedParts,
+  check: FieldChecks,
+): LocalParam | undefined {
+  if (isObject(p)) {
+    const { name, shape, requires_grad, tensor_id, dtype } = p;
+    // Valid entries, nearly all, are read without making their path.
+    if (
+      typeof name === 'string' &&
+      isShape(shape) &&
+      (requires_grad === undefined || typeof requires_grad === 'boolean') &&
+      (tensor_id === undefined || isInteger(tensor_id)) &&
+      (dtype === undefined || typeof dtype === 'string')
+    ) {
+      const interned = shared.shapes.intern(shape, shape.length);
+      const requiresGrad = requires_grad !== false;
+      const tensorId = tensor_id ?? defaultTensorId;
+      return dtype !== undefined
+        ? { name, shape: interned, requiresGrad, tensorId, dtype }
+        : { name, shape: interned, requiresGrad, tensorId };
+    }
+  }
+  return readBadParam(p, [...list, k], defaultTensorId, shared, check);
+}
+
+function isShape(shape: unknown): shape is number[] {
+  if (!Array.isArray(shape)) return false;
+  for (let i = 0; i < shape.length; i++) if (!isCount(shape[i])) return false;
+  return true;
+}
+
+/** A parameter entry with some field of the wrong type: each one reported, the entry read as far as it can be. */
+function readBadParam(
+  p: unknown,
+  at: JsonPath,
+  defaultTensorId: number,
+  shared: SharedParts,
+  check: FieldChecks,
+): LocalParam | undefined {
+  if (!isObject(p)) {
+    check.wrongType(ERROR, at, undefined, p, 'a parameter entry (an object)', 'it is skipped');
+    return undefined;
+  }
+  const name = p.name;
+  if (typeof name !== 'string') {
+    check.wrongType(ERROR, at, 'name', name, 'a string', 'the parameter is skipped');
+    return undefined;
+  }
+  if (p.shape === undefined) {
+    check.add(ERROR, at, undefined, `parameter '${name}' has no shape; it is skipped.`);
+    return undefined;
+  }
+  const rawShape = check.integers(ERROR, at, 'shape', p.shape, true, 'the parameter is skipped');
+  if (!rawShape) return undefined;
+  const shape = shared.shapes.intern(rawShape, rawShape.length);
+  const requiresGrad = check.boolean(ERROR, at, 'requires_grad', p.requires_grad) ?? true;
+  const tensorId = check.integer(ERROR, at, 'tensor_id', p.tensor_id) ?? defaultTensorId;
+  const dtype = check.string(WARNING, at, 'dtype', p.dtype);
+  return dtype !== undefined ? { name, shape, requiresGrad, tensorId, dtype } : { name, shape, requiresGrad, tensorId };
 }
 
 /**
@@ -158,7 +292,6 @@ class SharedParts {
   list(items: string[]): string[] {
     const recent = this.recentLists;
     for (let i = 0; i < recent.length; i++) if (sameItems(recent[i], items)) return recent[i];
-    if (!Array.isArray(items)) return items;
     const key = items.join('\u0000');
     let known = this.lists.get(key);
     if (!known || !sameItems(known, items)) this.lists.set(key, (known = items));
@@ -168,7 +301,6 @@ class SharedParts {
   }
 
   attrs(attrs: Record<string, unknown>): Record<string, unknown> {
-    if (attrs === null || typeof attrs !== 'object' || Array.isArray(attrs)) return attrs;
     for (const _ in attrs) return attrs;
     return NO_ATTRS;
   }
@@ -181,16 +313,108 @@ function sameItems(a: unknown[], b: unknown[]): boolean {
   return true;
 }
 
-function toHooks(raw: unknown): ModelHooks {
-  const h = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+/**
+ * The model's own methods' results. A key the dumper wrote as null means "the model has no such
+ * method"; a missing key means unknown, and so does a value of the wrong type (with an error).
+ */
+function readHooks(raw: unknown, check: FieldChecks): ModelHooks {
+  const h = check.object(ERROR, META, 'hooks', raw, 'the hooks are not read') ?? {};
+  const at = HOOKS;
+  const nullable = <T>(key: string, read: (value: unknown) => T | undefined): T | null | undefined =>
+    h[key] === null ? null : read(h[key]);
   return {
-    // A key the dumper wrote as null means "the model has no such method"; a missing key means unknown.
-    noWeightDecay: h.no_weight_decay as string[] | null | undefined,
-    groupMatcher: h.group_matcher as Record<string, unknown> | null | undefined,
-    pretrainedCfgClassifier: h.pretrained_cfg_classifier as string | string[] | null | undefined,
-    getNumLayers: h.get_num_layers as number | null | undefined,
-    getLayerDepth: h.get_layer_depth as Record<string, [number, number]> | null | undefined,
+    noWeightDecay: nullable('no_weight_decay', (v) => check.strings(ERROR, at, 'no_weight_decay', v)),
+    groupMatcher: nullable('group_matcher', (v) => readGroupMatcher(v, check)),
+    pretrainedCfgClassifier: nullable('pretrained_cfg_classifier', (v) => {
+      if (typeof v === 'string' || v === undefined) return v;
+      if (Array.isArray(v)) return check.strings(ERROR, at, 'pretrained_cfg_classifier', v);
+      check.wrongType(ERROR, at, 'pretrained_cfg_classifier', v, 'a string or an array of strings');
+      return undefined;
+    }),
+    getNumLayers: nullable('get_num_layers', (v) => check.integer(ERROR, at, 'get_num_layers', v)),
+    getLayerDepth: nullable('get_layer_depth', (v) => readLayerDepth(v, check)),
   };
+}
+
+const HOOKS = ['meta', 'hooks'];
+
+/** timm `group_matcher(coarse=False)`: name -> regex, or -> [[regex, suffix list or null], ...]. */
+function readGroupMatcher(value: unknown, check: FieldChecks): Record<string, unknown> | undefined {
+  const matcher = check.object(ERROR, HOOKS, 'group_matcher', value);
+  if (!matcher) return undefined;
+  const at = [...HOOKS, 'group_matcher'];
+  for (const [key, spec] of Object.entries(matcher)) {
+    if (spec === null) continue;
+    if (typeof spec === 'string') {
+      if (!regexOk(check, at, key, spec)) return undefined;
+      continue;
+    }
+    if (!Array.isArray(spec)) {
+      check.wrongType(ERROR, at, key, spec, 'a regex string, null or an array of [regex, suffix] pairs');
+      return undefined;
+    }
+    for (let i = 0; i < spec.length; i++) {
+      const rule: unknown = spec[i];
+      if (!Array.isArray(rule) || rule.length < 1 || rule.length > 2) {
+        check.wrongType(ERROR, [...at, key], i, rule, 'a [regex, suffix] pair');
+        return undefined;
+      }
+      const ruleAt = [...at, key, i];
+      if (typeof rule[0] !== 'string') {
+        check.wrongType(ERROR, ruleAt, 0, rule[0], 'a regex string');
+        return undefined;
+      }
+      if (!regexOk(check, ruleAt, 0, rule[0])) return undefined;
+      if (rule[1] !== undefined && rule[1] !== null && !check.integers(ERROR, ruleAt, 1, rule[1], false))
+        return undefined;
+    }
+  }
+  return matcher;
+}
+
+function regexOk(check: FieldChecks, at: JsonPath, key: string | number, source: string): boolean {
+  try {
+    new RegExp(source, 'y');
+    return true;
+  } catch (e) {
+    check.add(ERROR, at, key, `not a regular expression this reader can use (${(e as Error).message}).`);
+    return false;
+  }
+}
+
+/** mmpretrain `get_layer_depth`: full name -> [layer_id, num_layers], or null where it raised. */
+function readLayerDepth(value: unknown, check: FieldChecks): Record<string, [number, number]> | undefined {
+  const depths = check.object(ERROR, HOOKS, 'get_layer_depth', value);
+  if (!depths) return undefined;
+  const at = [...HOOKS, 'get_layer_depth'];
+  for (const [name, depth] of Object.entries(depths)) {
+    if (depth === null) continue;
+    const pair = check.integers(ERROR, at, name, depth, false);
+    if (!pair) return undefined;
+    if (pair.length !== 2) {
+      check.add(ERROR, at, name, `expected [layer_id, num_layers], got an array of ${pair.length}.`);
+      return undefined;
+    }
+  }
+  return depths as Record<string, [number, number]>;
+}
+
+/** `meta.mmpretrain_backbone` (or `meta.backbone`): the facts the resolvers read are checked. */
+function readBackbone(meta: Record<string, unknown>, check: FieldChecks): BackboneInfo | undefined {
+  const key = meta.mmpretrain_backbone !== undefined ? 'mmpretrain_backbone' : 'backbone';
+  const raw = check.object(ERROR, META, key, meta[key], 'the backbone facts are not read');
+  if (!raw) return undefined;
+  const at = [...META, key];
+  const facts = { ...raw };
+  const keep = <T>(field: string, value: T | undefined): void => {
+    if (value === undefined) delete facts[field];
+  };
+  keep('class_qualified', check.string(ERROR, at, 'class_qualified', raw.class_qualified));
+  keep('num_layers', check.integer(ERROR, at, 'num_layers', raw.num_layers));
+  keep('depths', check.integers(ERROR, at, 'depths', raw.depths, true));
+  if (raw.embed_dims !== undefined && !isInteger(raw.embed_dims))
+    keep('embed_dims', check.integers(WARNING, at, 'embed_dims', raw.embed_dims, true));
+  return normalizeBackbone(facts);
 }
 
 const lastSegment = (q: string): string => q.slice(q.lastIndexOf('.') + 1);
