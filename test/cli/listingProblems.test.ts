@@ -55,3 +55,11 @@ test('a dumper JSON field of the wrong type is an error at its place: no table, 
   assert.doesNotMatch(r.err, /is not a function|while resolving the param groups/);
   assert.doesNotMatch(r.out, /param groups/);
 });
+
+test('a directory given as --params is said to be one, not "no such file"', () => {
+  const r = groups(tmp);
+  assert.equal(r.code, 2, r.err);
+  assert.equal(r.err, `${tmp}: cannot read the parameter listing (it is a directory, not a listing file)\n`);
+  const missing = groups(join(tmp, 'nowhere.params'));
+  assert.match(missing.err, /nowhere\.params: cannot read the parameter listing \(no such file\)/);
+});

@@ -2,10 +2,10 @@
 // the listing, where it is written, and the server goes on serving.
 
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { LspClient } from './lspClient.ts';
+import { LspClient, positionAt } from './lspClient.ts';
 import { tempCopy } from './helpers.ts';
 
 async function withServer(body: (c: LspClient, dir: string) => Promise<void>): Promise<void> {
@@ -39,5 +39,16 @@ describe('hostile listings over LSP', () => {
       const config = c.open(join(dir, 'uses_cycle.py'), 'python', `# paramwise: params=cycle.params\n${CONFIG}`);
       await c.waitForDiagnostics(config);
       assert.equal(c.exited, false);
+    }));
+
+  it('says a directive naming a directory names a directory, at the path', () =>
+    withServer(async (c, dir) => {
+      mkdirSync(join(dir, 'dumps'));
+      const text = `# paramwise: params=dumps\n${CONFIG}`;
+      const uri = c.open(join(dir, 'dir_listing.py'), 'python', text);
+      const d = await c.waitForDiagnostics(uri, (x) => x.some((y) => y.code === 'paramwise-listing-missing'));
+      const missing = d.find((x) => x.code === 'paramwise-listing-missing')!;
+      assert.match(missing.message, /dumps is a directory, not a listing file \(directive\)/);
+      assert.deepEqual(missing.range.start, positionAt(text, text.indexOf('dumps')));
     }));
 });

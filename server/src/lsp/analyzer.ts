@@ -230,7 +230,9 @@ function missingListing(pairing: Pairing, configPath: string): ServiceDiagnostic
     code: 'paramwise-listing-missing',
     severity: 'warning',
     span: { file: configPath, start: where?.start ?? 0, end: where?.end ?? 0 },
-    message: `The parameter listing ${pairing.missing?.path} does not exist (${pairing.source}). Checks that need the model are skipped. Dump one with "Paramwise: Dump model parameters" or fix the path.`,
+    message: pairing.missing?.directory
+      ? `The parameter listing ${pairing.missing.path} is a directory, not a listing file (${pairing.source}). Checks that need the model are skipped. Name a .params, .json, .txt or .safetensors file instead.`
+      : `The parameter listing ${pairing.missing?.path} does not exist (${pairing.source}). Checks that need the model are skipped. Dump one with "Paramwise: Dump model parameters" or fix the path.`,
   };
 }
 

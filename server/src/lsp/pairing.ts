@@ -14,8 +14,8 @@ export interface Pairing {
   listingPath?: string;
   source: PairingSource;
   detail: string;
-  /** Set when the pairing names a listing that does not exist. */
-  missing?: { path: string; span?: { start: number; end: number } };
+  /** Set when the pairing names a listing that does not exist, or a directory (`directory`). */
+  missing?: { path: string; span?: { start: number; end: number }; directory?: boolean };
   /** Set when it names one that may not be read (untrusted workspace): `reason` says why. */
   refused?: { path: string; reason: string; span?: { start: number; end: number } };
 }
@@ -83,7 +83,14 @@ function checkedPairing(
   const path = p.listingPath!;
   const reason = refusal(path);
   if (reason) return { source: p.source, detail: `${p.detail}: ${path} ${reason}`, refused: { path, reason, span } };
-  if (isFile(path)) return p;
+  const kind = fileKind(path);
+  if (kind === 'file') return p;
+  if (kind === 'directory')
+    return {
+      source: p.source,
+      detail: `${p.detail}: ${path} is a directory, not a listing file`,
+      missing: { path, span, directory: true },
+    };
   return { source: p.source, detail: `${p.detail}: ${path} does not exist`, missing: { path, span } };
 }
 
@@ -113,10 +120,12 @@ function absolute(path: string, base: string): string {
   return (joined.startsWith('/') ? '/' : '') + out.join('/');
 }
 
-function isFile(path: string): boolean {
+function fileKind(path: string): 'file' | 'directory' | 'missing' {
   try {
-    return existsSync(path) && statSync(path).isFile();
+    if (!existsSync(path)) return 'missing';
+    const stat = statSync(path);
+    return stat.isFile() ? 'file' : stat.isDirectory() ? 'directory' : 'missing';
   } catch {
-    return false;
+    return 'missing';
   }
 }

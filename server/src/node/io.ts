@@ -8,6 +8,8 @@ export interface CliIO {
   cwd: string;
   /** File bytes, or undefined when it does not exist or is not a file. */
   readBytes(path: string): Uint8Array | undefined;
+  /** Why readBytes gave nothing (`it is a directory, not a listing file`); hosts without it say "no such file". */
+  whyUnreadable?(path: string): string;
   readText(path: string): string | undefined;
   writeText(path: string, text: string): void;
   stdout(text: string): void;
@@ -29,6 +31,11 @@ export async function writeStdoutChunks(io: CliIO, chunks: Iterable<string>): Pr
   for (const chunk of chunks) io.stdout(chunk);
 }
 
+/** The message for a parameter listing readBytes gave nothing for: a directory is not "no such file". */
+export function unreadableListing(io: CliIO, path: string): string {
+  return `${path}: cannot read the parameter listing (${io.whyUnreadable?.(path) ?? 'no such file'})`;
+}
+
 export function nodeIO(): CliIO {
   const readBytes = (path: string): Uint8Array | undefined => {
     try {
@@ -41,6 +48,16 @@ export function nodeIO(): CliIO {
   return {
     cwd: process.cwd(),
     readBytes,
+    whyUnreadable: (path) => {
+      try {
+        const stat = statSync(resolve(path));
+        if (stat.isDirectory()) return 'it is a directory, not a listing file';
+        return stat.isFile() ? 'it cannot be read' : 'it is not a regular file';
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        return code === 'EACCES' || code === 'EPERM' ? 'permission denied' : 'no such file';
+      }
+    },
     readText: (path) => {
       const bytes = readBytes(path);
       return bytes && new TextDecoder().decode(bytes);

@@ -11,7 +11,7 @@ import { pyFloatRepr, type Span } from '../../core/pyvalue.ts';
 import { flagString, parseArgs } from '../../node/args.ts';
 import { listingLimits } from '../../node/listingLimit.ts';
 import { compactCount, makeLocator, table } from '../format.ts';
-import { writeStdoutChunks, type CliIO, type Command } from '../../node/io.ts';
+import { unreadableListing, writeStdoutChunks, type CliIO, type Command } from '../../node/io.ts';
 import { configHost } from '../../node/configHost.ts';
 import { resultJsonChunks } from './resultJson.ts';
 
@@ -36,7 +36,7 @@ export const groupsCommand: Command = async (argv, io) => {
   const loaded = loadConfig(configPath, configHost(io));
   const bytes = io.readBytes(listingPath);
   if (!bytes) {
-    io.stderr(`${listingPath}: cannot read the parameter listing (no such file)\n`);
+    io.stderr(`${unreadableListing(io, listingPath)}\n`);
     return 2;
   }
   const listing = readListing(bytes, listingPath, limits);

@@ -10,7 +10,7 @@ import { scheduleFromConfig, type ScheduleResult } from '../../core/schedule/ind
 import { flagNumber, flagString, parseArgs, type ParsedArgs } from '../../node/args.ts';
 import { listingLimits } from '../../node/listingLimit.ts';
 import { makeLocator, table } from '../format.ts';
-import { writeStdoutChunks, type CliIO, type Command } from '../../node/io.ts';
+import { unreadableListing, writeStdoutChunks, type CliIO, type Command } from '../../node/io.ts';
 import { CHUNK_CHARS, jsNumberJson } from '../json.ts';
 import { configHost } from '../../node/configHost.ts';
 
@@ -39,7 +39,7 @@ export const scheduleCommand: Command = async (argv, io) => {
   }
   const bytes = io.readBytes(listingPath);
   if (!bytes) {
-    io.stderr(`${listingPath}: cannot read the parameter listing (no such file)\n`);
+    io.stderr(`${unreadableListing(io, listingPath)}\n`);
     return 2;
   }
   const loaded = loadConfig(configPath, configHost(io));
