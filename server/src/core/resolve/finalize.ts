@@ -3,7 +3,15 @@
 
 import { PyDict, PyError, type PyValue } from '../pyvalue.ts';
 import { setSingleParamRows, summaryOf, type Summary } from './singleParamRows.ts';
-import { addParamGroups, addSingleParamGroups, buildDefaults, optimizerSpec, REQUIRED } from '../torch/optimizers.ts';
+import {
+  addParamGroups,
+  addSingleParamGroups,
+  buildDefaults,
+  checkGroupCount,
+  optimizerSpec,
+  REQUIRED,
+} from '../torch/optimizers.ts';
+import { LOOKAHEAD_DEFAULTS } from './timmOptimizers.ts';
 import { dictEntries, requireResolved, typeName } from './cfg.ts';
 import type {
   Entry,
@@ -25,6 +33,8 @@ export interface FinalizeInput {
   nameResolution: ResolvedOptimizer['nameResolution'];
   lrScaleDeferred?: boolean;
   excluded?: ResolvedOptimizer['excluded'];
+  /** timm's `lookahead_` prefix: Lookahead wraps the optimizer and adds its keys to every group. */
+  lookahead?: boolean;
 }
 
 export function optimizerKwargs(optimizer: PyDict): { type: string; kwargs: Entry[] } {
@@ -38,17 +48,23 @@ export function finalize(input: FinalizeInput, diagnostics: ResolveDiagnostic[])
   const base = emptyResult(input);
   try {
     const known = !!optimizerSpec(input.optimizerType);
-    const defaults = known ? buildDefaults(input.optimizerType, input.kwargs) : input.kwargs;
+    let defaults = known ? buildDefaults(input.optimizerType, input.kwargs) : input.kwargs;
     if (!known) {
+      base.defaultsIncomplete = true;
       diagnostics.push({
         severity: 'info',
         code: 'unknown-optimizer',
-        message: `Optimizer type '${input.optimizerType}' is not a torch.optim class: its own defaults are not filled into the groups.`,
+        message: `Optimizer type '${input.optimizerType}' is not an optimizer class Paramwise knows: its own defaults are not filled into the groups.`,
       });
     }
+    // Lookahead setdefaults its keys into each group after the optimizer filled its own, which is
+    // what filling them as trailing defaults does.
+    if (input.lookahead)
+      defaults = [...defaults, ...LOOKAHEAD_DEFAULTS.filter(([k]) => !defaults.some(([d]) => d === k))];
     const groups = input.groups;
     if (Array.isArray(groups)) {
       const finalEntries = addParamGroups(defaults, groups);
+      checkGroupCount(input.optimizerType, groups.length);
       base.defaults = withoutRequired(defaults);
       base.groups = finalEntries.map((entries, i): FinalGroup => ({
         entries,
@@ -64,6 +80,7 @@ export function finalize(input: FinalizeInput, diagnostics: ResolveDiagnostic[])
         groups.tensorIds,
         groups.count,
       );
+      checkGroupCount(input.optimizerType, groups.count);
       base.defaults = withoutRequired(defaults);
       setSingleParamRows(base, groups, finalEntries);
     }

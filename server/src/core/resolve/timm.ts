@@ -101,6 +101,7 @@ export function createOptimizerV2(
         groups,
         nameResolution: 'named_parameters_order',
         lrScaleDeferred: scheme === 'timm.layer_decay',
+        lookahead: opt.lookahead,
       },
       diagnostics,
     );

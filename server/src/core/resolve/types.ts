@@ -112,6 +112,11 @@ export interface ResolvedOptimizer {
   nameResolution: 'add_params_visit_order' | 'named_parameters_order';
   /** True when lr_scale only takes effect through the framework's own scheduler/loop. */
   lrScaleDeferred: boolean;
+  /**
+   * True when Paramwise does not know the optimizer class: every group lacks the keys the class's
+   * own defaults would add (lr and weight_decay may then be missing too). Absent otherwise.
+   */
+  defaultsIncomplete?: boolean;
   error?: FrameworkError;
 }
 

@@ -1,27 +1,35 @@
 // torch.optim as of torch 1.13 (the version the conformance corpus ran): each class's
 // signature, its `defaults` dict in the order the constructor builds it (add_param_group
-// fills missing group keys in exactly this order), and the checks the constructor makes.
-// The table was read off a real torch 1.13 install, not from documentation.
+// fills missing group keys in exactly this order), the checks the constructor makes and the
+// group keys step() reads. The table was read off a real torch 1.13 install, not from
+// documentation. The classes of mmpretrain and timm that configs name live beside it.
 
-import { PyError, PyList, pyFloatRepr, toNumber, type PyValue } from '../pyvalue.ts';
+import { PyError, PyList, type PyValue } from '../pyvalue.ts';
 import { TensorIdSet } from './tensorIds.ts';
+import { MMPRETRAIN_OPTIMIZERS } from './mmpretrainOptimizers.ts';
+import { TIMM_OPTIMIZER_CLASSES } from './timmOptimizerClasses.ts';
+import {
+  aboveZero,
+  adamChecks,
+  atLeastZero,
+  betaAt,
+  floorDiv,
+  nesterovCheck,
+  notNegative,
+  numberOf,
+  pyStr,
+  REQUIRED,
+  tup,
+  type ArgReader,
+  type Default,
+  type OptimizerSpec,
+} from './optimizerSpec.ts';
 
-/** torch.optim.optimizer.required: a default that every group must supply. */
-export const REQUIRED = Symbol('required');
-type Default = PyValue | typeof REQUIRED;
-
-export interface OptimizerSpec {
-  /** Constructor keyword arguments after `params`, in signature order. */
-  args: string[];
-  defaults: [string, Default][];
-  /** Decoupled (AdamW-style) weight decay rather than L2 added to the gradient. */
-  decoupledDecay?: boolean;
-}
-
-const tup = (...items: PyValue[]): PyList => new PyList(items, true);
+export { REQUIRED, type OptimizerSpec } from './optimizerSpec.ts';
 
 export const TORCH_OPTIMIZERS: Record<string, OptimizerSpec> = {
   SGD: {
+    qualname: 'torch.optim.sgd.SGD',
     args: ['lr', 'momentum', 'dampening', 'weight_decay', 'nesterov', 'maximize', 'foreach', 'differentiable'],
     defaults: [
       ['lr', REQUIRED],
@@ -33,8 +41,18 @@ export const TORCH_OPTIMIZERS: Record<string, OptimizerSpec> = {
       ['foreach', null],
       ['differentiable', false],
     ],
+    groupKeysRead: ['weight_decay', 'momentum', 'lr', 'dampening', 'nesterov', 'maximize', 'foreach'],
+    defaultsKeysRead: ['differentiable'],
+    check: (a) => {
+      // `if lr is not required and lr < 0.0`: a missing lr is only an error once a group lacks it.
+      notNegative(a, 'lr', 'learning rate');
+      notNegative(a, 'momentum', 'momentum value');
+      notNegative(a, 'weight_decay', 'weight_decay value');
+      nesterovCheck(a);
+    },
   },
   Adam: {
+    qualname: 'torch.optim.adam.Adam',
     args: [
       'lr',
       'betas',
@@ -59,8 +77,23 @@ export const TORCH_OPTIMIZERS: Record<string, OptimizerSpec> = {
       ['differentiable', false],
       ['fused', false],
     ],
+    groupKeysRead: [
+      'betas',
+      'fused',
+      'amsgrad',
+      'differentiable',
+      'lr',
+      'weight_decay',
+      'eps',
+      'maximize',
+      'foreach',
+      'capturable',
+    ],
+    defaultsKeysRead: ['differentiable', 'capturable', 'fused'],
+    check: (a) => adamChecks(a, 2, true),
   },
   AdamW: {
+    qualname: 'torch.optim.adamw.AdamW',
     args: ['lr', 'betas', 'eps', 'weight_decay', 'amsgrad', 'maximize', 'foreach', 'capturable'],
     defaults: [
       ['lr', 0.001],
@@ -72,9 +105,13 @@ export const TORCH_OPTIMIZERS: Record<string, OptimizerSpec> = {
       ['maximize', false],
       ['capturable', false],
     ],
+    groupKeysRead: ['amsgrad', 'betas', 'lr', 'weight_decay', 'eps', 'maximize', 'foreach', 'capturable'],
+    defaultsKeysRead: ['capturable'],
+    check: (a) => adamChecks(a, 2, true),
     decoupledDecay: true,
   },
   RMSprop: {
+    qualname: 'torch.optim.rmsprop.RMSprop',
     args: ['lr', 'alpha', 'eps', 'weight_decay', 'momentum', 'centered', 'foreach', 'maximize', 'differentiable'],
     defaults: [
       ['lr', 0.01],
@@ -87,8 +124,28 @@ export const TORCH_OPTIMIZERS: Record<string, OptimizerSpec> = {
       ['maximize', false],
       ['differentiable', false],
     ],
+    groupKeysRead: [
+      'momentum',
+      'centered',
+      'differentiable',
+      'lr',
+      'alpha',
+      'eps',
+      'weight_decay',
+      'foreach',
+      'maximize',
+    ],
+    defaultsKeysRead: ['differentiable'],
+    check: (a) => {
+      atLeastZero(a, 'lr', 'learning rate');
+      atLeastZero(a, 'eps', 'epsilon value');
+      atLeastZero(a, 'momentum', 'momentum value');
+      atLeastZero(a, 'weight_decay', 'weight_decay value');
+      atLeastZero(a, 'alpha', 'alpha value');
+    },
   },
   Adagrad: {
+    qualname: 'torch.optim.adagrad.Adagrad',
     args: ['lr', 'lr_decay', 'weight_decay', 'initial_accumulator_value', 'eps', 'foreach', 'maximize'],
     defaults: [
       ['lr', 0.01],
@@ -99,8 +156,17 @@ export const TORCH_OPTIMIZERS: Record<string, OptimizerSpec> = {
       ['foreach', null],
       ['maximize', false],
     ],
+    groupKeysRead: ['lr', 'weight_decay', 'lr_decay', 'eps', 'foreach', 'maximize'],
+    check: (a) => {
+      atLeastZero(a, 'lr', 'learning rate');
+      atLeastZero(a, 'lr_decay', 'lr_decay value');
+      atLeastZero(a, 'weight_decay', 'weight_decay value');
+      atLeastZero(a, 'initial_accumulator_value', 'initial_accumulator_value value');
+      atLeastZero(a, 'eps', 'epsilon value');
+    },
   },
   Adadelta: {
+    qualname: 'torch.optim.adadelta.Adadelta',
     args: ['lr', 'rho', 'eps', 'weight_decay', 'foreach', 'maximize'],
     defaults: [
       ['lr', 1.0],
@@ -110,8 +176,18 @@ export const TORCH_OPTIMIZERS: Record<string, OptimizerSpec> = {
       ['maximize', false],
       ['foreach', null],
     ],
+    groupKeysRead: ['lr', 'rho', 'eps', 'weight_decay', 'foreach', 'maximize'],
+    check: (a) => {
+      atLeastZero(a, 'lr', 'learning rate');
+      const rho = numberOf(a('rho'));
+      if (rho !== undefined && !(rho >= 0 && rho <= 1))
+        throw new PyError('ValueError', `Invalid rho value: ${pyStr(a('rho'))}`);
+      atLeastZero(a, 'eps', 'epsilon value');
+      atLeastZero(a, 'weight_decay', 'weight_decay value');
+    },
   },
   Adamax: {
+    qualname: 'torch.optim.adamax.Adamax',
     args: ['lr', 'betas', 'eps', 'weight_decay', 'foreach', 'maximize'],
     defaults: [
       ['lr', 0.002],
@@ -121,8 +197,11 @@ export const TORCH_OPTIMIZERS: Record<string, OptimizerSpec> = {
       ['foreach', null],
       ['maximize', false],
     ],
+    groupKeysRead: ['betas', 'eps', 'lr', 'weight_decay', 'foreach', 'maximize'],
+    check: (a) => adamChecks(a, 2, true),
   },
   NAdam: {
+    qualname: 'torch.optim.nadam.NAdam',
     args: ['lr', 'betas', 'eps', 'weight_decay', 'momentum_decay', 'foreach'],
     defaults: [
       ['lr', 0.002],
@@ -132,8 +211,14 @@ export const TORCH_OPTIMIZERS: Record<string, OptimizerSpec> = {
       ['momentum_decay', 0.004],
       ['foreach', null],
     ],
+    groupKeysRead: ['betas', 'lr', 'weight_decay', 'momentum_decay', 'eps', 'foreach'],
+    check: (a) => {
+      adamChecks(a, 2, true);
+      atLeastZero(a, 'momentum_decay', 'momentum_decay value');
+    },
   },
   RAdam: {
+    qualname: 'torch.optim.radam.RAdam',
     args: ['lr', 'betas', 'eps', 'weight_decay', 'foreach'],
     defaults: [
       ['lr', 0.001],
@@ -142,8 +227,11 @@ export const TORCH_OPTIMIZERS: Record<string, OptimizerSpec> = {
       ['weight_decay', 0n],
       ['foreach', null],
     ],
+    groupKeysRead: ['betas', 'lr', 'weight_decay', 'eps', 'foreach'],
+    check: (a) => adamChecks(a, 2, true),
   },
   ASGD: {
+    qualname: 'torch.optim.asgd.ASGD',
     args: ['lr', 'lambd', 'alpha', 't0', 'weight_decay', 'foreach', 'maximize'],
     defaults: [
       ['lr', 0.01],
@@ -154,8 +242,14 @@ export const TORCH_OPTIMIZERS: Record<string, OptimizerSpec> = {
       ['foreach', null],
       ['maximize', false],
     ],
+    groupKeysRead: ['lr', 'lambd', 't0', 'alpha', 'weight_decay', 'foreach', 'maximize'],
+    check: (a) => {
+      atLeastZero(a, 'lr', 'learning rate');
+      atLeastZero(a, 'weight_decay', 'weight_decay value');
+    },
   },
   Rprop: {
+    qualname: 'torch.optim.rprop.Rprop',
     args: ['lr', 'etas', 'step_sizes', 'foreach', 'maximize'],
     defaults: [
       ['lr', 0.01],
@@ -164,20 +258,53 @@ export const TORCH_OPTIMIZERS: Record<string, OptimizerSpec> = {
       ['foreach', null],
       ['maximize', false],
     ],
+    groupKeysRead: ['etas', 'step_sizes', 'foreach', 'maximize', 'lr'],
+    check: (a) => {
+      atLeastZero(a, 'lr', 'learning rate');
+      const etas = a('etas');
+      if (etas instanceof PyList && etas.items.length >= 2) {
+        const [minus, plus] = etas.items.map(numberOf);
+        if (minus !== undefined && plus !== undefined && !(minus > 0 && minus < 1 && plus > 1))
+          throw new PyError('ValueError', `Invalid eta values: ${pyStr(etas.items[0])}, ${pyStr(etas.items[1])}`);
+      }
+    },
   },
   LBFGS: {
+    qualname: 'torch.optim.lbfgs.LBFGS',
     args: ['lr', 'max_iter', 'max_eval', 'tolerance_grad', 'tolerance_change', 'history_size', 'line_search_fn'],
     defaults: [
       ['lr', 1n],
       ['max_iter', 20n],
-      ['max_eval', null],
+      ['max_eval', 25n],
       ['tolerance_grad', 1e-7],
       ['tolerance_change', 1e-9],
       ['history_size', 100n],
       ['line_search_fn', null],
     ],
+    argDefaults: [['max_eval', null]],
+    groupKeysRead: [
+      'lr',
+      'max_iter',
+      'max_eval',
+      'tolerance_grad',
+      'tolerance_change',
+      'line_search_fn',
+      'history_size',
+    ],
+    derive: (a, d) => {
+      // `max_eval = max_iter * 5 // 4` when not given.
+      if (a('max_eval') !== null) return;
+      const maxIter = a('max_iter');
+      if (typeof maxIter === 'bigint') d.set('max_eval', floorDiv(maxIter * 5n, 4n));
+      else if (typeof maxIter === 'number') d.set('max_eval', Math.floor((maxIter * 5) / 4));
+    },
+    checkGroups: (count) => {
+      if (count !== 1)
+        throw new PyError('ValueError', "LBFGS doesn't support per-parameter options (parameter groups)");
+    },
   },
   SparseAdam: {
+    qualname: 'torch.optim.sparse_adam.SparseAdam',
     args: ['lr', 'betas', 'eps', 'maximize'],
     defaults: [
       ['lr', 0.001],
@@ -185,73 +312,68 @@ export const TORCH_OPTIMIZERS: Record<string, OptimizerSpec> = {
       ['eps', 1e-8],
       ['maximize', false],
     ],
+    groupKeysRead: ['eps', 'lr', 'betas', 'maximize'],
+    check: (a) => {
+      aboveZero(a, 'lr', 'learning rate');
+      aboveZero(a, 'eps', 'epsilon value');
+      betaAt(a, 0);
+      betaAt(a, 1);
+    },
   },
 };
 
 /** Optimizers whose `weight_decay` is an L2 term added to the gradient (AdamW is the decoupled fix). */
 export const COUPLED_L2_ADAPTIVE = new Set(['Adam', 'Adamax', 'NAdam', 'RAdam']);
 
+/**
+ * The class an optimizer type names: a torch.optim class or one mmpretrain registers (by the
+ * name MMEngine's registry knows: `Lamb`, `LARS`, `Adan`), or timm's own (`timm.optim.Lamb`).
+ */
 export function optimizerSpec(type: string): OptimizerSpec | undefined {
-  return TORCH_OPTIMIZERS[type];
+  if (Object.hasOwn(TORCH_OPTIMIZERS, type)) return TORCH_OPTIMIZERS[type];
+  if (Object.hasOwn(MMPRETRAIN_OPTIMIZERS, type)) return MMPRETRAIN_OPTIMIZERS[type];
+  if (Object.hasOwn(TIMM_OPTIMIZER_CLASSES, type)) return TIMM_OPTIMIZER_CLASSES[type];
+  return undefined;
 }
+
+/** The class's own name, as Python's messages show it (`LARS.__init__()`). */
+const className = (spec: OptimizerSpec): string => spec.qualname.slice(spec.qualname.lastIndexOf('.') + 1);
 
 /**
  * The `defaults` dict the constructor builds from its keyword arguments.
- * Throws PyError exactly where torch's constructor would raise.
+ * Throws PyError exactly where the constructor would raise.
  */
 export function buildDefaults(type: string, kwargs: [string, PyValue][]): [string, Default][] {
-  const spec = TORCH_OPTIMIZERS[type];
+  const spec = optimizerSpec(type);
   if (!spec) throw new PyError('KeyError', `'${type} is not in the optimizer registry'`);
   const given = new Map(kwargs);
   for (const [k] of kwargs) {
     if (!spec.args.includes(k))
-      throw new PyError('TypeError', `${type}.__init__() got an unexpected keyword argument '${k}'`);
+      throw new PyError('TypeError', `${className(spec)}.__init__() got an unexpected keyword argument '${k}'`);
   }
-  const defaults = spec.defaults.map(([k, v]): [string, Default] => [k, given.has(k) ? given.get(k)! : v]);
-  if (type === 'LBFGS') {
-    const maxEval = defaults.find(([k]) => k === 'max_eval')!;
-    const maxIter = defaults.find(([k]) => k === 'max_iter')![1];
-    if (maxEval[1] === null && typeof maxIter === 'bigint') maxEval[1] = (maxIter * 5n) / 4n;
-  }
-  validate(type, new Map(defaults));
-  return defaults;
+  const missing = (spec.positional ?? []).filter((k) => !given.has(k));
+  if (missing.length) throw missingArguments(className(spec), missing);
+  const signature = new Map<string, Default>([...spec.defaults, ...(spec.argDefaults ?? [])]);
+  const arg: ArgReader = (name) => (given.has(name) ? given.get(name)! : (signature.get(name) ?? null));
+  spec.check?.(arg);
+  const defaults = new Map<string, Default>(
+    spec.defaults.map(([k, v]): [string, Default] => [k, spec.args.includes(k) ? arg(k) : v]),
+  );
+  spec.derive?.(arg, defaults);
+  return [...defaults];
 }
 
-function validate(type: string, d: Map<string, Default>): void {
-  const num = (k: string): number | undefined => {
-    const v = d.get(k);
-    return v === REQUIRED ? undefined : toNumber(v as PyValue);
-  };
-  const fail = (what: string, v: Default | undefined): never => {
-    throw new PyError('ValueError', `Invalid ${what}: ${strOf(v)}`);
-  };
-  const lr = num('lr');
-  if (lr !== undefined && lr < 0) fail('learning rate', d.get('lr'));
-  const eps = num('eps');
-  if (d.has('eps') && eps !== undefined && eps < 0 && type !== 'SGD') fail('epsilon value', d.get('eps'));
-  const betas = d.get('betas');
-  if (betas instanceof PyList) {
-    betas.items.slice(0, 2).forEach((b, i) => {
-      const x = toNumber(b);
-      if (x !== undefined && !(x >= 0 && x < 1)) fail(`beta parameter at index ${i}`, b);
-    });
-  }
-  const momentum = num('momentum');
-  if (momentum !== undefined && momentum < 0) fail('momentum value', d.get('momentum'));
-  const wd = num('weight_decay');
-  if (wd !== undefined && wd < 0) fail('weight_decay value', d.get('weight_decay'));
-  if (type === 'SGD' && d.get('nesterov') === true && ((momentum ?? 0) <= 0 || (num('dampening') ?? 0) !== 0)) {
-    throw new PyError('ValueError', 'Nesterov momentum requires a momentum and zero dampening');
-  }
+/** What the constructor checks once the groups are in (LBFGS takes exactly one). */
+export function checkGroupCount(type: string, count: number): void {
+  optimizerSpec(type)?.checkGroups?.(count);
 }
 
-/** Python `str()` of a value inside a torch error message. */
-function strOf(v: Default | undefined): string {
-  if (v === REQUIRED || v === undefined) return '<required parameter>';
-  if (typeof v === 'number') return pyFloatRepr(v);
-  if (typeof v === 'bigint') return v.toString();
-  if (v === null) return 'None';
-  return String(v);
+/** Python's TypeError for positional arguments left out of a call. */
+function missingArguments(cls: string, names: string[]): PyError {
+  const quoted = names.map((n) => `'${n}'`);
+  const list = quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
+  const what = names.length === 1 ? 'argument' : 'arguments';
+  return new PyError('TypeError', `${cls}.__init__() missing ${names.length} required positional ${what}: ${list}`);
 }
 
 export interface GroupIn {
