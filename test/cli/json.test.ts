@@ -253,3 +253,13 @@ test('a reader that goes away early (| head) ends the output without an error', 
   assert.equal(code, 0, err);
   assert.doesNotMatch(err, /EPIPE|internal error/);
 });
+
+test('an optimizer class Paramwise does not know is marked: its groups lack that class defaults', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'paramwise-unknown-opt-'));
+  const config = join(dir, 'fancy.py');
+  writeFileSync(config, "optim_wrapper = dict(optimizer=dict(type='FancyOpt', lr=0.1))\n");
+  const r = run('groups', config, '--params', 'examples/vit_tiny.params', '--format', 'json');
+  const known = run('groups', 'examples/vit_finetune.py', '--params', 'examples/vit_tiny.params', '--format', 'json');
+  assert.equal(JSON.parse(r.out).optimizers[0].defaults_incomplete, true);
+  assert.equal(JSON.parse(known.out).optimizers[0].defaults_incomplete, undefined);
+});

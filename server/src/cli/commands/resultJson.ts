@@ -50,6 +50,8 @@ function* optimizerJson(w: JsonWriter, opt: ResolvedOptimizer): Generator<string
   w.member('name', opt.name);
   w.member('scheme', opt.scheme);
   w.member('optimizer', opt.optimizerType);
+  // Only for an optimizer class Paramwise does not know: its groups lack that class's own defaults.
+  w.member('defaults_incomplete', opt.defaultsIncomplete ? true : undefined);
   w.member('name_resolution', opt.nameResolution);
   w.member('lr_scale_deferred', opt.lrScaleDeferred);
   w.key('defaults');
