@@ -13,7 +13,7 @@ import type {
 } from './model.ts';
 import { jsonErrorInfo } from './jsonErrors.ts';
 import { FieldChecks, isCount, isInteger, isObject, type JsonPath } from './jsonFields.ts';
-import { normalizeBackbone } from './backbone.ts';
+import { readBackboneFacts, readGroupMatcher, readLayerDepth } from './hookValues.ts';
 import { ListingBuilder } from './listingBuilder.ts';
 import { namedParameters } from './listingParts.ts';
 import { NO_ATTRS } from './moduleTree.ts';
@@ -324,7 +324,9 @@ function readHooks(raw: unknown, check: FieldChecks): ModelHooks {
     h[key] === null ? null : read(h[key]);
   return {
     noWeightDecay: nullable('no_weight_decay', (v) => check.strings(ERROR, at, 'no_weight_decay', v)),
-    groupMatcher: nullable('group_matcher', (v) => readGroupMatcher(v, check)),
+    groupMatcher: nullable('group_matcher', (v) =>
+      v === undefined ? v : readGroupMatcher(v, check, [...HOOKS, 'group_matcher']),
+    ),
     pretrainedCfgClassifier: nullable('pretrained_cfg_classifier', (v) => {
       if (typeof v === 'string' || v === undefined) return v;
       if (Array.isArray(v)) return check.strings(ERROR, at, 'pretrained_cfg_classifier', v);
@@ -332,89 +334,19 @@ function readHooks(raw: unknown, check: FieldChecks): ModelHooks {
       return undefined;
     }),
     getNumLayers: nullable('get_num_layers', (v) => check.integer(ERROR, at, 'get_num_layers', v)),
-    getLayerDepth: nullable('get_layer_depth', (v) => readLayerDepth(v, check)),
+    getLayerDepth: nullable('get_layer_depth', (v) =>
+      v === undefined ? v : readLayerDepth(v, check, [...HOOKS, 'get_layer_depth']),
+    ),
   };
 }
 
 const HOOKS = ['meta', 'hooks'];
 
-/** timm `group_matcher(coarse=False)`: name -> regex, or -> [[regex, suffix list or null], ...]. */
-function readGroupMatcher(value: unknown, check: FieldChecks): Record<string, unknown> | undefined {
-  const matcher = check.object(ERROR, HOOKS, 'group_matcher', value);
-  if (!matcher) return undefined;
-  const at = [...HOOKS, 'group_matcher'];
-  for (const [key, spec] of Object.entries(matcher)) {
-    if (spec === null) continue;
-    if (typeof spec === 'string') {
-      if (!regexOk(check, at, key, spec)) return undefined;
-      continue;
-    }
-    if (!Array.isArray(spec)) {
-      check.wrongType(ERROR, at, key, spec, 'a regex string, null or an array of [regex, suffix] pairs');
-      return undefined;
-    }
-    for (let i = 0; i < spec.length; i++) {
-      const rule: unknown = spec[i];
-      if (!Array.isArray(rule) || rule.length < 1 || rule.length > 2) {
-        check.wrongType(ERROR, [...at, key], i, rule, 'a [regex, suffix] pair');
-        return undefined;
-      }
-      const ruleAt = [...at, key, i];
-      if (typeof rule[0] !== 'string') {
-        check.wrongType(ERROR, ruleAt, 0, rule[0], 'a regex string');
-        return undefined;
-      }
-      if (!regexOk(check, ruleAt, 0, rule[0])) return undefined;
-      if (rule[1] !== undefined && rule[1] !== null && !check.integers(ERROR, ruleAt, 1, rule[1], false))
-        return undefined;
-    }
-  }
-  return matcher;
-}
-
-function regexOk(check: FieldChecks, at: JsonPath, key: string | number, source: string): boolean {
-  try {
-    new RegExp(source, 'y');
-    return true;
-  } catch (e) {
-    check.add(ERROR, at, key, `not a regular expression this reader can use (${(e as Error).message}).`);
-    return false;
-  }
-}
-
-/** mmpretrain `get_layer_depth`: full name -> [layer_id, num_layers], or null where it raised. */
-function readLayerDepth(value: unknown, check: FieldChecks): Record<string, [number, number]> | undefined {
-  const depths = check.object(ERROR, HOOKS, 'get_layer_depth', value);
-  if (!depths) return undefined;
-  const at = [...HOOKS, 'get_layer_depth'];
-  for (const [name, depth] of Object.entries(depths)) {
-    if (depth === null) continue;
-    const pair = check.integers(ERROR, at, name, depth, false);
-    if (!pair) return undefined;
-    if (pair.length !== 2) {
-      check.add(ERROR, at, name, `expected [layer_id, num_layers], got an array of ${pair.length}.`);
-      return undefined;
-    }
-  }
-  return depths as Record<string, [number, number]>;
-}
-
-/** `meta.mmpretrain_backbone` (or `meta.backbone`): the facts the resolvers read are checked. */
+/** `meta.mmpretrain_backbone` (or `meta.backbone`). */
 function readBackbone(meta: Record<string, unknown>, check: FieldChecks): BackboneInfo | undefined {
   const key = meta.mmpretrain_backbone !== undefined ? 'mmpretrain_backbone' : 'backbone';
-  const raw = check.object(ERROR, META, key, meta[key], 'the backbone facts are not read');
-  if (!raw) return undefined;
-  const at = [...META, key];
-  const facts = { ...raw };
-  const keep = <T>(field: string, value: T | undefined): void => {
-    if (value === undefined) delete facts[field];
-  };
-  keep('class_qualified', check.string(ERROR, at, 'class_qualified', raw.class_qualified));
-  keep('num_layers', check.integer(ERROR, at, 'num_layers', raw.num_layers));
-  keep('depths', check.integers(ERROR, at, 'depths', raw.depths, true));
-  if (raw.embed_dims !== undefined && !isInteger(raw.embed_dims))
-    keep('embed_dims', check.integers(WARNING, at, 'embed_dims', raw.embed_dims, true));
-  return normalizeBackbone(facts);
+  if (meta[key] === undefined) return undefined;
+  return readBackboneFacts(meta[key], check, [...META, key]);
 }
 
 const lastSegment = (q: string): string => q.slice(q.lastIndexOf('.') + 1);

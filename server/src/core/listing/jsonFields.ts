@@ -60,9 +60,14 @@ interface FieldProblem {
 export class FieldChecks {
   private readonly found: FieldProblem[] = [];
 
+  /**
+   * `text` is the JSON the values were parsed from. For JSON inside a larger file (a .params
+   * directive's value), `within` gives where it starts there and the name its paths hang off.
+   */
   constructor(
     private readonly text: string,
     private readonly file: string,
+    private readonly within?: { offset: number; name: string },
   ) {}
 
   /** `path: expected <expected>, got <what value is>[; consequence].` */
@@ -150,6 +155,12 @@ export class FieldChecks {
     return undefined;
   }
 
+  private name(path: JsonPath, formatted: string): string {
+    if (!this.within) return formatted;
+    if (!path.length) return this.within.name;
+    return formatted.startsWith('[') ? `${this.within.name}${formatted}` : `${this.within.name}.${formatted}`;
+  }
+
   /** Into `problems`, each at its field's place in the text (the file's start where it cannot be found). */
   reportTo(problems: ListingProblem[], code: string): void {
     if (!this.found.length) return;
@@ -157,14 +168,15 @@ export class FieldChecks {
       this.text,
       this.found.map((p) => p.path),
     );
+    const offset = this.within?.offset ?? 0;
     for (const { severity, path, message } of this.found) {
       const key = formatJsonPath(path);
       const at = spans.get(key) ?? { start: 0, end: 1 };
       report(problems, {
         severity,
         code,
-        message: `${key}: ${message}`,
-        span: { file: this.file, start: at.start, end: at.end },
+        message: `${this.name(path, key)}: ${message}`,
+        span: { file: this.file, start: offset + at.start, end: offset + at.end },
       });
     }
   }

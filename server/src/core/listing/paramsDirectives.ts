@@ -2,7 +2,8 @@
 // methods (hooks) and where the model came from. Each runs to the end of its line.
 
 import type { BackboneInfo, ListingProblem, ModelHooks } from './model.ts';
-import { normalizeBackbone } from './backbone.ts';
+import { FieldChecks } from './jsonFields.ts';
+import { readBackboneFacts, readGroupMatcher } from './hookValues.ts';
 import { jsonErrorInfo } from './jsonErrors.ts';
 import { report } from './problems.ts';
 
@@ -28,11 +29,17 @@ const DIRECTIVES: Record<string, Apply> = {
   no_weight_decay: (args, h) => (h.hooks.noWeightDecay = args ? args.split(/\s+/) : []),
   group_matcher: (args, h, at) => {
     const value = parseJson(args, at);
-    if (value !== undefined) h.hooks.groupMatcher = value as Record<string, unknown> | null;
+    if (value === null) h.hooks.groupMatcher = null;
+    else if (value !== undefined)
+      h.hooks.groupMatcher = checked(args, at, '@group_matcher', (check) => readGroupMatcher(value, check, []));
   },
   pretrained_cfg_classifier: (args, h, at) => {
     const value = args.startsWith('[') || args === 'null' ? parseJson(args, at) : args;
-    if (value !== undefined) h.hooks.pretrainedCfgClassifier = value as string | string[] | null;
+    if (value === null || typeof value === 'string') h.hooks.pretrainedCfgClassifier = value;
+    else if (value !== undefined)
+      h.hooks.pretrainedCfgClassifier = checked(args, at, '@pretrained_cfg_classifier', (check) =>
+        check.strings('error', [], undefined, value),
+      );
   },
   num_layers: (args, h, at) => {
     if (/^\d+$/.test(args)) h.hooks.getNumLayers = Number(args);
@@ -54,7 +61,8 @@ const DIRECTIVES: Record<string, Apply> = {
   },
   backbone: (args, h, at) => {
     const value = parseJson(args, at);
-    if (value !== undefined) h.backbone = normalizeBackbone(value);
+    if (value !== undefined)
+      h.backbone = checked(args, at, '@backbone', (check) => readBackboneFacts(value, check, []));
   },
 };
 
@@ -89,6 +97,14 @@ function parseJson(args: string, at: DirectiveContext): unknown {
     problem(at, info.offset, Math.max(1, info.length), `Not valid JSON: ${info.message}.`);
     return undefined;
   }
+}
+
+/** `read` over a directive's JSON value, its problems reported at their place in the value. */
+function checked<T>(args: string, at: DirectiveContext, name: string, read: (check: FieldChecks) => T): T {
+  const check = new FieldChecks(args, at.file, { offset: at.argsStart, name });
+  const value = read(check);
+  check.reportTo(at.problems, 'params-bad-directive');
+  return value;
 }
 
 function problem(at: DirectiveContext, offset: number, length: number, message: string): void {
