@@ -128,6 +128,18 @@ test('an entry without a valid shape is skipped with a warning', () => {
   assert.equal(problems[0].code, 'safetensors-bad-entry');
 });
 
+test('a header of many bad entries gives a bounded list of problems', () => {
+  const header: Header = { 'ok.weight': tensor('F32', [2]) };
+  for (let i = 0; i < 3000; i++) header[`t${i}.weight`] = { dtype: 'F32', shape: 'x' };
+  const { listing, problems } = readSafetensors(safetensorsBytes(header), 'x.safetensors');
+  assert.deepEqual(
+    listing.params.map((p) => p.name),
+    ['ok.weight'],
+  );
+  assert.equal(problems.filter((p) => p.code === 'safetensors-bad-entry').length, 1000);
+  assert.ok(problems.some((p) => p.code === 'listing-too-many-problems'));
+});
+
 test('readListing recognises safetensors by its header, whatever the file is called', () => {
   const { listing } = readListing(safetensorsBytes({ 'fc.weight': tensor('F32', [10, 4]) }, 64), 'weights.bin');
   assert.equal(listing.format, 'safetensors');

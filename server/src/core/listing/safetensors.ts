@@ -7,6 +7,7 @@ import { ListingBuilder } from './listingBuilder.ts';
 import { emptyListing } from './dumperJson.ts';
 import { jsonErrorInfo } from './jsonErrors.ts';
 import { isKnownBuffer, stripWrapperPrefixes } from './stateDictNames.ts';
+import { report } from './problems.ts';
 
 export const SAFETENSORS_HEADER_LIMIT = 100 * 1024 * 1024;
 const PREFIX_BYTES = 8;
@@ -102,7 +103,8 @@ function fromHeader(header: Record<string, TensorInfo>, text: string, file: stri
     const info = header[key];
     const shape = info?.shape;
     if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      problems.push({
+      // Bounded: a header of a million bad entries must not become a million diagnostics.
+      report(problems, {
         severity: 'warning',
         code: 'safetensors-bad-entry',
         message: `'${key}' has no valid shape; skipped.`,
