@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { caret, FIXTURES } from './helpers.ts';
-import { LspClient, positionAt, type Diagnostic } from './lspClient.ts';
+import { LspClient, positionAt, uriOf, type Diagnostic } from './lspClient.ts';
 
 const NOT_READ = 'not read: outside the workspace folders, and this workspace is not trusted';
 const SECRET = /secret_4242|SECRET_VALUE_4242/;
@@ -149,6 +149,22 @@ describe('an untrusted workspace', () => {
     assert.ok(!diags.inside.some((d) => d.code === CODE));
     const explorer = await c.request('paramwise/explorerData', { uri: uris.directive });
     assert.ok(explorer.unavailable, JSON.stringify(explorer));
+  });
+
+  it('refuses a listing picked in the status bar outside the workspace, and closed files outside', async () => {
+    const picked = await c.request('paramwise/setPairing', {
+      configUri: uris.inside,
+      listingUri: uriOf(join(l.outside, 'secret.params')),
+    });
+    assert.equal(picked.listingUri, undefined);
+    assert.ok(picked.detail.includes(NOT_READ), picked.detail);
+    const d = await c.waitForDiagnostics(uris.inside, (ds) => ds.some((x) => x.code === CODE));
+    assert.ok(!JSON.stringify(d).match(SECRET));
+    await c.request('paramwise/setPairing', { configUri: uris.inside, listingUri: null });
+    await c.waitForDiagnostics(uris.inside, (ds) => !ds.some((x) => x.code === CODE));
+    // A config outside the workspace that no editor has open is not read for the explorer or the status bar.
+    assert.equal(await c.request('paramwise/explorerData', { uri: uriOf(join(l.outside, 'base.py')) }), null);
+    assert.equal(await c.request('paramwise/getPairing', { uri: uriOf(join(l.outside, 'base.py')) }), null);
   });
 
   it('never shows anything of those files: diagnostics, hovers, lenses, pairing, explorer', async () => {
