@@ -63,3 +63,13 @@ test('a directory given as --params is said to be one, not "no such file"', () =
   const missing = groups(join(tmp, 'nowhere.params'));
   assert.match(missing.err, /nowhere\.params: cannot read the parameter listing \(no such file\)/);
 });
+
+test('schedule refuses a listing with errors too: the problem, no schedule, exit 1', () => {
+  const listing = join(tmp, 'cycle-schedule.params');
+  writeFileSync(listing, '# paramwise params v1\n.  M\na.w  [3]  Linear\nblocks  Sequential  = .\n');
+  const args = ['schedule', 'examples/vit_finetune.py', '--params', listing, '--iters-per-epoch', '10'];
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /cycle-schedule\.params:4:1: error: .*\[listing-shared-cycle\]/);
+});

@@ -44,6 +44,11 @@ export const scheduleCommand: Command = async (argv, io) => {
   }
   const loaded = loadConfig(configPath, configHost(io));
   const listing = readListing(bytes, listingPath, limits);
+  // A listing with errors is not the model: a schedule of its groups would be a partial answer.
+  if (listing.problems.some((p) => p.severity === 'error')) {
+    printProblems([...loaded.diagnostics, ...listing.problems], io);
+    return 1;
+  }
   const resolved = resolveConfig(loaded.root, listing.listing);
   const problems: Problem[] = [...loaded.diagnostics, ...listing.problems, ...resolved.diagnostics];
   const optimizer = resolved.optimizers[0];
