@@ -5,7 +5,15 @@
 import type { PyDict, Span } from '../pyvalue.ts';
 import type { LocalParam, ModelListing, ModuleEntry } from '../listing/model.ts';
 import type { ParamOutcome, ResolvedOptimizer, ResolveResult } from '../resolve/types.ts';
-import { hasListingSpans, modulesByPath, visitNames } from './listingFacts.ts';
+import { columnsOf, type ListingColumns } from '../listing/columns.ts';
+import {
+  columnParamSpan,
+  forEachParamVisit,
+  hasListingSpans,
+  modulesByPath,
+  paramRowsByName,
+  visitNames,
+} from './listingFacts.ts';
 import { findSites, type OptimSite } from './sites.ts';
 import type { ConfigAnalysis, SourceLookup } from './types.ts';
 
@@ -60,6 +68,8 @@ export class ServiceContext {
    */
   param(name: string): ParamInfo | undefined {
     if (!this.listing) return undefined;
+    const c = columnsOf(this.listing);
+    if (c) return columnParam(this.listing, c, name);
     const dot = name.lastIndexOf('.');
     const m = modulesByPath(this.listing).get(dot < 0 ? '' : name.slice(0, dot));
     const local = name.slice(dot + 1);
@@ -104,6 +114,8 @@ export class ServiceContext {
     fn: (module: ModuleEntry, param: LocalParam, outcome: ParamOutcome, visit: number) => void,
   ): void {
     const outs = opt.params;
+    const c = this.listing && columnsOf(this.listing);
+    if (c) return forEachOutcomeOnColumns(this.listing!, c, outs, fn);
     const modules = this.listing?.modules ?? [];
     // Resolvers name outcomes with the listing's own name strings: comparing those is a pointer check.
     const names = this.listing && visitNames(this.listing);
@@ -141,6 +153,85 @@ export class ServiceContext {
   text(file: string): string | undefined {
     return this.sources?.(file);
   }
+}
+
+/**
+ * forEachOutcome over a listing's columns: the merge walk compares each outcome's name with
+ * the text of the next row, and module and listing entry are reused views (forEachParamVisit),
+ * so no object view of the listing is made. Outcomes out of visit order are joined by name.
+ */
+function forEachOutcomeOnColumns(
+  listing: ModelListing,
+  c: ListingColumns,
+  outs: ParamOutcome[],
+  fn: (module: ModuleEntry, param: LocalParam, outcome: ParamOutcome, visit: number) => void,
+): void {
+  const done = new Uint8Array(outs.length);
+  const text = c.text;
+  let i = 0;
+  forEachParamVisit(listing, (m, lp, visit) => {
+    if (i >= outs.length) return;
+    const name = outs[i].name;
+    const start = c.nameStart[visit];
+    if (name.length === c.nameEnd[visit] - start && text.startsWith(name, start)) {
+      fn(m, lp, outs[i], visit);
+      done[i++] = 1;
+    }
+  });
+  if (i === outs.length) return;
+  const rows = paramRowsByName(listing, c);
+  const wanted = new Map<number, number[]>();
+  for (let k = 0; k < outs.length; k++) {
+    if (done[k]) continue;
+    const row = rows.get(outs[k].name);
+    if (row < 0) continue;
+    const list = wanted.get(row);
+    if (list) list.push(k);
+    else wanted.set(row, [k]);
+  }
+  if (!wanted.size) return;
+  // Joined by name, in outcome order as the object walk does: collect the rows' views first.
+  const found = new Map<number, { module: ModuleEntry; param: LocalParam }>();
+  forEachParamVisit(listing, (m, lp, visit) => {
+    if (wanted.has(visit)) found.set(visit, { module: { ...m, params: m.params }, param: { ...lp } });
+  });
+  const byOutcome: [number, number][] = [];
+  for (const [row, ks] of wanted) for (const k of ks) byOutcome.push([k, row]);
+  byOutcome.sort((a, b) => a[0] - b[0]);
+  for (const [k, row] of byOutcome) {
+    const f = found.get(row);
+    if (f) fn(f.module, f.param, outs[k], -1);
+  }
+}
+
+/**
+ * ServiceContext.param on a listing's columns: the row found through a name index, the span
+ * from the text. The module entry is the object view's, read only if asked for (hovers).
+ */
+function columnParam(listing: ModelListing, c: ListingColumns, name: string): ParamInfo | undefined {
+  const p = paramRowsByName(listing, c).get(name);
+  if (p < 0) return undefined;
+  const dot = name.lastIndexOf('.');
+  const info = {
+    name,
+    local: name.slice(dot + 1),
+    shape: c.shapeTable[c.shapeId[p]],
+    requiresGrad: c.requiresGrad[p] === 1,
+    tensorId: c.tensorId[p],
+    span: columnParamSpan(listing, c, p),
+  } as ParamInfo;
+  let module: ModuleEntry | undefined;
+  let read = false;
+  Object.defineProperty(info, 'module', {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (!read) module = modulesByPath(listing).get(dot < 0 ? '' : name.slice(0, dot));
+      read = true;
+      return module;
+    },
+  });
+  return info;
 }
 
 /** `name === path + '.' + local` (or `local` at the root), without building the string. */

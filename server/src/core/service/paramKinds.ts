@@ -7,7 +7,7 @@ import type { ModelListing, ModuleEntry } from '../listing/model.ts';
 import { plainMro } from '../listing/model.ts';
 import { isNorm } from '../resolve/moduleKinds.ts';
 import type { ParamInfo } from './context.ts';
-import { perListing } from './listingFacts.ts';
+import { forEachParamVisit, paramVisitCount, perListing } from './listingFacts.ts';
 
 export type NoDecayKind = 'token' | 'pos-embed' | 'embedding' | 'norm' | 'bias' | '1d';
 
@@ -31,11 +31,11 @@ const KIND_CODES: (NoDecayKind | undefined)[] = [undefined, 'token', 'pos-embed'
 /** noDecayKind of every parameter visit, in module-walk order, as codes (once per listing). */
 function visitKinds(listing: ModelListing): Uint8Array {
   return perListing(listing, 'noDecayKinds', (l) => {
-    const out = new Uint8Array(l.modules.reduce((n, m) => n + m.params.length, 0));
-    let v = 0;
-    for (const m of l.modules)
-      for (const p of m.params)
-        out[v++] = KIND_CODES.indexOf(noDecayKind({ local: p.name, module: m, shape: p.shape }));
+    // On columns the walk reads no object view (module and param are views: kept by no one here).
+    const out = new Uint8Array(paramVisitCount(l));
+    forEachParamVisit(l, (m, p, v) => {
+      out[v] = KIND_CODES.indexOf(noDecayKind({ local: p.name, module: m, shape: p.shape }));
+    });
     return out;
   });
 }

@@ -6,7 +6,7 @@ import { pyTruthy } from '../../pyvalue.ts';
 import type { LocalParam, ModelListing } from '../../listing/model.ts';
 import { Code } from '../codes.ts';
 import type { ServiceContext } from '../context.ts';
-import { perListingVariant } from '../listingFacts.ts';
+import { forEachParamVisit, perListingVariant } from '../listingFacts.ts';
 import { isDefaultLike, MMPRETRAIN_LAYER_DECAY, siteSpan, type OptimSite } from '../sites.ts';
 import type { ServiceDiagnostic } from '../types.ts';
 import { examples, listingLines, makeDiag, plural, MAX_RELATED } from './make.ts';
@@ -31,10 +31,8 @@ function forEachVisit(
   prefix: string | undefined,
   fn: (path: string, p: LocalParam) => void,
 ): void {
-  for (const m of listing.modules) {
-    if (prefix !== undefined && m.path !== prefix && !m.path.startsWith(prefix + '.')) continue;
-    for (const p of m.params) fn(m.path, p);
-  }
+  // On columns, no object view: `p` is a view reused from visit to visit (read, don't keep).
+  forEachParamVisit(listing, (m, p) => fn(m.path, p), prefix);
 }
 
 const fullName = (path: string, local: string): string => (path ? `${path}.${local}` : local);
