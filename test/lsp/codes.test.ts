@@ -17,6 +17,8 @@ import { FIXTURES } from './helpers.ts';
 const SERVICE_FIXTURES = join(FIXTURES, '../service');
 const MODELS = join(import.meta.dirname, '../fixtures/conformance/models');
 const SEVERITY = ['', 'error', 'warning', 'info', 'hint'];
+/** How the server attributes a diagnostic shown outside the analysed config. */
+const ATTRIBUTION = ' (Found analysing';
 /** Only a bug in the service produces it; the service's own tests cover it. */
 const UNREACHABLE = new Set(['pw-internal-error']);
 let fixesApplied = 0;
@@ -66,6 +68,14 @@ describe('every diagnostic code over LSP', () => {
       const uri = c.open(join(dir, 'config.py'));
       const published = await publishedIn(c, uri, dir);
       assert.deepEqual(published.map((p) => p.view).sort(), expected.map(view).sort());
+      // Shown in a _base_ file, a diagnostic names the config and listing it was found with.
+      for (const p of published.filter((x) => !x.file.endsWith('/config.py'))) {
+        const listing = existsSync(join(dir, 'model.json')) ? 'with listing model.json' : 'without a listing';
+        assert.ok(p.d.message.endsWith(`${ATTRIBUTION} config.py ${listing}.)`), p.d.message);
+        const related = (p.d as Diagnostic & { relatedInformation?: { location: { uri: string } }[] })
+          .relatedInformation;
+        assert.equal(related?.[0].location.uri, uri);
+      }
       for (const p of published) seen.add(p.d.code as string);
       for (const p of published) if (p.d.code !== undefined) await checkFixes(c, p, expected);
       c.close(uri);
@@ -119,7 +129,7 @@ async function publishedIn(c: LspClient, uri: string, dir: string): Promise<Publ
           code: String(d.code),
           severity: SEVERITY[d.severity ?? 1],
           at: `${relative(dir, file)}: ${covered}`,
-          message: d.message,
+          message: d.message.replace(/ \(Found analysing [^()]*\)$/, ''),
         }),
       });
     }

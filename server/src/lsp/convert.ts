@@ -29,6 +29,12 @@ import type {
   TextEdit,
 } from './service.ts';
 
+/** The analysis a set of diagnostics comes from: the config that was analysed and its listing. */
+export interface DiagnosticOrigin {
+  config: string;
+  listing?: string;
+}
+
 export class Converter {
   private readonly indexes: Map<string, LineIndex>;
 
@@ -38,6 +44,8 @@ export class Converter {
     private readonly uriOf: (file: string) => string,
     /** Line indexes already at hand (a listing's, kept instead of its text). */
     known?: Map<string, LineIndex>,
+    /** The analysis the converted results come from (a config's), to attribute diagnostics shown elsewhere. */
+    readonly origin?: DiagnosticOrigin,
   ) {
     this.indexes = new Map(known);
   }
@@ -92,6 +100,8 @@ export function toDiagnostic(d: ServiceDiagnostic, conv: Converter): Diagnostic 
   };
   if (d.related?.length)
     out.relatedInformation = d.related.map((r) => ({ location: conv.location(r.span), message: r.message }));
+  const origin = conv.origin;
+  if (origin && d.span.file !== origin.config && d.span.file !== origin.listing) attribute(out, origin, conv);
   return out;
 }
 
@@ -105,6 +115,28 @@ export function toDiagnosticsByUri(diags: ServiceDiagnostic[], conv: Converter):
     list.push(toDiagnostic(d, conv));
   }
   return out;
+}
+
+/**
+ * A diagnostic shown in another file than the analysed config (a shared `_base_` file, which
+ * every config inheriting it reports on) names the config and the listing that produced it,
+ * and links to both.
+ */
+function attribute(d: Diagnostic, origin: DiagnosticOrigin, conv: Converter): void {
+  const listing = origin.listing ? ` with listing ${baseName(origin.listing)}` : ' without a listing';
+  d.message += ` (Found analysing ${baseName(origin.config)}${listing}.)`;
+  const start = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  d.relatedInformation = [
+    { location: { uri: conv.uri(origin.config), range: start }, message: 'the config this was found in' },
+    ...(origin.listing
+      ? [{ location: { uri: conv.uri(origin.listing), range: start }, message: 'the listing it was checked against' }]
+      : []),
+    ...(d.relatedInformation ?? []),
+  ];
+}
+
+function baseName(file: string): string {
+  return file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
 }
 
 export function toHover(h: HoverInfo | undefined, conv: Converter): Hover | null {

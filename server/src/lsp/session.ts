@@ -208,7 +208,9 @@ export class Session {
         const read = this.files.readText(file, DEFAULT_SETTINGS.analysis.maxListingSizeMB * 2 ** 20);
         return read.kind === 'text' ? read.text : undefined;
       };
-      conv = new Converter(textOf, (file) => this.files.uriOf(file), record.lines);
+      const origin =
+        record.kind === 'config' ? { config: record.path, listing: record.pairing.listingPath } : undefined;
+      conv = new Converter(textOf, (file) => this.files.uriOf(file), record.lines, origin);
       this.converters.set(record, conv);
     }
     return conv;

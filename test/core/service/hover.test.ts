@@ -46,7 +46,7 @@ test('a listing line explains its parameter: rule, lr, wd, lr·wd, group and gro
   assert.match(h.markdown, /\*\*head\.linear\.bias\*\*/);
   assert.match(h.markdown, /custom_keys\['head'\]/);
   assert.match(h.markdown, /\| lr \| `0\.1` = 0\.01 × 10\.0/);
-  assert.match(h.markdown, /\| weight_decay \| `0\.0001`/);
+  assert.match(h.markdown, /\| weight_decay \| `1e-4`/);
   assert.match(h.markdown, /lr·wd/);
   assert.match(h.markdown, /\| group \| 3 of 6/);
   assert.match(h.markdown, /Not group 0/);
@@ -91,7 +91,7 @@ test("type='SGD' shows the optimizer's decay semantics, defaults and the resulti
 test('lr shows what it does to the groups and which lr the log prints', () => {
   const h = hoverConfig(CONFIG.replace('lr=0.01', 'l|r=0.01'));
   assert.match(h!.markdown, /\*\*lr\*\* = `0\.01`/);
-  assert.match(h!.markdown, /\| `0\.1` \| `0\.0` \| 2 \| custom_keys\['head\.bn'\]/);
+  assert.match(h!.markdown, /\| `0\.1` \| `0` \| 2 \| custom_keys\['head\.bn'\]/);
   assert.match(h!.markdown, /The training log's `lr` is group 0's: `0\.01` \(backbone\.layer0\.weight\)/);
 });
 

@@ -38,7 +38,7 @@ test('listing diagnostics: unparsable line, duplicate name, inferred class, tie,
   assert.match(frozen.message, /2 frozen parameters/);
   assert.equal(frozen.related?.length, 2);
   const tied = diags.find((d) => d.code === 'pw-listing-tied')!;
-  assert.match(tied.message, /head\.weight is the same Parameter as wte\.weight \(tied weights\)/);
+  assert.match(tied.message, /same tensor as an earlier one \(tied weights\)\. head\.weight is wte\.weight/);
 });
 
 test('a clean dumper listing has nothing to say', () => {

@@ -1,7 +1,8 @@
 // The schedule chart's data: one lr curve per distinct curve among the settings sets,
 // downsampled so that a 300-epoch run still draws as ≤ MAX_SERIES_POINTS points per line.
 
-import { pyFloatRepr, toNumber, type PyDict, type PyValue } from '../pyvalue.ts';
+import { formatNumber } from '../numeric/format.ts';
+import { toNumber, type PyDict, type PyValue } from '../pyvalue.ts';
 import type { ResolvedOptimizer } from '../resolve/types.ts';
 import { scheduleFromConfig } from '../schedule/index.ts';
 import type { ExplorerProblem, ScheduleSeries, ScheduleView, SettingsSet } from './types.ts';
@@ -148,7 +149,7 @@ export function downsampleIndices(n: number, valueAt: (i: number) => number, max
 function seriesLabel(line: ScheduleSeries, sets: SettingsSet[], scaled: boolean): string {
   const first = sets[line.sets[0]];
   const base =
-    first.lr === null ? '' : pyFloatRepr(scaled && first.lrScale !== null ? first.lr * first.lrScale : first.lr);
+    first.lr === null ? '' : formatNumber(scaled && first.lrScale !== null ? first.lr * first.lrScale : first.lr);
   const numbers = line.sets.map((s) => s + 1);
   const shown = numbers.length > 4 ? `${numbers.slice(0, 3).join(', ')} +${numbers.length - 3}` : numbers.join(', ');
   return `${numbers.length > 1 ? 'sets' : 'set'} ${shown} · lr ${base}`;

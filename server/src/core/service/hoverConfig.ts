@@ -1,6 +1,7 @@
 // Hovers on the config side: a custom key (what it matches and shadows), the optimizer type,
 // lr and weight_decay (what they do to the groups), paramwise_cfg switches, layer-decay rates.
 
+import { shortenNumbers } from '../numeric/format.ts';
 import { pyRepr } from '../pyvalue.ts';
 import { aggregate } from '../analysis/aggregate.ts';
 import type { ResolvedOptimizer } from '../resolve/types.ts';
@@ -32,7 +33,7 @@ export function customKeyMarkdown(ctx: ServiceContext, site: OptimSite, key: str
   const won = opt?.params.find((p) => p.trace.label === label);
   if (won)
     lines.push(
-      `\nlr \`${num(won.lr)}\`${won.trace.lrFormula ? ` = ${won.trace.lrFormula}` : ''} · weight_decay \`${num(won.weightDecay)}\`${won.trace.wdFormula ? ` = ${won.trace.wdFormula}` : ''}`,
+      `\nlr \`${num(won.lr)}\`${won.trace.lrFormula ? ` = ${shortenNumbers(won.trace.lrFormula)}` : ''} · weight_decay \`${num(won.weightDecay)}\`${won.trace.wdFormula ? ` = ${shortenNumbers(won.trace.wdFormula)}` : ''}`,
     );
   const shadowed = new Map<string, number>();
   for (const p of opt?.params ?? [])
@@ -87,7 +88,7 @@ export function lrMarkdown(ctx: ServiceContext, site: OptimSite, key: 'lr' | 'we
     key === 'lr'
       ? "base lr: lr_mult, bias_lr_mult and layer decay multiply it; a custom key's own `lr` replaces it"
       : 'base weight decay: decay_mult and the *_decay_mult rules multiply it; AdamW applies lr·wd per step';
-  const head = `**${key}** = \`${pyRepr(base)}\` · ${what}`;
+  const head = `**${key}** = \`${shortenNumbers(pyRepr(base))}\` · ${what}`;
   if (!opt || opt.error || !opt.params.length) return head;
   const g0 = opt.params.find((p) => p.group === 0);
   const log = key === 'lr' && g0 ? `\n\nThe training log's \`lr\` is group 0's: \`${num(g0.lr)}\` (${g0.name}).` : '';

@@ -1,6 +1,7 @@
 // "Explain this parameter": the hover on a listing line or on a parameter name in a config.
 // Everything a user otherwise reconstructs from the training log.
 
+import { shortenNumbers } from '../numeric/format.ts';
 import type { ParamOutcome, ResolvedOptimizer } from '../resolve/types.ts';
 import { effectiveLr } from '../analysis/explain.ts';
 import type { ServiceContext } from './context.ts';
@@ -42,8 +43,11 @@ function outcomeTable(opt: ResolvedOptimizer, p: ParamOutcome): string {
   const t = p.trace;
   const rows: [string, string][] = [
     ['rule', t.label],
-    ['lr', `\`${num(p.lr)}\`${t.lrFormula ? ` = ${t.lrFormula}` : ' (optimizer default)'}`],
-    ['weight_decay', `\`${num(p.weightDecay)}\`${t.wdFormula ? ` = ${t.wdFormula}` : ' (optimizer default)'}`],
+    ['lr', `\`${num(p.lr)}\`${t.lrFormula ? ` = ${shortenNumbers(t.lrFormula)}` : ' (optimizer default)'}`],
+    [
+      'weight_decay',
+      `\`${num(p.weightDecay)}\`${t.wdFormula ? ` = ${shortenNumbers(t.wdFormula)}` : ' (optimizer default)'}`,
+    ],
   ];
   if (p.lr !== null && p.weightDecay !== null)
     rows.push([

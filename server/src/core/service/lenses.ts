@@ -6,7 +6,7 @@ import { aggregate } from '../analysis/aggregate.ts';
 import type { ParamOutcome, ResolvedOptimizer } from '../resolve/types.ts';
 import { contextOf, type ServiceContext } from './context.ts';
 import { customKeyIndex, type KeyStats } from './customKeyIndex.ts';
-import { plural, short } from './diagnostics/make.ts';
+import { num, plural } from './diagnostics/make.ts';
 import { LAYER_DECAY_KEYS } from './schema.ts';
 import { siteSpan, type OptimSite } from './sites.ts';
 import type { ConfigAnalysis, LensInfo } from './types.ts';
@@ -77,7 +77,7 @@ function keyTitle(s: KeyStats, first: Map<string, ParamOutcome>): string {
     s.won === s.matched
       ? `matches ${plural(s.matched, 'param')}`
       : `matches ${plural(s.matched, 'param')} (${s.won} apply)`;
-  return won ? `${count} · lr ${short(won.lr)} · wd ${short(won.weightDecay)}` : count;
+  return won ? `${count} · lr ${num(won.lr)} · wd ${num(won.weightDecay)}` : count;
 }
 
 function layerDecayLenses(ctx: ServiceContext, site: OptimSite): LensInfo[] {
@@ -94,5 +94,5 @@ function layerDecayLenses(ctx: ServiceContext, site: OptimSite): LensInfo[] {
   );
   const top = lrs.reduce((a, b) => Math.max(a, b), -Infinity);
   const bottom = lrs.reduce((a, b) => Math.min(a, b), Infinity);
-  return [{ span, title: `${plural(ids.size, 'layer')} · lr ${short(top)} (top) … ${short(bottom)} (bottom)` }];
+  return [{ span, title: `${plural(ids.size, 'layer')} · lr ${num(top)} (top) … ${num(bottom)} (bottom)` }];
 }

@@ -23,7 +23,26 @@ export function noDecayKind(p: Pick<ParamInfo, 'local' | 'module' | 'shape'>): N
   if (facts.norm) return 'norm';
   if (local === 'bias') return 'bias';
   if (p.shape.length <= 1) return '1d';
+  // A per-channel or per-head scale stored as [C, 1, 1] (logit_scale, some LayerScales) is
+  // 1-D to the recipe, though not to MMEngine's `ndim == 1` test; a weight matrix is not.
+  if (isWeightOfLayer(local, p.module) === false && vectorLike(p.shape)) return '1d';
+  // Biases by another name and shape: LeViT's attention_biases [heads, N], q_bias.
+  if (BIAS_NAMED.test(local)) return 'bias';
   return undefined;
+}
+
+export const BIAS_NAMED = /(^|_)bias(es)?$/;
+
+/** At most one dimension longer than 1, and more than one element. */
+export function vectorLike(shape: number[]): boolean {
+  let long = 0;
+  for (const d of shape) if (d > 1) long++;
+  return long === 1;
+}
+
+/** Whether `local` is the weight of a Linear or convolution (a matrix even when one side is 1). */
+function isWeightOfLayer(local: string, m: ModuleEntry | undefined): boolean {
+  return local === 'weight' && !!m && plainMro(m).some((c) => c === 'Linear' || /^(Conv|LazyConv)/.test(c));
 }
 
 const KIND_CODES: (NoDecayKind | undefined)[] = [undefined, 'token', 'pos-embed', 'embedding', 'norm', 'bias', '1d'];
@@ -81,29 +100,29 @@ export function isNormLike(m: ModuleEntry | undefined): boolean {
   return isNorm(m) || (/norm/i.test(m.className) && !/conv|linear/i.test(m.className));
 }
 
-export const KIND_TEXT: Record<NoDecayKind, { what: string; why: string }> = {
+export const KIND_TEXT: Record<NoDecayKind, { what: { one: string; many: string }; why: string }> = {
   token: {
-    what: 'cls/reg/mask/dist tokens',
+    what: { one: 'cls/reg/mask/dist token', many: 'cls/reg/mask/dist tokens' },
     why: 'they are learned inputs, not weights; decay pulls them toward 0 (MAE/DeiT/timm exclude them via no_weight_decay — but DeiT keeps decay on its dist_token on purpose)',
   },
   'pos-embed': {
-    what: 'position embeddings / relative position tables',
+    what: { one: 'position embedding or table', many: 'position embeddings and tables' },
     why: 'decay erodes the positional signal; MAE, Swin and timm exclude them',
   },
   embedding: {
-    what: 'embedding tables',
+    what: { one: 'embedding table', many: 'embedding tables' },
     why: 'rows of rare tokens get almost no gradient, so decay shrinks them toward 0 between updates',
   },
   norm: {
-    what: 'norm-layer weights and biases',
+    what: { one: 'norm-layer weight or bias', many: 'norm-layer weights and biases' },
     why: 'decay pulls the normalisation scale toward 0, fighting the rescaling the norm exists for',
   },
   bias: {
-    what: 'biases',
+    what: { one: 'bias', many: 'biases' },
     why: 'biases do not cause overfitting the way weights do; decaying them only adds a pull toward 0',
   },
   '1d': {
-    what: 'other 1-D parameters (LayerScale gammas, q/v biases, scales)',
-    why: 'they are gains and offsets, not weight matrices; decay drags them toward 0',
+    what: { one: 'other 1-D parameter', many: 'other 1-D parameters' },
+    why: 'they are gains and offsets (LayerScale gammas, q/v biases, scales), not weight matrices; decay drags them toward 0',
   },
 };

@@ -134,10 +134,26 @@ export const PARAMWISE_DOCS: Record<string, string> = {
 /** Keys that live in a custom_keys entry and what they do. */
 export const CUSTOM_KEY_ITEMS = ['lr_mult', 'decay_mult'];
 
-/** Keys a custom_keys entry may carry: the multipliers plus any group key of the optimizer. */
-export function customKeyItems(optimizerType: string): string[] {
-  const args = optimizerSpec(optimizerType)?.args ?? ['lr', 'weight_decay', 'momentum', 'betas', 'eps'];
-  return [...CUSTOM_KEY_ITEMS, ...args];
+/**
+ * The group keys an optimizer's `step` reads (LARS reads `lars_exclude`), or undefined when
+ * Paramwise does not know the optimizer: then nothing may be said about a key.
+ */
+export function groupKeysRead(optimizerType: string): string[] | undefined {
+  return optimizerSpec(optimizerType)?.groupKeysRead;
+}
+
+/** Keys the optimizer reads from its own defaults, so a value in one group is ignored (Lamb's max_grad_norm). */
+export function defaultsKeysRead(optimizerType: string): string[] {
+  return optimizerSpec(optimizerType)?.defaultsKeysRead ?? [];
+}
+
+/**
+ * Keys a custom_keys entry may carry that something reads: the multipliers plus any group key
+ * the optimizer reads; undefined for an optimizer Paramwise does not know.
+ */
+export function customKeyItems(optimizerType: string): string[] | undefined {
+  const read = groupKeysRead(optimizerType);
+  return read && [...CUSTOM_KEY_ITEMS, ...read];
 }
 
 /** Top-level keys of mmcv 1.x configs that MMEngine's Runner never reads, with the replacement. */

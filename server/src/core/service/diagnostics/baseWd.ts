@@ -24,8 +24,8 @@ export function checkBaseWeightDecay(ctx: ServiceContext): ServiceDiagnostic[] {
       out.push(
         makeDiag(
           Code.decayMultWithoutWd,
-          `MMEngine raises \`ValueError: ${BASE_WD_ERROR}\` when it builds the optimizer: ${key} multiplies the optimizer's weight_decay, ` +
-            `which is not set${site.optimizerType === 'AdamW' ? " (torch would use AdamW's default 0.01, but MMEngine reads None)" : ''}. ` +
+          `MMEngine raises \`ValueError: ${BASE_WD_ERROR}\` when it builds the optimizer. ` +
+            `${key} multiplies the optimizer's weight_decay, which is not set${site.optimizerType === 'AdamW' ? " (torch would use AdamW's default 0.01, but MMEngine reads None)" : ''}. ` +
             'Set weight_decay in optimizer=dict(...).',
           ctx.at(span),
           fixFor(ctx, site),
@@ -38,7 +38,7 @@ export function checkBaseWeightDecay(ctx: ServiceContext): ServiceDiagnostic[] {
       out.push(
         makeDiag(
           Code.flatDecayIgnored,
-          'flat_decay_mult does nothing here: the optimizer has no weight_decay, so MMEngine skips every weight-decay rule and 1-D parameters ' +
+          'flat_decay_mult does nothing here: the optimizer has no weight_decay. MMEngine then skips every weight-decay rule and 1-D parameters ' +
             `get ${site.optimizerType === 'AdamW' ? "AdamW's default 0.01" : 'the optimizer default'}. Set weight_decay in optimizer=dict(...).`,
           flatSpan,
           fixFor(ctx, site),

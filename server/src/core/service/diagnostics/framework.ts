@@ -53,8 +53,8 @@ export function convertFrameworkErrors(ctx: ServiceContext, result: ResolveResul
     const span = e.span ?? site?.optimizer?.span ?? (site && siteSpan(site));
     const message =
       e.type === 'Unresolved'
-        ? `Paramwise cannot resolve the param groups${where}: ${e.message}`
-        : `${who} raises \`${e.type}: ${e.message}\` while building the optimizer${where}: training stops before the first iteration.`;
+        ? `Paramwise cannot resolve the param groups${where}. ${e.message}`
+        : `${who} raises ${e.type} while building the optimizer${where}; training never starts. \`${e.type}: ${e.message}\`.`;
     out.push(makeDiag(Code.frameworkError, message, ctx.at(span), e.type === 'Unresolved' ? { severity: 'info' } : {}));
   }
   return out;

@@ -48,7 +48,7 @@ function checkWrapper(ctx: ServiceContext, site: OptimSite, out: ServiceDiagnost
       out.push(
         makeDiag(
           Code.legacyKey,
-          'paramwise_options is the old name of paramwise_cfg: MMEngine passes it to the wrapper, which raises TypeError. Rename it to paramwise_cfg.',
+          'paramwise_options is the old name of paramwise_cfg; here the wrapper raises TypeError on it. MMEngine passes it to the wrapper. Rename it to paramwise_cfg.',
           span,
           { fixes: renameFix(ow, key, 'paramwise_cfg', ctx.sources) },
         ),
@@ -58,7 +58,8 @@ function checkWrapper(ctx: ServiceContext, site: OptimSite, out: ServiceDiagnost
       out.push(
         makeDiag(
           Code.misplacedKey,
-          `${key} belongs in paramwise_cfg: here it is passed to ${wrapperType}.__init__, which raises TypeError (unexpected keyword argument '${key}'), and no parameter rule sees it.`,
+          `${key} belongs in paramwise_cfg; here ${wrapperType}.__init__ raises TypeError on it. ` +
+            `It is passed to the wrapper (unexpected keyword argument '${key}'), and no parameter rule sees it.`,
           span,
           { fixes: moveIntoChildFix(ow, key, ow, 'paramwise_cfg', ctx.sources) },
         ),
@@ -67,7 +68,8 @@ function checkWrapper(ctx: ServiceContext, site: OptimSite, out: ServiceDiagnost
       out.push(
         makeDiag(
           Code.misplacedKey,
-          `${key} belongs in optimizer=dict(...): ${wrapperType}.__init__ raises TypeError (unexpected keyword argument '${key}').`,
+          `${key} belongs in optimizer=dict(...); here ${wrapperType}.__init__ raises TypeError on it. ` +
+            `The wrapper takes no such argument (unexpected keyword argument '${key}').`,
           span,
           { fixes: moveToFix(ow, key, site.optimizer, 'optimizer', ctx.sources) },
         ),
@@ -77,7 +79,7 @@ function checkWrapper(ctx: ServiceContext, site: OptimSite, out: ServiceDiagnost
       const what = `${wrapperType}.__init__ raises TypeError: unexpected keyword argument '${key}'.`;
       if (guess)
         out.push(
-          makeDiag(Code.misspelledKey, `Unknown optim_wrapper key '${key}' (did you mean '${guess}'?): ${what}`, span, {
+          makeDiag(Code.misspelledKey, `Unknown optim_wrapper key '${key}'; did you mean '${guess}'? ${what}`, span, {
             severity: 'error',
             fixes: renameFix(ow, key, guess, ctx.sources),
           }),
@@ -86,7 +88,7 @@ function checkWrapper(ctx: ServiceContext, site: OptimSite, out: ServiceDiagnost
         out.push(
           makeDiag(
             Code.unknownKey,
-            `Unknown optim_wrapper key '${key}': ${what} Known keys for ${wrapperType}: ${[...allowed].join(', ')}.`,
+            `Unknown optim_wrapper key '${key}'. ${what} Known keys for ${wrapperType}: ${[...allowed].join(', ')}.`,
             span,
             { severity: 'error' },
           ),
@@ -110,7 +112,8 @@ function checkOptimizer(ctx: ServiceContext, site: OptimSite, out: ServiceDiagno
       out.push(
         makeDiag(
           Code.misplacedKey,
-          `${key} belongs in optim_wrapper, beside optimizer (the mmcv 1.x layout put it inside): MMEngine hands everything in optimizer=dict(...) to torch, so ${raises}.`,
+          `${key} belongs in optim_wrapper, beside optimizer; here the optimizer raises TypeError on it. ` +
+            `The mmcv 1.x layout put it inside; MMEngine hands everything in optimizer=dict(...) to torch, so ${raises}.`,
           span,
           { fixes: moveToFix(opt, key, site.wrapper, 'optim_wrapper', ctx.sources) },
         ),
@@ -119,7 +122,7 @@ function checkOptimizer(ctx: ServiceContext, site: OptimSite, out: ServiceDiagno
       out.push(
         makeDiag(
           Code.legacyKey,
-          'paramwise_options is the old name of paramwise_cfg (renamed in mmcv/mmdet 2.x): nothing reads it under that name. Rename it to paramwise_cfg.',
+          'paramwise_options is the old name of paramwise_cfg; nothing reads it under that name. It was renamed in mmcv/mmdet 2.x: rename it to paramwise_cfg.',
           span,
           { fixes: renameFix(opt, key, 'paramwise_cfg', ctx.sources) },
         ),
@@ -130,7 +133,8 @@ function checkOptimizer(ctx: ServiceContext, site: OptimSite, out: ServiceDiagno
       out.push(
         makeDiag(
           Code.misplacedKey,
-          `${key} belongs in paramwise_cfg: in optimizer=dict(...) it reaches torch, and ${raises}.`,
+          `${key} belongs in paramwise_cfg; in optimizer=dict(...) it makes the optimizer raise TypeError. ` +
+            `There it reaches torch, and ${raises}.`,
           span,
           { fixes: moveIntoChildFix(opt, key, host, 'paramwise_cfg', ctx.sources) },
         ),
@@ -140,14 +144,15 @@ function checkOptimizer(ctx: ServiceContext, site: OptimSite, out: ServiceDiagno
       out.push(
         makeDiag(
           Code.misplacedKey,
-          `${key} belongs in a custom_keys entry (paramwise_cfg=dict(custom_keys={'backbone': dict(${key}=...)})): ${raises}.`,
+          `${key} belongs in a custom_keys entry; in optimizer=dict(...) it makes the optimizer raise TypeError. ` +
+            `Write it as paramwise_cfg=dict(custom_keys={'backbone': dict(${key}=...)}); here ${raises}.`,
           span,
         ),
       );
     } else if (allowed) {
       ctx.claimedErrors.add(`unexpected keyword argument '${key}'`);
       const guess = closest(key, allowed);
-      const msg = `${site.optimizerType} has no argument '${key}'${guess ? ` (did you mean '${guess}'?)` : ''}: ${raises}.`;
+      const msg = `${site.optimizerType} has no argument '${key}'${guess ? `; did you mean '${guess}'?` : '.'} ${raises}.`;
       out.push(
         makeDiag(Code.unknownOptimizerArg, msg, span, { fixes: guess ? renameFix(opt, key, guess, ctx.sources) : [] }),
       );

@@ -12,7 +12,7 @@ import { replaceSpan } from '../edits.ts';
 import { LAYER_DECAY_KEYS } from '../schema.ts';
 import { DEFAULT_CONSTRUCTOR, isDefaultLike, MMSEG_LAYER_DECAY, type OptimSite } from '../sites.ts';
 import type { ServiceDiagnostic, TextEdit } from '../types.ts';
-import { examples, listingLines, makeDiag, plural } from './make.ts';
+import { examples, listingLines, makeDiag, num, plural } from './make.ts';
 import { setInConfig } from '../configEdits.ts';
 
 export function checkLayerDecay(ctx: ServiceContext): ServiceDiagnostic[] {
@@ -32,7 +32,8 @@ function keysWithoutConstructor(ctx: ServiceContext, site: OptimSite): ServiceDi
     out.push(
       makeDiag(
         Code.layerDecayKeysIgnored,
-        `paramwise_cfg.${key} does nothing with ${site.constructorName}: the default constructor reads only custom_keys and the *_mult keys, so every layer trains at the same lr. ` +
+        `paramwise_cfg.${key} does nothing with the default constructor. ` +
+          `Every layer trains at the same lr: ${site.constructorName} reads only custom_keys and the *_mult keys. ` +
           `Layer decay needs constructor='${wanted}'.`,
         ctx.at(site.paramwise.keySpans.get(key)),
         { fixes: [{ title: `Use constructor='${wanted}'`, edits: constructorEdits(ctx, site, wanted) }] },
@@ -58,7 +59,7 @@ function fallthrough(ctx: ServiceContext, opt: ResolvedOptimizer): ServiceDiagno
     return [
       makeDiag(
         Code.layerDecayNoEffect,
-        `Layer decay has no effect: all ${layered.length} parameters land in layer ${maxId} (lr scale ${layered[0].lrScale ?? 1}). ` +
+        `Layer decay has no effect: all ${layered.length} parameters land in layer ${maxId} (lr scale ${num(layered[0].lrScale ?? 1)}). ` +
           "The layer-id function did not recognise any name (e.g. the model's 'img_backbone' where it expects 'backbone', or blocks named differently); check the names it expects.",
         span,
         {
@@ -76,7 +77,8 @@ function fallthrough(ctx: ServiceContext, opt: ResolvedOptimizer): ServiceDiagno
   return [
     makeDiag(
       Code.layerDecayFallthrough,
-      `${plural(early.length, 'parameter')} fall through to the last layer (layer ${maxId}, the full lr) although they come before lower layers in the model: ${examples(early, early.length)}. ` +
+      `${plural(early.length, 'parameter')} fall through to the last layer (layer ${maxId}) and train at the full lr. ` +
+        `They come before lower layers in the model: ${examples(early, early.length)}. ` +
         "A name-based layer-id function sends names it does not recognise to the last layer (timm #2712 reg_token). If they belong to the stem, map them to layer 0 (layer_rules, or the model's group_matcher / get_layer_depth).",
       span,
       { related: listingLines(ctx, early, `layer ${maxId}`) },
@@ -118,10 +120,10 @@ function layerCount(ctx: ServiceContext, site: OptimSite): ServiceDiagnostic[] {
   return [
     makeDiag(
       Code.layerCountMismatch,
-      `num_layers=${given} but this ${backbone} has ${expected} layers for layer_wise decay: ` +
+      `num_layers=${given} but this ${backbone} has ${expected} layers for layer_wise decay. ` +
         (given > expected
-          ? `layer ids ${expected}–${given - 1} stay empty, so the lr jumps by decay_rate^${given - expected + 1} at the top of the backbone.`
-          : `the deepest blocks share the top ids and the lr no longer decays monotonically.`) +
+          ? `Layer ids ${expected}–${given - 1} stay empty, so the lr jumps by decay_rate^${given - expected + 1} at the top of the backbone.`
+          : `The deepest blocks share the top ids and the lr no longer decays monotonically.`) +
         ` Set num_layers=${expected}.`,
       span,
       {

@@ -29,7 +29,8 @@ export function checkLegacyKeys(ctx: ServiceContext): ServiceDiagnostic[] {
     out.push(
       makeDiag(
         Code.legacyKey,
-        `The top-level optimizer= is not read by MMEngine's Runner, only optim_wrapper.optimizer is, and they differ in ${differing.join(', ')}: training uses optim_wrapper's values. Edit optim_wrapper.optimizer instead.`,
+        `The top-level optimizer= differs from optim_wrapper.optimizer, which is the one training uses. ` +
+          `MMEngine's Runner reads only optim_wrapper.optimizer; they differ in ${differing.join(', ')}. Edit optim_wrapper.optimizer instead.`,
         ctx.at(root.keySpans.get('optimizer')),
       ),
     );
@@ -38,7 +39,7 @@ export function checkLegacyKeys(ctx: ServiceContext): ServiceDiagnostic[] {
     out.push(
       makeDiag(
         Code.misplacedKey,
-        'A top-level paramwise_cfg is ignored when optim_wrapper exists: MMEngine reads optim_wrapper.paramwise_cfg. Move it into optim_wrapper.',
+        'A top-level paramwise_cfg is ignored when optim_wrapper exists. MMEngine reads optim_wrapper.paramwise_cfg; move it into optim_wrapper.',
         ctx.at(root.keySpans.get('paramwise_cfg')),
         {
           severity: 'warning',

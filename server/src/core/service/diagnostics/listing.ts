@@ -5,7 +5,7 @@ import type { Span } from '../../pyvalue.ts';
 import type { ListingResult, ModuleEntry } from '../../listing/model.ts';
 import { Code } from '../codes.ts';
 import type { ServiceDiagnostic } from '../types.ts';
-import { examples, makeDiag, MAX_RELATED, plural } from './make.ts';
+import { makeDiag, MAX_RELATED, members, plural } from './make.ts';
 
 /** Per-line notes beyond this count collapse into one summary (a 100k-line listing stays usable). */
 const MAX_PER_KIND = 200;
@@ -43,7 +43,8 @@ function inferred(modules: ModuleEntry[], at: (s: Span | undefined) => Span): Se
     out.push(
       makeDiag(
         Code.listingInferred,
-        `Module '${m.path || '.'}': ${facts.join('; ')} — inferred, not read. MMEngine's norm and depth-wise rules depend on the class; write it in the listing (or dump the model with the paramwise dumper) to be sure.`,
+        `This module's class was inferred from names and shapes, not read. Module '${m.path || '.'}': ${facts.join('; ')}. ` +
+          "MMEngine's norm and depth-wise rules depend on the class; write it in the listing (or dump the model with the paramwise dumper) to be sure.",
         span,
       ),
     );
@@ -81,7 +82,8 @@ function tied(modules: ModuleEntry[], at: (s: Span | undefined) => Span): Servic
       out.push(
         makeDiag(
           Code.listingTied,
-          `${name} is the same Parameter as ${earlier} (${how}): named_parameters() lists it once, but MMEngine's constructor visits it twice and needs bypass_duplicate=True when paramwise_cfg is set.`,
+          `This parameter is the same tensor as an earlier one (${how}). ${name} is ${earlier}: ` +
+            "named_parameters() lists it once, but MMEngine's constructor visits it twice and needs bypass_duplicate=True when paramwise_cfg is set.",
           at(p.span),
         ),
       );
@@ -96,7 +98,7 @@ function frozenSummary(result: ListingResult, at: (s: Span | undefined) => Span)
   const names = frozen.map((p) => p.name);
   return makeDiag(
     Code.listingFrozen,
-    `${plural(frozen.length, 'frozen parameter')} (requires_grad=False): ${examples(names, names.length)}. MMEngine skips them when paramwise_cfg is set and keeps them in its single group when it is not.`,
+    `${plural(frozen.length, 'frozen parameter')} (requires_grad=False). ${members(names, names.length)} MMEngine skips them when paramwise_cfg is set and keeps them in its single group when it is not.`,
     at(frozen[0].span),
     {
       related: frozen

@@ -1,6 +1,7 @@
 // Small builders every diagnostic family uses, so messages read alike: counts with a few
-// named examples, related listing lines capped, numbers as the training log prints them.
+// named examples, related listing lines capped, numbers with at most 4 significant digits.
 
+import { formatNumber } from '../../numeric/format.ts';
 import { pyFloatRepr, pyRepr, type PyValue, type Span } from '../../pyvalue.ts';
 import { DEFAULT_SEVERITY, type CodeId } from '../codes.ts';
 import type { ServiceContext } from '../context.ts';
@@ -20,9 +21,23 @@ export interface DiagExtras {
 export function makeDiag(code: CodeId, message: string, span: Span, extras: DiagExtras = {}): ServiceDiagnostic {
   const d: ServiceDiagnostic = { code, severity: extras.severity ?? DEFAULT_SEVERITY[code], message, span };
   if (extras.related?.length) d.related = extras.related.slice(0, MAX_RELATED);
-  const fixes = extras.fixes?.filter((f) => f.edits.length);
+  const fixes = extras.fixes?.filter((f) => f.edits.length).map((f) => revealed(f, span.file));
   if (fixes?.length) d.fixes = fixes;
   return d;
+}
+
+/**
+ * A fix that edits another file than the one its diagnostic is shown in (an override written
+ * into the opened config for a setting inherited from a `_base_` file) names that file.
+ */
+function revealed(
+  fix: NonNullable<DiagExtras['fixes']>[number],
+  shownIn: string,
+): NonNullable<DiagExtras['fixes']>[number] {
+  const elsewhere = [...new Set(fix.edits.map((e) => e.file).filter((f) => f !== shownIn))];
+  if (!elsewhere.length) return fix;
+  const names = elsewhere.map((f) => f.slice(Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\')) + 1));
+  return { ...fix, title: `${fix.title} (in ${names.join(', ')})` };
 }
 
 /** "a, b, c and 12 more" */
@@ -30,6 +45,12 @@ export function examples(names: string[], total = names.length, max = MAX_EXAMPL
   const shown = names.slice(0, max);
   const rest = total - shown.length;
   return rest > 0 ? `${shown.join(', ')} and ${rest} more` : shown.join(', ');
+}
+
+/** "It is a." / "They are a, b." / "They include a, b, c and 12 more.": the members of a count. */
+export function members(names: string[], total = names.length): string {
+  if (total === 1) return `It is ${names[0]}.`;
+  return `${total <= MAX_EXAMPLES ? 'They are' : 'They include'} ${examples(names, total)}.`;
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {
@@ -48,20 +69,8 @@ export function listingLines(ctx: ServiceContext, names: string[], why: string):
   return out;
 }
 
-/** A number the way Python prints it (the logs users compare with). */
-export function num(v: number | null | undefined): string {
-  if (v === null || v === undefined) return 'None';
-  return pyFloatRepr(v);
-}
-
-/** A short form for lenses: 1e-4 rather than 0.0001, at most 4 significant digits. */
-export function short(v: number | null | undefined): string {
-  if (v === null || v === undefined) return 'None';
-  if (v === 0) return '0';
-  const p = Number(v.toPrecision(4));
-  const abs = Math.abs(p);
-  return abs < 1e-3 || abs >= 1e5 ? p.toExponential().replace('e+', 'e') : String(p);
-}
+/** A number in a message, hover or lens: at most 4 significant digits (1.479e-5). */
+export const num = formatNumber;
 
 export function valueRepr(v: PyValue | undefined): string {
   return pyRepr(v);

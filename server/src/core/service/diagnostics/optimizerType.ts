@@ -9,7 +9,7 @@ import { setInConfig } from '../configEdits.ts';
 import { replaceSpan } from '../edits.ts';
 import type { OptimSite } from '../sites.ts';
 import type { ServiceDiagnostic, SourceLookup, TextEdit } from '../types.ts';
-import { makeDiag } from './make.ts';
+import { makeDiag, num } from './make.ts';
 
 export function checkOptimizerType(ctx: ServiceContext): ServiceDiagnostic[] {
   const out: ServiceDiagnostic[] = [];
@@ -29,7 +29,8 @@ export function checkOptimizerType(ctx: ServiceContext): ServiceDiagnostic[] {
       out.push(
         makeDiag(
           Code.adamCoupledWd,
-          `${site.optimizerType} with weight_decay=${wd} adds wd·param to the gradient (coupled L2): the adaptive step divides it by the gradient's running RMS, ` +
+          `${site.optimizerType} applies weight_decay=${num(wd)} as coupled L2, not as AdamW's decoupled decay. ` +
+            "It adds wd·param to the gradient, and the adaptive step divides that by the gradient's running RMS, " +
             'so parameters with large gradients are barely decayed and the decay is not the one AdamW papers tune. ' +
             'Switch to AdamW for decoupled weight decay (its usual weight_decay is larger, 0.01–0.05, than an L2 of 1e-4).',
           typeSpan,

@@ -28,6 +28,13 @@ const RATIO_TYPES = new Set([
   'CosineRestartParamScheduler',
 ]);
 
+/**
+ * An absolute floor matters where it is a material part of some group's lr: at 5% of the
+ * lowest lr the last stretch of the schedule is visibly flattened; under that the ratios
+ * survive almost to the end. A group at lr 0 is lifted to the floor at any size.
+ */
+const MATERIAL_FLOOR = 0.05;
+
 export function checkSchedulers(ctx: ServiceContext): ServiceDiagnostic[] {
   const out: ServiceDiagnostic[] = [...lrScaleUnapplied(ctx)];
   for (const { s, sites } of schedulerDicts(ctx.root.get('param_scheduler'), ctx.sites)) {
@@ -35,21 +42,26 @@ export function checkSchedulers(ctx: ServiceContext): ServiceDiagnostic[] {
     if (!spread) continue;
     const type = typeName(s.get('type')) ?? '';
     const etaMin = toNumber(s.get('eta_min'));
-    if (ETA_MIN_TYPES.has(type) && etaMin !== undefined && etaMin !== 0)
+    if (ETA_MIN_TYPES.has(type) && etaMin !== undefined && etaMin !== 0 && material(etaMin, spread))
       out.push(etaMinAbsolute(ctx, s, type, etaMin, spread, sites));
     const etaMax = s.get('eta_max');
     if (type === 'OneCycleLR' && typeof etaMax !== 'object' && toNumber(etaMax) !== undefined) {
       out.push(
         makeDiag(
           Code.oneCycleErasesRatios,
-          `OneCycleLR with a single eta_max=${num(toNumber(etaMax))} gives every param group the same peak and floor: the per-group lrs (${spread}) are overwritten. ` +
-            'Pass eta_max as a list with one value per group, or use a multiplicative scheduler.',
+          `OneCycleLR's single eta_max=${num(toNumber(etaMax))} gives every param group the same peak and floor. ` +
+            `The per-group lrs (${spread.text}) are overwritten. Pass eta_max as a list with one value per group, or use a multiplicative scheduler.`,
           ctx.at(s.spanOf('eta_max')),
         ),
       );
     }
   }
   return out;
+}
+
+function material(etaMin: number, spread: Spread): boolean {
+  if (spread.lowest === undefined || spread.hasZero) return true;
+  return etaMin >= MATERIAL_FLOOR * spread.lowest;
 }
 
 /**
@@ -68,17 +80,38 @@ function schedulerDicts(v: PyValue | undefined, sites: OptimSite[]): { s: PyDict
   );
 }
 
-/** A short description of how the lrs of these optimizers' groups differ, or undefined when they all match. */
-function lrSpread(ctx: ServiceContext, sites: OptimSite[]): string | undefined {
+interface Spread {
+  /** How the lrs differ, for messages. */
+  text: string;
+  /** The lowest lr above 0 (undefined without a model). */
+  lowest?: number;
+  /** Some group has lr 0: an absolute floor lifts it. */
+  hasZero?: boolean;
+}
+
+/** How the lrs of these optimizers' groups differ, or undefined when they all match. */
+function lrSpread(ctx: ServiceContext, sites: OptimSite[]): Spread | undefined {
   const resolved = sites.map((site) => ctx.optimizerOf(site)).filter((o) => o && !o.error);
   if (resolved.length) {
     const lrs = new Set<number>();
-    for (const opt of resolved) for (const p of opt!.params) if (p.lr !== null && lrs.size < 64) lrs.add(p.lr);
+    let lowest = Infinity;
+    let hasZero = false;
+    for (const opt of resolved)
+      for (const p of opt!.params) {
+        if (p.lr === null) continue;
+        if (p.lr === 0) hasZero = true;
+        else if (p.lr < lowest) lowest = p.lr;
+        if (lrs.size < 64) lrs.add(p.lr);
+      }
     if (lrs.size < 2) return undefined;
     const sorted = [...lrs].sort((a, b) => b - a);
-    return `${lrs.size}${lrs.size === 64 ? '+' : ''} distinct lrs, from ${num(sorted[0])} down to ${num(sorted[sorted.length - 1])}`;
+    return {
+      text: `${lrs.size}${lrs.size === 64 ? '+' : ''} distinct lrs, from ${num(sorted[0])} down to ${num(sorted[sorted.length - 1])}`,
+      lowest: Number.isFinite(lowest) ? lowest : undefined,
+      hasZero,
+    };
   }
-  return sites.some(configVariesLr) ? 'set by lr_mult / bias_lr_mult / layer decay' : undefined;
+  return sites.some(configVariesLr) ? { text: 'set by lr_mult / bias_lr_mult / layer decay' } : undefined;
 }
 
 /** Without a model: does the config ask for more than one lr? */
@@ -96,12 +129,19 @@ function etaMinAbsolute(
   s: PyDict,
   type: string,
   etaMin: number,
-  spread: string,
+  spread: Spread,
   sites: OptimSite[],
 ): ServiceDiagnostic {
+  const share =
+    spread.lowest === undefined
+      ? ''
+      : etaMin >= spread.lowest
+        ? ` above the lowest group lr (${num(spread.lowest)})`
+        : ` at ${Number(((100 * etaMin) / spread.lowest).toPrecision(2))}% of the lowest group lr (${num(spread.lowest)})`;
   const head =
-    `${type}'s eta_min=${num(etaMin)} is an absolute floor shared by every param group: the groups (${spread}) all anneal toward ${num(etaMin)}, ` +
-    'so the ratios lr_mult/layer decay set are lost toward the end of training, and a group at lr 0 climbs up to eta_min (open-mmlab/mmengine #1612).';
+    `${type}'s eta_min=${num(etaMin)} is an absolute floor${share}. ` +
+    `Every param group anneals toward it (${spread.text}), so the ratios lr_mult and layer decay set are lost toward the end of training` +
+    `${spread.hasZero || spread.lowest === undefined ? ', and a group at lr 0 climbs up to eta_min' : ''} (open-mmlab/mmengine #1612).`;
   const vs = s.valueSpans.get('eta_min');
   if (!RATIO_TYPES.has(type)) {
     // PolyLR has no eta_min_ratio; a zero floor is the ratio-preserving choice it offers.
@@ -123,12 +163,10 @@ function etaMinAbsolute(
     edits.push(rename, replaceSpan(vs, floatLiteral(ratio)));
   return makeDiag(
     Code.etaMinAbsolute,
-    `${head} Use eta_min_ratio${ratio !== undefined ? `=${floatLiteral(ratio)} (eta_min / base lr)` : ''}, which scales each group's own floor.`,
+    `${head} Use eta_min_ratio${ratio !== undefined ? `=${num(ratio)} (eta_min / base lr)` : ''}, which scales each group's own floor.`,
     ctx.at(s.keySpans.get('eta_min')),
     {
-      fixes: edits.length
-        ? [{ title: `Use eta_min_ratio=${floatLiteral(ratio!)} instead`, edits, preferred: true }]
-        : [],
+      fixes: edits.length ? [{ title: `Use eta_min_ratio=${num(ratio)} instead`, edits, preferred: true }] : [],
     },
   );
 }
@@ -150,8 +188,8 @@ function lrScaleUnapplied(ctx: ServiceContext): ServiceDiagnostic[] {
   return [
     makeDiag(
       Code.lrScaleUnapplied,
-      `Layer decay here is stored as each group's lr_scale, which only timm's schedulers (and the ConvNeXt/BEiT training loops) multiply into the lr. ` +
-        `With ${mmScheduler}, lr_scale is never applied: every layer trains at the full lr. Use the framework's own scheduler, or a constructor that writes the scaled lr into each group (e.g. LearningRateDecayOptimWrapperConstructor).`,
+      `Layer decay is stored as lr_scale, which ${mmScheduler} never applies. ` +
+        `Every layer trains at the full lr: only timm's schedulers (and the ConvNeXt/BEiT training loops) multiply each group's lr_scale into the lr. Use the framework's own scheduler, or a constructor that writes the scaled lr into each group (e.g. LearningRateDecayOptimWrapperConstructor).`,
       ctx.at(ctx.root.keySpans.get(mmScheduler)),
     ),
   ];

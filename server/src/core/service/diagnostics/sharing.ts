@@ -9,7 +9,7 @@ import type { ServiceContext } from '../context.ts';
 import { forEachParamVisit, perListingVariant } from '../listingFacts.ts';
 import { isDefaultLike, MMPRETRAIN_LAYER_DECAY, siteSpan, type OptimSite } from '../sites.ts';
 import type { ServiceDiagnostic } from '../types.ts';
-import { examples, listingLines, makeDiag, plural, MAX_RELATED } from './make.ts';
+import { examples, listingLines, makeDiag, members, plural, MAX_RELATED } from './make.ts';
 import { paramwiseEdits } from './noDecay.ts';
 
 const DUPLICATE_ERROR = 'some parameters appear in more than one parameter group';
@@ -90,11 +90,12 @@ function tiedWithoutBypass(ctx: ServiceContext, site: OptimSite): ServiceDiagnos
   const edits = canBypass ? paramwiseEdits(ctx, site, 'bypass_duplicate', 'True') : undefined;
   return makeDiag(
     Code.tiedNoBypass,
-    `${plural(count, 'parameter')} ${count === 1 ? 'is' : 'are'} reached under a second name (tied weights or a shared module: ${examples(
-      pairs.map(([d, o]) => `${d} = ${o}`),
-      count,
-      2,
-    )}). ` +
+    `${plural(count, 'parameter')} ${count === 1 ? 'is' : 'are'} reached under a second name, so torch raises ValueError at build. ` +
+      `Tied weights or a shared module: ${examples(
+        pairs.map(([d, o]) => `${d} = ${o}`),
+        count,
+        2,
+      )}. ` +
       `The constructor walks the module tree and adds each visit as its own group, so torch raises \`ValueError: ${DUPLICATE_ERROR}\` (open-mmlab/mmengine #1136). ` +
       (canBypass
         ? "Add bypass_duplicate=True to paramwise_cfg: the second name is skipped and the first name's rules apply."
@@ -111,10 +112,11 @@ function frozenParams(ctx: ServiceContext, site: OptimSite): ServiceDiagnostic |
   if (!frozen.length) return undefined;
   const skipped = opt.excluded.some((e) => e.reason.includes('requires_grad'));
   const inOptimizer = !skipped && opt.params.some((p) => p.name === frozen[0]);
-  const what = `${plural(frozen.length, 'frozen parameter')} (requires_grad=False: ${examples(frozen, frozen.length)})`;
+  const what = `${plural(frozen.length, 'frozen parameter')}`;
+  const list = `${members(frozen, frozen.length)} They have requires_grad=False.`;
   const msg = inOptimizer
-    ? `${what} are still in the optimizer: without paramwise_cfg MMEngine passes model.parameters() as one group. torch skips them while their grad is None, but anything that leaves a zero-tensor grad lets weight decay and momentum move them.`
-    : `${what} are left out of the optimizer. If training unfreezes them later, the group list changes and resuming from an earlier checkpoint fails ("loaded state dict contains a parameter group that doesn't match the size of optimizer's group").`;
+    ? `${what} are still in the optimizer. ${list} Without paramwise_cfg MMEngine passes model.parameters() as one group. torch skips them while their grad is None, but anything that leaves a zero-tensor grad lets weight decay and momentum move them.`
+    : `${what} are left out of the optimizer. ${list} If training unfreezes them later, the group list changes and resuming from an earlier checkpoint fails ("loaded state dict contains a parameter group that doesn't match the size of optimizer's group").`;
   const related = listingLines(ctx, frozen, 'frozen');
   return makeDiag(Code.frozenParams, msg, ctx.at(siteSpan(site)), { related });
 }
