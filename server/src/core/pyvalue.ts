@@ -167,8 +167,27 @@ export function pyFloatRepr(x: number): string {
   return negative ? `-${body}` : body;
 }
 
+/**
+ * How many containers one repr or comparison may visit. A config can build a structure whose
+ * parts are shared (`x = [x, x]` forty times) and which is tiny in memory but astronomically
+ * large as a tree; past this many nodes the walk stops with a RangeError, which the evaluator
+ * reports as "too large" and nothing else meets on a config that loaded.
+ */
+const MAX_WALK = 1_000_000;
+
+function walkLimit(): () => void {
+  let visited = 0;
+  return () => {
+    if (++visited > MAX_WALK) throw new RangeError('value too large to walk');
+  };
+}
+
 /** Python `repr(v)`, used in explanations and tables so users see what their log would show. */
 export function pyRepr(v: PyValue | undefined): string {
+  return reprWalk(v, walkLimit());
+}
+
+function reprWalk(v: PyValue | undefined, visit: () => void): string {
   if (v === undefined) return '<missing>';
   if (v === null) return 'None';
   if (typeof v === 'boolean') return v ? 'True' : 'False';
@@ -176,11 +195,13 @@ export function pyRepr(v: PyValue | undefined): string {
   if (typeof v === 'number') return pyFloatRepr(v);
   if (typeof v === 'string') return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
   if (v instanceof PyList) {
-    const inner = v.items.map(pyRepr).join(', ');
+    visit();
+    const inner = v.items.map((x) => reprWalk(x, visit)).join(', ');
     return v.tuple ? `(${inner}${v.items.length === 1 ? ',' : ''})` : `[${inner}]`;
   }
   if (v instanceof PyDict) {
-    return `{${[...v.items].map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`;
+    visit();
+    return `{${[...v.items].map(([k, x]) => `${reprWalk(k, visit)}: ${reprWalk(x, visit)}`).join(', ')}}`;
   }
   if (v instanceof PyRef) return v.name;
   return `<unresolved ${v.text}>`;
@@ -253,22 +274,26 @@ export function deepCopy<T extends PyValue>(v: T): T {
 
 /** Python `==` for config values (1 == 1.0 == True, lists vs tuples differ). */
 export function pyEquals(a: PyValue | undefined, b: PyValue | undefined): boolean {
+  return equalsWalk(a, b, walkLimit());
+}
+
+function equalsWalk(a: PyValue | undefined, b: PyValue | undefined, visit: () => void): boolean {
   if (isNumber(a) || typeof a === 'boolean') {
     const x = toNumber(a);
     return (isNumber(b) || typeof b === 'boolean') && x === toNumber(b);
   }
+  // CPython compares container items identity-first (PyObject_RichCompareBool): the very same
+  // list or dict is equal to itself without a walk, so shared parts are not walked again.
+  if ((a instanceof PyList || a instanceof PyDict) && a === b) return true;
   if (a instanceof PyList) {
-    return (
-      b instanceof PyList &&
-      a.tuple === b.tuple &&
-      a.items.length === b.items.length &&
-      a.items.every((x, i) => pyEquals(x, b.items[i]))
-    );
+    if (!(b instanceof PyList) || a.tuple !== b.tuple || a.items.length !== b.items.length) return false;
+    visit();
+    return a.items.every((x, i) => equalsWalk(x, b.items[i], visit));
   }
   if (a instanceof PyDict) {
-    return (
-      b instanceof PyDict && a.size === b.size && [...a.items].every(([k, x]) => b.has(k) && pyEquals(x, b.get(k)))
-    );
+    if (!(b instanceof PyDict) || a.size !== b.size) return false;
+    visit();
+    return [...a.items].every(([k, x]) => b.has(k) && equalsWalk(x, b.get(k), visit));
   }
   if (a instanceof PyRef) return b instanceof PyRef && a.name === b.name;
   return a === b;

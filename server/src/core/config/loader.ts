@@ -4,6 +4,8 @@
 import type { Span } from '../pyvalue.ts';
 import { parseJsonConfig, parseYamlConfig } from './dataConfig.ts';
 import { ConfigDict, configUpdate, toConfigDict } from '../python/configDict.ts';
+import { deepClone } from '../python/pyModules.ts';
+import { BudgetExceeded, TooDeep, type Budget } from '../python/budget.ts';
 import { dirname, extname, join, normalize, resolveFrom } from '../paths.ts';
 import type { ModuleExports } from '../python/pyContext.ts';
 import { loadPythonFile, type ChainApi, type FileOutcome } from './pyConfig.ts';
@@ -22,19 +24,35 @@ const STYLE_MIX =
   'RuntimeError: The configuration file type in the inheritance chain must match the current configuration file type, ' +
   'either "lazy_import" or non-"lazy_import".';
 
+/**
+ * A copy of a file's outcome for another use. Each use gets objects of its own, as MMEngine's
+ * re-read gives; the copy keeps classes and spans, and counts in the budget.
+ */
+function copyOutcome(o: FileOutcome, budget: Budget): FileOutcome {
+  const memo = new Map();
+  const dict = deepClone(o.dict, budget, memo) as ConfigDict;
+  const imports = new Map([...o.imports].map(([k, b]) => [k, { ...b, value: deepClone(b.value, budget, memo) }]));
+  return { dict, imports, lazy: o.lazy };
+}
+
 export class ConfigLoader implements ChainApi {
   readonly sink = new DiagnosticSink();
   readonly files: string[] = [];
   readonly baseLinks: BaseLink[] = [];
   private readonly stack: string[] = [];
   /**
-   * (mode, path) pairs already read. MMEngine parses a base again each time it is inherited, and
-   * each use must get its own objects, so a repeat read parses again, quietly (its problems were
-   * reported the first time). Repeats are rare (diamond inheritance), so no copy is kept.
+   * What each (mode, path) gave, kept pristine. MMEngine parses a base again each time it is
+   * inherited; doing the same costs 2^n reads for an n-level `_base_` diamond. Evaluation is
+   * static and depends only on the file and the mode, so each file is read, parsed and
+   * evaluated once per analysis, and every later use gets a copy (its problems were reported
+   * the first time).
    */
-  private readonly seen = new Set<string>();
+  private readonly done = new Map<string, FileOutcome | undefined>();
 
-  constructor(private readonly host: ConfigHost) {}
+  constructor(
+    private readonly host: ConfigHost,
+    readonly budget: Budget,
+  ) {}
 
   get env(): Record<string, string | undefined> | undefined {
     return this.host.env;
@@ -47,20 +65,31 @@ export class ConfigLoader implements ChainApi {
       this.sink.error(Codes.baseCycle, `Cyclic config inheritance: ${chain}`, request?.span);
       return undefined;
     }
-    if (!this.seen.has(key)) {
-      this.seen.add(key);
-      return this.read(path, request, text);
+    if (this.done.has(key)) {
+      const first = this.done.get(key);
+      try {
+        return first && copyOutcome(first, this.budget);
+      } catch (e) {
+        if (e instanceof BudgetExceeded) e.span ??= request?.span;
+        throw e;
+      }
     }
-    this.sink.muted++;
-    try {
-      return this.read(path, request, text);
-    } finally {
-      this.sink.muted--;
+    if (this.stack.length > this.budget.limits.depth) {
+      this.sink.error(
+        Codes.tooDeep,
+        `The \`_base_\` chain is ${this.budget.tooDeep()}; MMEngine would follow it.`,
+        request?.span,
+      );
+      return undefined;
     }
+    const out = this.read(path, request, text);
+    // Only bases are used again; the copy is taken before the first user can change `out`.
+    if (request) this.done.set(key, out && copyOutcome(out, this.budget));
+    return out;
   }
 
   private link(span: Span, target: string): void {
-    if (!this.sink.muted) this.baseLinks.push({ span, target });
+    this.baseLinks.push({ span, target });
   }
 
   private read(path: string, request: Request | undefined, text: string | undefined): FileOutcome | undefined {
@@ -74,6 +103,12 @@ export class ConfigLoader implements ChainApi {
     this.stack.push(path);
     try {
       return this.parse(path, content, request);
+    } catch (e) {
+      // Where the budget ran out, if no statement inside the file said so: the file itself.
+      if (e instanceof BudgetExceeded) e.span ??= { file: path, start: 0, end: 0 };
+      if (!(e instanceof TooDeep)) throw e;
+      this.sink.error(Codes.tooDeep, `This file is ${e.message}.`, { file: path, start: 0, end: 0 });
+      return undefined;
     } finally {
       this.stack.pop();
     }
@@ -95,10 +130,10 @@ export class ConfigLoader implements ChainApi {
         start: m.start,
         end: m.end,
       });
-    const parsed = (json ? parseJsonConfig : parseYamlConfig)(sub.text, sub.map, this.sink);
-    const cfg = parsed ? toConfigDict(parsed) : new ConfigDict();
+    const parsed = (json ? parseJsonConfig : parseYamlConfig)(sub.text, sub.map, this.sink, this.budget);
+    const cfg = parsed ? toConfigDict(parsed, this.budget) : new ConfigDict();
     const base = this.loadBases(path, baseRefs(cfg.get('_base_'), cfg.spanOf('_base_'), this.sink));
-    const dict = finishTextStyle({ file: path, cfg, base, baseVars: sub.baseVars }, this.sink);
+    const dict = finishTextStyle({ file: path, cfg, base, baseVars: sub.baseVars }, this.sink, this.budget);
     return { dict, imports: new Map(), lazy: false };
   }
 
@@ -142,7 +177,7 @@ export class ConfigLoader implements ChainApi {
         );
       }
       if (target.scope) applyScope(out.dict, target.scope);
-      configUpdate(merged, out.dict);
+      configUpdate(merged, out.dict, this.budget);
     }
     return merged;
   }

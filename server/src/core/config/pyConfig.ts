@@ -2,7 +2,7 @@
 // `_base_` bound to its merged bases, then is merged over them) or lazy-import style
 // (`with read_base(): from .x import *`, base names bound directly, no merge).
 import type { SyntaxNode } from '@lezer/common';
-import type { Span } from '../pyvalue.ts';
+import { PyUnresolved, type Span } from '../pyvalue.ts';
 import { ConfigDict, toConfigDict } from '../python/configDict.ts';
 import { Codes, type DiagnosticSink } from '../python/diagnostics.ts';
 import { PyContext, type Binding, type ModuleExports } from '../python/pyContext.ts';
@@ -10,13 +10,17 @@ import { evalExpr } from '../python/pyEval.ts';
 import { execBody } from '../python/pyExec.ts';
 import { isLazyImportStyle } from '../python/pyImports.ts';
 import { kids, parsePython, syntaxErrors, type ParsedPython } from '../python/pyTree.ts';
+import { bracketOverflow } from '../python/pyChunks.ts';
 import { SourceMap } from '../python/sourceMap.ts';
+import { BudgetExceeded, TooDeep, type Budget } from '../python/budget.ts';
 import { substitute, type Substituted } from './substitute.ts';
 import { baseRefs, finishTextStyle, type BaseRef } from './textStyle.ts';
 
 /** What the chain loader offers a file while it is evaluated. */
 export interface ChainApi {
   readonly sink: DiagnosticSink;
+  /** the analysis' budget, shared by every file of the chain */
+  readonly budget: Budget;
   readonly env?: Record<string, string | undefined>;
   loadBases(file: string, refs: BaseRef[]): ConfigDict;
   importBase(file: string, spec: string, span: Span): ModuleExports | undefined;
@@ -52,10 +56,20 @@ function binaryProblem(text: string): string | undefined {
 }
 
 function reportSyntax(text: string, map: SourceMap, tree: ParsedPython, sink: DiagnosticSink): void {
-  for (const e of syntaxErrors(tree, text.length).slice(0, 20)) {
+  // Past CPython's bracket limit the parser's own recovery reports dozens of errors at one place;
+  // Python stops at the first, with its own message.
+  const overflow = bracketOverflow(text);
+  const errors = syntaxErrors(tree, text.length).filter((e) => overflow === undefined || e.from < overflow);
+  for (const e of errors.slice(0, 20)) {
     const near = text.slice(e.from, e.to).trim().slice(0, 20);
     sink.error(Codes.syntax, `SyntaxError: invalid syntax${near ? ` near '${near}'` : ''}`, map.span(e.from, e.to));
   }
+  if (overflow !== undefined && errors.length < 20)
+    sink.error(
+      Codes.syntax,
+      'SyntaxError: too many nested parentheses (MMEngine would fail to load this config).',
+      map.span(overflow, overflow + 1),
+    );
 }
 
 /** Top-level data names, as `{k: v for k, v in globals() if not k.startswith('__')}` minus modules and functions. */
@@ -65,9 +79,28 @@ function exportGlobals(ctx: PyContext): FileOutcome {
   for (const [name, b] of ctx.globals) {
     if (name.startsWith('__') || b.kind === 'base' || b.kind === 'function') continue;
     if (b.kind === 'import' || b.kind === 'module') imports.set(name, b);
-    else dict.set(name, toConfigDict(b.value), b.keySpan, b.valueSpan);
+    else dict.set(name, exportValue(ctx, name, b), b.keySpan, b.valueSpan);
   }
   return { dict, imports, lazy: false };
+}
+
+/**
+ * The ConfigDict copy of one top-level value. Evaluation shares structure (`[x, x]` holds `x`
+ * twice, not two copies); this copy is where a shared structure becomes a tree, as in MMEngine,
+ * so this is where an innocent-looking value can blow the budget or the depth limit.
+ */
+function exportValue(ctx: PyContext, name: string, b: Binding) {
+  const at = b.valueSpan ?? b.keySpan;
+  try {
+    return toConfigDict(b.value, ctx.budget);
+  } catch (e) {
+    if (e instanceof BudgetExceeded) e.span ??= at;
+    if (!(e instanceof TooDeep)) throw e;
+    const depth = ctx.budget.limits.depth;
+    const reason = `nested deeper than ${depth} levels or contains itself; Paramwise does not evaluate it`;
+    ctx.sink.warning(Codes.tooDeep, `\`${name}\` is ${reason}.`, at);
+    return new PyUnresolved(name, reason, at);
+  }
 }
 
 function runText(
@@ -91,18 +124,22 @@ function runText(
     // Config._get_base_files evaluates the first `_base_ = …` on its own, with no names in scope.
     if (valueNode)
       refs = baseRefs(
-        evalExpr(new PyContext(text, map, api.sink), valueNode),
+        evalExpr(new PyContext(text, map, api.sink, {}, api.budget), valueNode),
         map.span(valueNode.from, valueNode.to),
         api.sink,
       );
   }
   const base = api.loadBases(file, refs);
-  const ctx = new PyContext(text, map, api.sink);
+  const ctx = new PyContext(text, map, api.sink, {}, api.budget);
   ctx.skipBaseAssign = true;
   ctx.globals.set('_base_', { value: base, kind: 'base' });
   execBody(ctx, statements);
   const own = exportGlobals(ctx);
-  const dict = finishTextStyle({ file, cfg: own.dict, base, baseVars: sub?.baseVars ?? new Map() }, api.sink);
+  const dict = finishTextStyle(
+    { file, cfg: own.dict, base, baseVars: sub?.baseVars ?? new Map() },
+    api.sink,
+    api.budget,
+  );
   return { dict, imports: own.imports, lazy: false };
 }
 
@@ -118,10 +155,35 @@ function runLazy(api: ChainApi, file: string, text: string, statements: SyntaxNo
       map.span(stmt.from, stmt.to),
     );
   }
-  const ctx = new PyContext(text, map, api.sink, { importBase: (spec, span) => api.importBase(file, spec, span) });
+  const ctx = new PyContext(
+    text,
+    map,
+    api.sink,
+    { importBase: (spec, span) => api.importBase(file, spec, span) },
+    api.budget,
+  );
   ctx.lazy = true;
   execBody(ctx, statements);
   return { ...exportGlobals(ctx), lazy: true };
+}
+
+/**
+ * The parse tree, or undefined when the parser itself overflows the JS stack, which only
+ * thousands of nested brackets make it do. CPython refuses such a file at its 201st bracket.
+ */
+function parseOrRefuse(text: string, file: string, { sink, budget }: ChainApi): ParsedPython | undefined {
+  try {
+    return budget.untimed(() => parsePython(text));
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    const at = bracketOverflow(text) ?? 0;
+    sink.error(Codes.syntax, 'SyntaxError: too many nested parentheses (MMEngine would fail to load this config).', {
+      file,
+      start: at,
+      end: Math.min(at + 1, text.length),
+    });
+    return undefined;
+  }
 }
 
 /** Loads a .py config; `asLazyBase` when a lazy-import config imports it from read_base(). */
@@ -134,13 +196,15 @@ export function loadPythonFile(api: ChainApi, file: string, content: string, asL
   // Text-style files are read after MMEngine's `{{…}}` substitution; lazy-import ones are not.
   let sub = content.includes('{{') ? substitute(file, content, api.env) : undefined;
   let text = sub?.text ?? content;
-  let tree = parsePython(text);
+  let tree = parseOrRefuse(text, file, api);
+  if (!tree) return { dict: new ConfigDict(), imports: new Map(), lazy: false };
   const lazy = asLazyBase || isLazyImportStyle({ text }, tree.statements);
   if (!lazy) return runText(api, file, text, tree, sub);
   if (sub) {
     sub = undefined;
     text = content;
-    tree = parsePython(text);
+    tree = parseOrRefuse(text, file, api);
+    if (!tree) return { dict: new ConfigDict(), imports: new Map(), lazy: true };
   }
   reportSyntax(text, new SourceMap(file), tree, api.sink);
   return runLazy(api, file, text, tree.statements, asLazyBase);

@@ -5,6 +5,7 @@ import { PyDict, PyList, PyUnresolved, type PyValue, type Span } from '../pyvalu
 import { ConfigDict, toConfigDict } from '../python/configDict.ts';
 import { Codes, type DiagnosticSink } from '../python/diagnostics.ts';
 import { textMerge } from './merge.ts';
+import type { Budget } from '../python/budget.ts';
 
 /** One entry of a `_base_` list: the path as written and where it was written. */
 export interface BaseRef {
@@ -53,12 +54,14 @@ function substituteBaseVars(
   vars: Map<string, string>,
   base: PyDict,
   sink: DiagnosticSink,
+  budget: Budget,
   span?: Span,
+  level = 0,
 ): PyValue {
   if (typeof v === 'string' && vars.has(v)) {
     const path = vars.get(v) as string;
     const found = lookupBaseVar(base, path);
-    if (found !== undefined) return toConfigDict(found);
+    if (found !== undefined) return toConfigDict(found, budget);
     sink.error(
       Codes.baseVarMissing,
       `KeyError: '${path.split('.').pop()}' (\`{{_base_.${path}}}\` is not defined by the bases).`,
@@ -66,10 +69,11 @@ function substituteBaseVars(
     );
     return new PyUnresolved(`{{_base_.${path}}}`, 'not defined by the bases', span);
   }
+  if (v instanceof PyDict || v instanceof PyList) budget.checkDepth(level);
   if (v instanceof PyDict) {
-    for (const [k, x] of v.items) v.set(k, substituteBaseVars(x, vars, base, sink, v.spanOf(k)));
+    for (const [k, x] of v.items) v.set(k, substituteBaseVars(x, vars, base, sink, budget, v.spanOf(k), level + 1));
   } else if (v instanceof PyList) {
-    v.items = v.items.map((x, i) => substituteBaseVars(x, vars, base, sink, v.itemSpans[i] ?? span));
+    v.items = v.items.map((x, i) => substituteBaseVars(x, vars, base, sink, budget, v.itemSpans[i] ?? span, level + 1));
   }
   return v;
 }
@@ -82,7 +86,11 @@ export interface TextStyleParts {
 }
 
 /** Everything after evaluating the file: returns the merged top-level dict. */
-export function finishTextStyle({ file, cfg, base, baseVars }: TextStyleParts, sink: DiagnosticSink): ConfigDict {
+export function finishTextStyle(
+  { file, cfg, base, baseVars }: TextStyleParts,
+  sink: DiagnosticSink,
+  budget: Budget,
+): ConfigDict {
   const deprecation = cfg.get('_deprecation_');
   if (deprecation !== undefined) {
     let message = `The config file ${file} will be deprecated in the future.`;
@@ -93,9 +101,9 @@ export function finishTextStyle({ file, cfg, base, baseVars }: TextStyleParts, s
     sink.warning(Codes.deprecated, message, cfg.keySpans.get('_deprecation_'));
     cfg.delete('_deprecation_');
   }
-  if (baseVars.size) substituteBaseVars(cfg, baseVars, base, sink);
+  if (baseVars.size) substituteBaseVars(cfg, baseVars, base, sink, budget);
   cfg.delete('_base_');
-  const merged = textMerge(cfg, base, sink);
+  const merged = textMerge(cfg, base, sink, budget);
   for (const k of merged.keys()) if (k.startsWith('__')) merged.delete(k);
   return merged;
 }

@@ -24,4 +24,9 @@ export interface LoadedConfig {
   files: string[];
   /** for go-to-definition: the _base_ path strings and where they point */
   baseLinks: BaseLink[];
+  /**
+   * Evaluation stopped before the end (out of its budget of time or size: one `config-budget`
+   * diagnostic says where): `root` is empty, and nothing may be resolved from this config.
+   */
+  stopped?: boolean;
 }

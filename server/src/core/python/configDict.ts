@@ -4,6 +4,7 @@
 // way, `Config._merge_a_into_b` of a child file over its `_base_` files, is config loading, not
 // Python evaluation, and lives in config/merge.ts.
 import { PyDict, PyList, pyTruthy, type PyValue } from '../pyvalue.ts';
+import type { Budget } from './budget.ts';
 
 /** The key that, set truthy in a child dict, drops the base's dict instead of merging into it. */
 export const DELETE_KEY = '_delete_';
@@ -20,17 +21,30 @@ export function copyEntry(from: PyDict, key: string, to: PyDict, value: PyValue)
   to.set(key, value, from.keySpans.get(key), from.valueSpans.get(key));
 }
 
+// The copies below follow MMEngine and copy a shared part once per place it appears, as Python
+// does: `x = [x, x]` forty times is one small object graph, but a tree of 2^40 leaves once
+// copied. Each copy therefore counts what it creates in the budget, and refuses to go deeper
+// than its depth limit (a value that contains itself is infinitely deep; Python's own
+// recursion limit stops MMEngine there too).
+
 /** `ConfigDict._hook`: plain dicts (recursively) become new ConfigDicts; ConfigDicts stay shared. */
-export function hook(v: PyValue): PyValue {
+export function hook(v: PyValue, budget: Budget, level = 0): PyValue {
   if (v instanceof ConfigDict) return v;
   if (v instanceof PyDict) {
+    budget.checkDepth(level);
+    budget.allocate(v.size);
     const out = new ConfigDict();
     out.span = v.span;
-    for (const [k, x] of v.items) copyEntry(v, k, out, hook(x));
+    for (const [k, x] of v.items) copyEntry(v, k, out, hook(x, budget, level + 1));
     return out;
   }
   if (v instanceof PyList) {
-    const out = new PyList(v.items.map(hook), v.tuple);
+    budget.checkDepth(level);
+    budget.allocate(v.items.length);
+    const out = new PyList(
+      v.items.map((x) => hook(x, budget, level + 1)),
+      v.tuple,
+    );
     out.itemSpans = [...v.itemSpans];
     out.span = v.span;
     return out;
@@ -39,15 +53,22 @@ export function hook(v: PyValue): PyValue {
 }
 
 /** A fresh ConfigDict tree (`_dict_to_config_dict`): no object is shared with `v`. */
-export function toConfigDict<T extends PyValue>(v: T): T {
+export function toConfigDict<T extends PyValue>(v: T, budget: Budget, level = 0): T {
   if (v instanceof PyDict) {
+    budget.checkDepth(level);
+    budget.allocate(v.size);
     const out = new ConfigDict();
     out.span = v.span;
-    for (const [k, x] of v.items) copyEntry(v, k, out, toConfigDict(x));
+    for (const [k, x] of v.items) copyEntry(v, k, out, toConfigDict(x, budget, level + 1));
     return out as T;
   }
   if (v instanceof PyList) {
-    const out = new PyList(v.items.map(toConfigDict), v.tuple);
+    budget.checkDepth(level);
+    budget.allocate(v.items.length);
+    const out = new PyList(
+      v.items.map((x) => toConfigDict(x, budget, level + 1)),
+      v.tuple,
+    );
     out.itemSpans = [...v.itemSpans];
     out.span = v.span;
     return out as T;
@@ -63,28 +84,33 @@ export function popDelete(d: PyDict): boolean {
 }
 
 /** `ConfigDict.update`: recursive for dict-into-dict, replacement otherwise; `_delete_` is just a key. */
-export function configUpdate(target: PyDict, src: PyDict): void {
+export function configUpdate(target: PyDict, src: PyDict, budget: Budget, level = 0): void {
+  budget.checkDepth(level);
+  budget.allocate(src.size);
   for (const [k, v] of src.items) {
     const cur = target.get(k);
-    if (cur instanceof PyDict && v instanceof PyDict) configUpdate(cur, v);
-    else copyEntry(src, k, target, hook(v));
+    if (cur instanceof PyDict && v instanceof PyDict) configUpdate(cur, v, budget, level + 1);
+    else copyEntry(src, k, target, hook(v, budget, level + 1));
   }
 }
 
 /** Python's plain `dict.update`: shallow. */
-export function plainUpdate(target: PyDict, src: PyDict): void {
+export function plainUpdate(target: PyDict, src: PyDict, budget: Budget): void {
+  budget.allocate(src.size);
   for (const [k, v] of src.items) copyEntry(src, k, target, v);
 }
 
 const MISSING = Symbol('missing');
 type Maybe = PyValue | typeof MISSING;
 
-function mergeValues(a: Maybe, b: Maybe): Maybe {
+function mergeValues(a: Maybe, b: Maybe, budget: Budget, level: number): Maybe {
   if (!(a instanceof PyDict)) return a !== MISSING ? a : b;
   if (!(b instanceof PyDict)) {
     a.delete(DELETE_KEY);
     return a;
   }
+  budget.checkDepth(level);
+  budget.allocate(a.size + b.size);
   const base = popDelete(a) ? new PyDict() : b;
   const out = new ConfigDict();
   out.span = a.span ?? b.span;
@@ -93,6 +119,8 @@ function mergeValues(a: Maybe, b: Maybe): Maybe {
     const merged = mergeValues(
       a.has(key) ? (a.get(key) as PyValue) : MISSING,
       base.has(key) ? (base.get(key) as PyValue) : MISSING,
+      budget,
+      level + 1,
     );
     copyEntry(a.has(key) ? a : base, key, out, merged as PyValue);
   }
@@ -100,8 +128,8 @@ function mergeValues(a: Maybe, b: Maybe): Maybe {
 }
 
 /** `ConfigDict.merge(other)`: in place, so every alias of `target` sees the result. */
-export function configMerge(target: PyDict, other: PyDict): void {
-  const merged = mergeValues(toConfigDict(other), toConfigDict(target)) as PyDict;
+export function configMerge(target: PyDict, other: PyDict, budget: Budget): void {
+  const merged = mergeValues(toConfigDict(other, budget), toConfigDict(target, budget), budget, 0) as PyDict;
   for (const k of target.keys()) target.delete(k);
-  for (const [k, v] of merged.items) copyEntry(merged, k, target, hook(v));
+  for (const [k, v] of merged.items) copyEntry(merged, k, target, hook(v, budget));
 }

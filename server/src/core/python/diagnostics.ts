@@ -31,6 +31,10 @@ export const Codes = {
   reservedKey: 'config-reserved-key',
   unsupportedFormat: 'config-unsupported-format',
   yamlFloatString: 'config-yaml-float-string',
+  /** nested deeper than the analysis' depth limit (an expression, a value, a data file, the `_base_` chain) */
+  tooDeep: 'config-too-deep',
+  /** the analysis ran out of time or elements and stopped: nothing is resolved from it */
+  budget: 'config-budget',
   internal: 'config-internal',
 } as const;
 
@@ -39,11 +43,8 @@ export class DiagnosticSink {
   readonly items: ConfigDiagnostic[] = [];
   private readonly perFile = new Map<string, number>();
   private static readonly maxPerFile = 200;
-  /** > 0 while a file is read again for a second use; its problems were already reported */
-  muted = 0;
 
   add(severity: Severity, code: string, message: string, span?: Span): void {
-    if (this.muted) return;
     const key = span?.file ?? '';
     const count = (this.perFile.get(key) ?? 0) + 1;
     this.perFile.set(key, count);

@@ -1,7 +1,7 @@
 // The builtins configs actually call: dict() above all (it carries each key's span), then
 // the small numeric and sequence helpers. Results follow CPython, including its errors.
 import type { SyntaxNode } from '@lezer/common';
-import { PyDict, PyError, PyList, pyEquals, pyTruthy, pyTypeName, type PyValue } from '../pyvalue.ts';
+import { PyDict, PyError, PyList, pyEquals, pyTruthy, pyTypeName, toNumber, type PyValue } from '../pyvalue.ts';
 import type { Args } from './pyCalls.ts';
 import { isUnresolved, type PyContext } from './pyContext.ts';
 import { dictKey, iterate } from './pyEval.ts';
@@ -30,6 +30,9 @@ function dictBuiltin(ctx: PyContext, node: SyntaxNode, args: Args): PyValue {
   const out = new PyDict();
   out.span = ctx.span(node);
   const [src] = positional({ pos: args.pos, kw: [] }, 'dict', 0, 1);
+  ctx.budget.allocate(
+    (src instanceof PyDict ? src.size : src === undefined ? 0 : iterate(src).length) + args.kw.length,
+  );
   if (src instanceof PyDict) {
     for (const [k, v] of src.items) out.set(k, v, src.keySpans.get(k), src.valueSpans.get(k));
   } else if (src !== undefined) {
@@ -47,7 +50,9 @@ function dictBuiltin(ctx: PyContext, node: SyntaxNode, args: Args): PyValue {
 function sequence(tuple: boolean): Builtin {
   return (ctx, node, args) => {
     const [src] = positional(args, tuple ? 'tuple' : 'list', 0, 1);
-    const out = new PyList(src === undefined ? [] : [...iterate(src)], tuple);
+    const items = src === undefined ? [] : iterate(src);
+    ctx.budget.allocate(items.length);
+    const out = new PyList([...items], tuple);
     if (src instanceof PyList) out.itemSpans = [...src.itemSpans];
     out.span = ctx.span(node);
     return out;
@@ -93,6 +98,7 @@ function range(ctx: PyContext, node: SyntaxNode, args: Args): PyValue {
   if (step === 0n) throw new PyError('ValueError', 'range() arg 3 must not be zero');
   const count = step > 0n ? (stop - start + step - 1n) / step : (start - stop - step - 1n) / -step;
   if (count > BigInt(MAX_RANGE)) throw new NotStatic('range too large to expand');
+  ctx.budget.allocate(Math.max(Number(count), 0));
   const out = new PyList([]);
   for (let i = start; step > 0n ? i < stop : i > stop; i += step) out.items.push(i);
   out.span = ctx.span(node);
@@ -146,25 +152,50 @@ function sum(_ctx: PyContext, _node: SyntaxNode, args: Args): PyValue {
   return acc;
 }
 
-function listOf(items: PyValue[]): PyList {
+/** A new list of `items`, counted in the budget. */
+function listOf(ctx: PyContext, items: PyValue[]): PyList {
+  ctx.budget.allocate(items.length);
   return new PyList(items);
+}
+
+/** A hashable primitive's identity under pyEquals (1 == 1.0 == True), for set(); nan has none. */
+function primitiveKey(v: PyValue): string | undefined {
+  if (v === null) return 'None';
+  if (typeof v === 'string') return `s${v}`;
+  const n = toNumber(v);
+  return n === undefined || Number.isNaN(n) ? undefined : `n${n}`;
+}
+
+/** `set(items)` in first-seen order, without comparing every pair (100k items stay fast). */
+function distinct(ctx: PyContext, items: PyValue[]): PyValue[] {
+  const seen = new Set<string>();
+  const others: PyValue[] = [];
+  const out: PyValue[] = [];
+  for (const v of items) {
+    ctx.budget.tick();
+    const key = primitiveKey(v);
+    if (key !== undefined ? seen.has(key) : others.some((w) => pyEquals(v, w))) continue;
+    if (key !== undefined) seen.add(key);
+    else others.push(v);
+    out.push(v);
+  }
+  return out;
 }
 
 const BUILTINS: Record<string, Builtin> = {
   dict: dictBuiltin,
   list: sequence(false),
   tuple: sequence(true),
-  set: (_c, _n, a) =>
-    listOf(
-      iterate(positional(a, 'set', 0, 1)[0] ?? new PyList([])).filter(
-        (v, i, all) => all.findIndex((w) => pyEquals(v, w)) === i,
-      ),
-    ),
+  set: (c, _n, a) => listOf(c, distinct(c, iterate(positional(a, 'set', 0, 1)[0] ?? new PyList([])))),
   range,
   len: (_c, _n, a) => BigInt(iterate(positional(a, 'len', 1, 1)[0]).length),
   int: (_c, _n, a) => toInt(positional(a, 'int', 0, 1)[0] ?? 0n, 'int'),
   float: (_c, _n, a) => toFloat(positional(a, 'float', 0, 1)[0] ?? 0n),
-  str: (_c, _n, a) => pyStr(positional(a, 'str', 0, 1)[0] ?? ''),
+  str: (c, _n, a) => {
+    const text = pyStr(positional(a, 'str', 0, 1)[0] ?? '');
+    c.budget.allocate(text.length);
+    return text;
+  },
   bool: (_c, _n, a) => pyTruthy(positional(a, 'bool', 0, 1)[0] ?? false),
   abs: (_c, _n, a) => {
     const [x] = positional(a, 'abs', 1, 1);
@@ -176,22 +207,29 @@ const BUILTINS: Record<string, Builtin> = {
   min: extreme('min'),
   max: extreme('max'),
   sum,
-  sorted: (_c, _n, a) =>
+  sorted: (c, _n, a) =>
     listOf(
+      c,
       [...iterate(positional(a, 'sorted', 1, 1)[0])].sort((x, y) =>
         compareOp('<', x, y) ? -1 : compareOp('<', y, x) ? 1 : 0,
       ),
     ),
-  reversed: (_c, _n, a) => listOf([...iterate(positional(a, 'reversed', 1, 1)[0])].reverse()),
-  enumerate: (_c, _n, a) => {
+  reversed: (c, _n, a) => listOf(c, [...iterate(positional(a, 'reversed', 1, 1)[0])].reverse()),
+  enumerate: (c, _n, a) => {
     const [items, start] = positional(a, 'enumerate', 1, 2);
     const base = start === undefined ? 0n : toInt(start, 'enumerate');
-    return listOf(iterate(items).map((v, i) => new PyList([base + BigInt(i), v], true)));
+    c.budget.allocate(2 * iterate(items).length);
+    return listOf(
+      c,
+      iterate(items).map((v, i) => new PyList([base + BigInt(i), v], true)),
+    );
   },
-  zip: (_c, _n, a) => {
+  zip: (c, _n, a) => {
     const lists = positional(a, 'zip', 0, Infinity).map(iterate);
     const n = lists.length ? Math.min(...lists.map((l) => l.length)) : 0;
+    c.budget.allocate(n * lists.length);
     return listOf(
+      c,
       Array.from(
         { length: n },
         (_, i) =>

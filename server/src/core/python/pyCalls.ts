@@ -46,9 +46,11 @@ export function evalArgs(ctx: PyContext, argList: SyntaxNode): Args | PyUnresolv
     if (isUnresolved(value) && (head === '*' || head === '**')) return value;
     if (head === '**') {
       if (!(value instanceof PyDict)) throw new PyError('TypeError', 'argument after ** must be a mapping');
+      ctx.budget.allocate(value.size);
       for (const [k, v] of value.items)
         addKw(args, names, { name: k, value: v, keySpan: value.keySpans.get(k), span: value.valueSpans.get(k) });
     } else if (head === '*') {
+      ctx.budget.allocate(iterate(value).length);
       iterate(value).forEach((v, i) =>
         args.pos.push({ value: v, span: value instanceof PyList ? value.itemSpans[i] : undefined }),
       );

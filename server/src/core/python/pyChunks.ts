@@ -11,7 +11,12 @@ interface ScanState {
   depth: number;
   /** the open string's quote (`'`, `"""`, …), if any */
   quote: string;
+  /** where an open bracket first went past MAX_BRACKETS */
+  overflowAt?: number;
 }
+
+/** CPython's tokenizer refuses the 201st open bracket (MAXLEVEL): "too many nested parentheses". */
+export const MAX_BRACKETS = 200;
 
 /** Advances over one line (from `i` to after its newline); returns the next line's start. */
 function scanLine(text: string, i: number, st: ScanState): number {
@@ -40,8 +45,9 @@ function scanLine(text: string, i: number, st: ScanState): number {
       st.quote = triple ? c.repeat(3) : c;
       i += st.quote.length;
     } else {
-      if (c === '(' || c === '[' || c === '{') st.depth++;
-      else if ((c === ')' || c === ']' || c === '}') && st.depth > 0) st.depth--;
+      if (c === '(' || c === '[' || c === '{') {
+        if (++st.depth > MAX_BRACKETS) st.overflowAt ??= i;
+      } else if ((c === ')' || c === ']' || c === '}') && st.depth > 0) st.depth--;
       i++;
     }
   }
@@ -52,6 +58,13 @@ function endsWithContinuation(text: string, lineStart: number, next: number): bo
   let j = next - 1;
   while (j > lineStart && (text[j] === '\n' || text[j] === '\r')) j--;
   return text[j] === '\\';
+}
+
+/** The offset of the first bracket CPython's tokenizer refuses as nested too deeply, if any. */
+export function bracketOverflow(text: string): number | undefined {
+  const st: ScanState = { depth: 0, quote: '' };
+  for (let i = 0; i < text.length && st.overflowAt === undefined;) i = scanLine(text, i, st);
+  return st.overflowAt;
 }
 
 /** Ranges covering `text`, each starting at column 0 of a top-level statement. */

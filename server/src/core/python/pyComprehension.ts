@@ -1,5 +1,6 @@
 // List/dict/set/generator comprehensions over values we know (`[dict(type=t) for t in types]`).
-// Variables live in their own scope (Python 3), and the total work is capped.
+// Variables live in their own scope (Python 3). One comprehension's size is capped; nested ones
+// multiply, and what they add up to is counted in the analysis' budget.
 import type { SyntaxNode } from '@lezer/common';
 import { PyDict, PyList, PyUnresolved, pyTruthy, type PyValue, type Span } from '../pyvalue.ts';
 import { isUnresolved, type PyContext } from './pyContext.ts';
@@ -40,8 +41,10 @@ interface Collector {
 }
 
 function run(ctx: PyContext, clauses: Clause[], index: number, out: Collector): PyUnresolved | undefined {
+  ctx.budget.tick();
   if (index === clauses.length) {
     if (++out.count > MAX_ITERATIONS) throw new NotStatic('comprehension too large');
+    ctx.budget.allocate(1);
     return out.emit();
   }
   const clause = clauses[index];

@@ -5,6 +5,7 @@ import type { SyntaxNode } from '@lezer/common';
 import { PyDict, PyError, PyRef, PyUnresolved, type PyValue, type Span } from '../pyvalue.ts';
 import type { SourceMap } from './sourceMap.ts';
 import { Codes, type DiagnosticSink } from './diagnostics.ts';
+import { Budget } from './budget.ts';
 
 /** data: a config value; import/module: bound by an import; function: def/class/lambda. */
 export type BindingKind = 'data' | 'import' | 'module' | 'function' | 'base';
@@ -58,6 +59,8 @@ export class PyContext {
     readonly map: SourceMap,
     readonly sink: DiagnosticSink,
     readonly hooks: ContextHooks = {},
+    /** the analysis' budget, shared with every other file of the chain */
+    readonly budget: Budget = new Budget(),
   ) {}
 
   get file(): string {
@@ -90,6 +93,14 @@ export class PyContext {
     const span = this.span(node);
     const text = this.textOf(node);
     this.sink.warning(Codes.unresolved, `Cannot evaluate \`${text}\` statically: ${reason}.`, span);
+    return new PyUnresolved(text, reason, span);
+  }
+
+  /** Something nested past the depth limit: unresolved, with its own code. */
+  tooDeep(node: SyntaxNode, reason = this.budget.tooDeep()): PyUnresolved {
+    const span = this.span(node);
+    const text = this.textOf(node);
+    this.sink.warning(Codes.tooDeep, `\`${text}\` is ${reason}.`, span);
     return new PyUnresolved(text, reason, span);
   }
 

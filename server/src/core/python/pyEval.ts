@@ -13,8 +13,7 @@ import { firstExpr, innerKids, isErrorNode, kids, splitAt } from './pyTree.ts';
 import { exponentFloat, trailingDotFloat } from './pyNumberFix.ts';
 import { getItem, getSlice } from './pySubscript.ts';
 import { ConfigDict } from './configDict.ts';
-
-const MAX_DEPTH = 150;
+import { TooDeep } from './budget.ts';
 
 /** Python's builtin names: values as refs (`type=dict`), calls modelled in pyBuiltins or left unresolved. */
 export const BUILTIN_NAMES = new Set([
@@ -75,14 +74,18 @@ export const BUILTIN_NAMES = new Set([
 ]);
 
 export function evalExpr(ctx: PyContext, node: SyntaxNode): PyValue {
-  if (ctx.depth > MAX_DEPTH) return ctx.unresolved(node, 'expression nested too deeply');
+  if (ctx.depth > ctx.budget.limits.depth) return ctx.tooDeep(node);
+  ctx.budget.tick();
   ctx.depth++;
   try {
     return evalNode(ctx, node);
   } catch (e) {
     if (e instanceof PyError) return ctx.pythonError(node, e);
+    if (e instanceof TooDeep) return ctx.tooDeep(node, e.message);
     if (e instanceof NotStatic) return ctx.unresolved(node, e.message);
-    if (e instanceof RangeError) return ctx.unresolved(node, 'expression too large');
+    // A JS stack overflow or an over-long string: a limit of this evaluator, not a Python error.
+    if (e instanceof RangeError) return ctx.unresolved(node, 'it is too large or too deeply nested to evaluate');
+    // BudgetExceeded stops the whole analysis: it passes through.
     throw e;
   } finally {
     ctx.depth--;
@@ -157,6 +160,7 @@ function evalContinuedString(ctx: PyContext, node: SyntaxNode): PyValue {
     if (isUnresolved(v)) return ctx.derived(node, v);
     out += pyStr(v);
   }
+  ctx.budget.allocate(out.length);
   return out;
 }
 
@@ -170,12 +174,14 @@ export function evalItems(ctx: PyContext, nodes: SyntaxNode[], whole: SyntaxNode
     const v = evalExpr(ctx, expr);
     if (group[0].name !== '*') {
       // An unknown item leaves the rest of the list known.
+      ctx.budget.allocate(1);
       out.items.push(v);
       out.itemSpans.push(ctx.span(expr));
       continue;
     }
     if (isUnresolved(v)) return ctx.derived(whole, v);
     const spread = iterate(v);
+    ctx.budget.allocate(spread.length);
     out.items.push(...spread);
     out.itemSpans.push(...spread.map((_, i) => (v instanceof PyList ? v.itemSpans[i] : undefined)));
   }
@@ -211,6 +217,7 @@ function evalDictLiteral(ctx: PyContext, node: SyntaxNode): PyValue {
       const src = group[1] ? evalExpr(ctx, group[1]) : null;
       if (isUnresolved(src)) return ctx.derived(node, src);
       if (!(src instanceof PyDict)) throw new PyError('TypeError', `'${typeof src}' object is not a mapping`);
+      ctx.budget.allocate(src.size);
       for (const [k, v] of src.items) out.set(k, v, src.keySpans.get(k), src.valueSpans.get(k));
       continue;
     }
@@ -221,6 +228,7 @@ function evalDictLiteral(ctx: PyContext, node: SyntaxNode): PyValue {
     const key = evalExpr(ctx, keyNode);
     const k = dictKey(key);
     if (k === undefined) return ctx.derived(node, key as PyUnresolved);
+    ctx.budget.allocate(1);
     out.set(k, evalExpr(ctx, valueNode), ctx.span(keyNode), ctx.span(valueNode));
   }
   return out;
@@ -293,7 +301,7 @@ function evalBinary(ctx: PyContext, node: SyntaxNode): PyValue {
   }
   const right = evalExpr(ctx, parts[parts.length - 1]);
   if (isUnresolved(right)) return ctx.derived(node, right);
-  return binaryOp(op, left, right);
+  return binaryOp(op, left, right, ctx.budget);
 }
 
 function evalCompare(ctx: PyContext, node: SyntaxNode): PyValue {

@@ -10,6 +10,7 @@ import { NotStatic, binaryOp } from './pyOps.ts';
 import { bindTarget } from './pyTargets.ts';
 import { isErrorNode, kids, splitAt } from './pyTree.ts';
 import { Codes } from './diagnostics.ts';
+import { BudgetExceeded, TooDeep } from './budget.ts';
 
 type Signal = 'break' | 'continue' | undefined;
 
@@ -29,12 +30,18 @@ function bodyStatements(body: SyntaxNode | undefined): SyntaxNode[] {
 
 function execStatement(ctx: PyContext, node: SyntaxNode): Signal {
   try {
+    ctx.budget.tick();
     return dispatch(ctx, node);
   } catch (e) {
     if (e instanceof PyError) ctx.pythonError(node, e);
+    else if (e instanceof TooDeep) ctx.tooDeep(node, e.message);
     else if (e instanceof NotStatic) ctx.unresolved(node, e.message);
-    else if (e instanceof RangeError) ctx.unresolved(node, 'statement too complex');
-    else throw e;
+    else if (e instanceof RangeError) ctx.unresolved(node, 'it is too large or too deeply nested to evaluate');
+    else {
+      // The innermost statement is where the analysis ran out: a line the user can find.
+      if (e instanceof BudgetExceeded) e.span ??= ctx.span(node);
+      throw e;
+    }
     return undefined;
   }
 }
@@ -137,13 +144,14 @@ function execAugmented(ctx: PyContext, node: SyntaxNode): Signal {
     return undefined;
   }
   if (op === '+' && current instanceof PyList && !current.tuple && !ctx.uncertain) {
+    ctx.budget.allocate(iterate(rhs).length);
     iterate(rhs).forEach((v, i) => {
       current.items.push(v);
       current.itemSpans.push(rhs instanceof PyList ? rhs.itemSpans[i] : undefined);
     });
     return undefined;
   }
-  bindTarget(ctx, [parts[0]], binaryOp(op, current, rhs), ctx.span(node));
+  bindTarget(ctx, [parts[0]], binaryOp(op, current, rhs, ctx.budget), ctx.span(node));
   return undefined;
 }
 
@@ -203,6 +211,7 @@ function execFor(ctx: PyContext, node: SyntaxNode): Signal {
   if (!isUnresolved(iterable)) items = iterate(iterable);
   if (!items || items.length > MAX_LOOP_STEPS || ctx.uncertain) return execUncertain(ctx, node, [body]);
   for (const item of items) {
+    ctx.budget.tick();
     bindTarget(ctx, parts.slice(forAt + 1, inAt), item);
     if (execBody(ctx, bodyStatements(body)) === 'break') return undefined;
   }

@@ -70,7 +70,9 @@ export function evalFormatString(ctx: PyContext, node: SyntaxNode): PyValue {
     out += pyStr(v);
     pos = part.to;
   }
-  return out + decodeFormatLiteral(ctx.text.slice(pos, bodyEnd), isRaw);
+  const result = out + decodeFormatLiteral(ctx.text.slice(pos, bodyEnd), isRaw);
+  ctx.budget.allocate(result.length);
+  return result;
 }
 
 /** `'…'.format(*args, **kwargs)` with `{}`, `{0}`, `{name}`, `{name.attr}` not supported. */

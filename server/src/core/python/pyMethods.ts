@@ -33,6 +33,7 @@ function taint(ctx: PyContext, node: SyntaxNode, v: PyValue): PyValue {
       'written under a condition that cannot be evaluated statically',
       ctx.span(node),
     );
+  ctx.budget.allocate(v.size);
   const out = new PyDict();
   out.span = v.span;
   for (const [k, x] of v.items) out.set(k, taint(ctx, node, x), v.keySpans.get(k), v.valueSpans.get(k));
@@ -44,6 +45,7 @@ function mappingArg(ctx: PyContext, node: SyntaxNode, args: Args): PyDict {
   const src = new PyDict();
   const first = args.pos[0]?.value;
   if (args.pos.length > 1) throw new PyError('TypeError', 'update expected at most 1 argument');
+  ctx.budget.allocate((first instanceof PyDict ? first.size : 0) + args.kw.length);
   if (first instanceof PyDict)
     for (const [k, v] of first.items) src.set(k, v, first.keySpans.get(k), first.valueSpans.get(k));
   else if (first !== undefined) throw new PyError('TypeError', `'${pyTypeName(first)}' object is not a mapping`);
@@ -62,21 +64,31 @@ const DICT_METHODS: Record<string, Method<PyDict>> = {
     const [k, dflt] = values(a, 'get', 1, 2);
     return d.get(key(k)) ?? dflt ?? null;
   },
-  copy: (_c, _n, d) => {
+  copy: (c, _n, d) => {
+    c.budget.allocate(d.size);
     const out = d instanceof ConfigDict ? new ConfigDict() : new PyDict();
     for (const [k, v] of d.items) out.set(k, v, d.keySpans.get(k), d.valueSpans.get(k));
     out.span = d.span;
     return out;
   },
-  keys: (_c, _n, d) => new PyList(d.keys()),
-  values: (_c, _n, d) => new PyList([...d.items.values()]),
-  items: (_c, _n, d) => new PyList([...d.items].map(([k, v]) => new PyList([k, v], true))),
+  keys: (c, _n, d) => {
+    c.budget.allocate(d.size);
+    return new PyList(d.keys());
+  },
+  values: (c, _n, d) => {
+    c.budget.allocate(d.size);
+    return new PyList([...d.items.values()]);
+  },
+  items: (c, _n, d) => {
+    c.budget.allocate(3 * d.size);
+    return new PyList([...d.items].map(([k, v]) => new PyList([k, v], true)));
+  },
   update: (c, n, d, a) => {
-    (d instanceof ConfigDict ? configUpdate : plainUpdate)(d, mappingArg(c, n, a));
+    (d instanceof ConfigDict ? configUpdate : plainUpdate)(d, mappingArg(c, n, a), c.budget);
     return null;
   },
   merge: (c, n, d, a) => {
-    configMerge(d, mappingArg(c, n, a));
+    configMerge(d, mappingArg(c, n, a), c.budget);
     return null;
   },
   pop: (_c, _n, d, a) => {
@@ -91,7 +103,7 @@ const DICT_METHODS: Record<string, Method<PyDict>> = {
     if (!d.has(key(k)))
       d.set(
         key(k),
-        taint(c, n, d instanceof ConfigDict ? hook(dflt ?? null) : (dflt ?? null)),
+        taint(c, n, d instanceof ConfigDict ? hook(dflt ?? null, c.budget) : (dflt ?? null)),
         undefined,
         a.pos[1]?.span,
       );
@@ -101,12 +113,14 @@ const DICT_METHODS: Record<string, Method<PyDict>> = {
 
 const LIST_METHODS: Record<string, Method<PyList>> = {
   append: (c, n, l, a) => {
+    c.budget.allocate(1);
     l.items.push(taint(c, n, values(a, 'append', 1, 1)[0]));
     l.itemSpans.push(a.pos[0].span);
     return null;
   },
   extend: (c, n, l, a) => {
     const src = values(a, 'extend', 1, 1)[0];
+    c.budget.allocate(iterate(src).length);
     iterate(src).forEach((v, i) => {
       l.items.push(taint(c, n, v));
       l.itemSpans.push(src instanceof PyList ? src.itemSpans[i] : undefined);
@@ -115,6 +129,7 @@ const LIST_METHODS: Record<string, Method<PyList>> = {
   },
   insert: (c, n, l, a) => {
     const [at, v] = values(a, 'insert', 2, 2);
+    c.budget.allocate(1);
     let i = Number(at);
     if (i < 0) i = Math.max(i + l.items.length, 0);
     l.items.splice(i, 0, taint(c, n, v));
@@ -130,7 +145,8 @@ const LIST_METHODS: Record<string, Method<PyList>> = {
     l.itemSpans.splice(i, 1);
     return l.items.splice(i, 1)[0];
   },
-  copy: (_c, _n, l) => {
+  copy: (c, _n, l) => {
+    c.budget.allocate(l.items.length);
     const out = new PyList([...l.items], l.tuple);
     out.itemSpans = [...l.itemSpans];
     return out;
@@ -159,14 +175,24 @@ function pyStrip(s: string, chars: string | undefined, left: boolean, right: boo
   return s.slice(i, j);
 }
 
+/** A string method whose result is new text: its length counts in the budget. */
+function counted(method: Method<string>): Method<string> {
+  return (c, n, s, a) => {
+    const out = method(c, n, s, a);
+    c.budget.allocate(typeof out === 'string' ? out.length : out instanceof PyList ? out.items.length : 0);
+    return out;
+  };
+}
+
 const STR_METHODS: Record<string, Method<string>> = {
-  format: (_c, _n, s, a) =>
+  format: counted((_c, _n, s, a) =>
     strFormat(
       s,
       a.pos.map((x) => x.value),
       new Map(a.kw.map((k) => [k.name, k.value])),
     ),
-  join: (_c, _n, s, a) =>
+  ),
+  join: counted((_c, _n, s, a) =>
     iterate(values(a, 'join', 1, 1)[0])
       .map((v) => {
         if (typeof v !== 'string')
@@ -174,19 +200,20 @@ const STR_METHODS: Record<string, Method<string>> = {
         return v;
       })
       .join(s),
-  replace: (_c, _n, s, a) => {
+  ),
+  replace: counted((_c, _n, s, a) => {
     const [from, to] = strArgs({ pos: a.pos.slice(0, 2), kw: a.kw }, 'replace', 2, 2);
     return s.split(from).join(to);
-  },
-  upper: (_c, _n, s) => s.toUpperCase(),
-  lower: (_c, _n, s) => s.toLowerCase(),
+  }),
+  upper: counted((_c, _n, s) => s.toUpperCase()),
+  lower: counted((_c, _n, s) => s.toLowerCase()),
   strip: (_c, _n, s, a) => pyStrip(s, strArgs(a, 'strip', 0, 1)[0], true, true),
   lstrip: (_c, _n, s, a) => pyStrip(s, strArgs(a, 'lstrip', 0, 1)[0], true, false),
   rstrip: (_c, _n, s, a) => pyStrip(s, strArgs(a, 'rstrip', 0, 1)[0], false, true),
-  split: (_c, _n, s, a) => {
+  split: counted((_c, _n, s, a) => {
     const [sep] = strArgs(a, 'split', 0, 1);
     return new PyList(sep === undefined ? s.split(/\s+/).filter(Boolean) : s.split(sep));
-  },
+  }),
   startswith: (_c, _n, s, a) => s.startsWith(strArgs(a, 'startswith', 1, 1)[0]),
   endswith: (_c, _n, s, a) => s.endsWith(strArgs(a, 'endswith', 1, 1)[0]),
 };

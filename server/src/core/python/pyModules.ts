@@ -6,25 +6,36 @@ import type { Args } from './pyCalls.ts';
 import { isUnresolved, type PyContext } from './pyContext.ts';
 import { ConfigDict } from './configDict.ts';
 import { basename, dirname } from '../paths.ts';
+import type { Budget } from './budget.ts';
 
-/** `copy.deepcopy`, keeping each dict's class (a ConfigDict stays one) and every span. */
-export function deepClone(v: PyValue): PyValue {
+/**
+ * `copy.deepcopy`, keeping each dict's class (a ConfigDict stays one) and every span. Like
+ * Python's, it keeps a memo: a part shared in the original is shared in the copy (and a value
+ * that contains itself is copied), so the copy is no bigger than the original.
+ */
+export function deepClone(v: PyValue, budget: Budget, memo = new Map<PyDict | PyList, PyDict | PyList>()): PyValue {
+  if (!(v instanceof PyDict) && !(v instanceof PyList)) return v;
+  const done = memo.get(v);
+  if (done) return done;
   if (v instanceof PyDict) {
+    budget.allocate(v.size);
     const out = v instanceof ConfigDict ? new ConfigDict() : new PyDict();
+    memo.set(v, out);
     out.span = v.span;
-    for (const [k, x] of v.items) out.set(k, deepClone(x), v.keySpans.get(k), v.valueSpans.get(k));
+    for (const [k, x] of v.items) out.set(k, deepClone(x, budget, memo), v.keySpans.get(k), v.valueSpans.get(k));
     return out;
   }
-  if (v instanceof PyList) {
-    const out = new PyList(v.items.map(deepClone), v.tuple);
-    out.itemSpans = [...v.itemSpans];
-    out.span = v.span;
-    return out;
-  }
-  return v;
+  budget.allocate(v.items.length);
+  const out = new PyList([], v.tuple);
+  memo.set(v, out);
+  for (const x of v.items) out.items.push(deepClone(x, budget, memo));
+  out.itemSpans = [...v.itemSpans];
+  out.span = v.span;
+  return out;
 }
 
-function shallowClone(v: PyValue): PyValue {
+function shallowClone(v: PyValue, budget: Budget): PyValue {
+  budget.allocate(v instanceof PyDict ? v.size : v instanceof PyList ? v.items.length : 0);
   if (v instanceof PyDict) {
     const out = v instanceof ConfigDict ? new ConfigDict() : new PyDict();
     out.span = v.span;
@@ -54,9 +65,9 @@ function osPathJoin(parts: string[]): string {
   return out;
 }
 
-const FUNCTIONS: Record<string, (args: Args) => PyValue> = {
-  'copy.deepcopy': (a) => deepClone(a.pos[0]?.value ?? null),
-  'copy.copy': (a) => shallowClone(a.pos[0]?.value ?? null),
+const FUNCTIONS: Record<string, (args: Args, budget: Budget) => PyValue> = {
+  'copy.deepcopy': (a, budget) => deepClone(a.pos[0]?.value ?? null, budget),
+  'copy.copy': (a, budget) => shallowClone(a.pos[0]?.value ?? null, budget),
   'os.path.join': (a) => osPathJoin(strings(a, 'join')),
   'os.path.basename': (a) => basename(strings(a, 'basename')[0] ?? ''),
   'os.path.dirname': (a) => {
@@ -76,5 +87,5 @@ export function callModuleFunction(
   if (!fn) return undefined;
   const unknown = args.pos.find((a) => isUnresolved(a.value));
   if (unknown) return ctx.derived(node, unknown.value as never);
-  return fn(args);
+  return fn(args, ctx.budget);
 }

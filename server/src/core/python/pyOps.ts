@@ -12,6 +12,7 @@ import {
   pyTypeName,
   type PyValue,
 } from '../pyvalue.ts';
+import type { Budget } from './budget.ts';
 
 /** Raised for operations that are legal Python but that we do not evaluate statically. */
 export class NotStatic extends Error {}
@@ -41,10 +42,14 @@ function unsupported(op: string, a: PyValue, b: PyValue): PyError {
   return new PyError('TypeError', `unsupported operand type(s) for ${op}: '${pyTypeName(a)}' and '${pyTypeName(b)}'`);
 }
 
-function concat(a: PyValue, b: PyValue): PyValue {
-  if (typeof a === 'string' && typeof b === 'string') return a + b;
+function concat(a: PyValue, b: PyValue, budget: Budget): PyValue {
+  if (typeof a === 'string' && typeof b === 'string') {
+    budget.allocate(a.length + b.length);
+    return a + b;
+  }
   if (typeof a === 'string') throw new PyError('TypeError', `can only concatenate str (not "${pyTypeName(b)}") to str`);
   if (a instanceof PyList && b instanceof PyList && a.tuple === b.tuple) {
+    budget.allocate(a.items.length + b.items.length);
     const out = new PyList([...a.items, ...b.items], a.tuple);
     out.itemSpans = [...padSpans(a), ...padSpans(b)];
     return out;
@@ -60,11 +65,11 @@ function padSpans(l: PyList): PyList['itemSpans'] {
   return l.items.map((_, i) => l.itemSpans[i]);
 }
 
-function repeat(seq: PyValue, count: PyValue): PyValue {
+function repeat(seq: PyValue, count: PyValue, budget: Budget): PyValue {
   const n = Number(count);
-  if (Math.max(n, 0) * (seq instanceof PyList ? seq.items.length : String(seq).length) > MAX_SEQUENCE) {
-    throw new NotStatic('sequence repetition too large');
-  }
+  const size = Math.max(n, 0) * (seq instanceof PyList ? seq.items.length : String(seq).length);
+  if (size > MAX_SEQUENCE) throw new NotStatic('sequence repetition too large');
+  budget.allocate(size);
   if (typeof seq === 'string') return seq.repeat(Math.max(n, 0));
   const list = seq as PyList;
   const out = new PyList([], list.tuple);
@@ -75,15 +80,15 @@ function repeat(seq: PyValue, count: PyValue): PyValue {
   return out;
 }
 
-function multiply(a: PyValue, b: PyValue): PyValue {
+function multiply(a: PyValue, b: PyValue, budget: Budget): PyValue {
   const x = asNum(a);
   const y = asNum(b);
   if (x !== undefined && y !== undefined) {
     return typeof x === 'bigint' && typeof y === 'bigint' ? x * y : Number(x) * Number(y);
   }
   const isSeq = (v: PyValue) => typeof v === 'string' || v instanceof PyList;
-  if (isSeq(a) && isIntLike(b)) return repeat(a, b);
-  if (isSeq(b) && isIntLike(a)) return repeat(b, a);
+  if (isSeq(a) && isIntLike(b)) return repeat(a, b, budget);
+  if (isSeq(b) && isIntLike(a)) return repeat(b, a, budget);
   if (isSeq(a) || isSeq(b)) {
     const other = isSeq(a) ? b : a;
     throw new PyError('TypeError', `can't multiply sequence by non-int of type '${pyTypeName(other)}'`);
@@ -126,8 +131,9 @@ function power(x: Num, y: Num): Num {
   return Math.pow(fx, fy);
 }
 
-function bitwise(op: string, a: PyValue, b: PyValue): PyValue {
+function bitwise(op: string, a: PyValue, b: PyValue, budget: Budget): PyValue {
   if (op === '|' && a instanceof PyDict && b instanceof PyDict) {
+    budget.allocate(a.size + b.size);
     const out = new PyDict();
     for (const d of [a, b]) for (const [k, v] of d.items) out.set(k, v, d.keySpans.get(k), d.valueSpans.get(k));
     return out;
@@ -142,17 +148,17 @@ function bitwise(op: string, a: PyValue, b: PyValue): PyValue {
   return typeof a === 'boolean' && typeof b === 'boolean' && op !== '<<' && op !== '>>' ? r !== 0n : r;
 }
 
-/** `a <op> b` for the arithmetic and bitwise operators. */
-export function binaryOp(op: string, a: PyValue, b: PyValue): PyValue {
+/** `a <op> b` for the arithmetic and bitwise operators; what it creates is counted in `budget`. */
+export function binaryOp(op: string, a: PyValue, b: PyValue, budget: Budget): PyValue {
   if (op === '+') {
     const x = asNum(a);
     const y = asNum(b);
     if (x !== undefined && y !== undefined)
       return typeof x === 'bigint' && typeof y === 'bigint' ? x + y : Number(x) + Number(y);
-    return concat(a, b);
+    return concat(a, b, budget);
   }
-  if (op === '*') return multiply(a, b);
-  if (['|', '&', '^', '<<', '>>'].includes(op)) return bitwise(op, a, b);
+  if (op === '*') return multiply(a, b, budget);
+  if (['|', '&', '^', '<<', '>>'].includes(op)) return bitwise(op, a, b, budget);
   if (op === '%' && typeof a === 'string') throw new NotStatic('printf-style string formatting');
   const x = asNum(a);
   const y = asNum(b);

@@ -63,6 +63,7 @@ export function getSlice(ctx: PyContext, node: SyntaxNode, obj: PyValue, inner: 
   }
   const items = typeof obj === 'string' ? [...obj] : obj.items;
   const picked = sliceIndices(items.length, bounds[0], bounds[1], bounds[2]);
+  ctx.budget.allocate(picked.length);
   if (typeof obj === 'string') return picked.map((i) => items[i]).join('');
   const out = new PyList(
     picked.map((i) => obj.items[i]),

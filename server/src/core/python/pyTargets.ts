@@ -40,7 +40,7 @@ function storeItem(
   if (container instanceof PyDict) {
     const k = dictKey(key);
     if (k === undefined) return;
-    const stored = container instanceof ConfigDict ? hook(value) : value;
+    const stored = container instanceof ConfigDict ? hook(value, ctx.budget) : value;
     container.set(k, ctx.guard(target, stored, ctx.textOf(target)), keySpan, valueSpan);
     return;
   }

@@ -44,13 +44,18 @@ const CHECKS: Check[] = [
 
 export function analyzeConfig(input: AnalyzeInput): ConfigAnalysis {
   const listing = input.listing?.listing;
-  const resolved = listing
-    ? safeResolve(input.file, () => resolveConfig(input.config.root, listing, input.resolveOptions))
-    : {};
+  // A config whose evaluation stopped early has no values to resolve or check: its one
+  // diagnostic says why, and anything more ("no optimizer found") would be about a config
+  // Paramwise never finished reading.
+  const stopped = input.config.stopped === true;
+  const resolved =
+    listing && !stopped
+      ? safeResolve(input.file, () => resolveConfig(input.config.root, listing, input.resolveOptions))
+      : {};
   const ctx = new ServiceContext(input.file, input.config.root, listing, resolved.value, input.sources);
   const diagnostics: ServiceDiagnostic[] = convertConfigDiagnostics(ctx, input.config);
   if (resolved.crash) diagnostics.push(resolved.crash);
-  for (const check of CHECKS) diagnostics.push(...runCheck(ctx, check));
+  for (const check of stopped ? [] : CHECKS) diagnostics.push(...runCheck(ctx, check));
   if (resolved.value)
     diagnostics.push(...convertResolveDiagnostics(ctx, resolved.value), ...convertFrameworkErrors(ctx, resolved.value));
   const analysis: ConfigAnalysis = {
