@@ -1,12 +1,13 @@
 // One analysis run for one open document, as a pipeline of stages with a cancellation check
 // between them: settings (per resource) → guards → pairing → listing → config → service.
 // The token also carries the run's time limit (paramwise.analysis.timeoutMs): a stage cannot
-// be interrupted from here, so a run over its limit stops at the next check.
+// be interrupted from here, so a run over its limit stops at the next check; the evaluator,
+// the one stage without a bound of its own, gets the time left as its budget.
 // The result is a record that keeps the exact texts its spans refer to, so converting offsets
 // to positions later never mixes two versions of a file.
 
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { Codes, loadConfig, type LoadedConfig } from '../core/config/index.ts';
+import { Codes, DEFAULT_LIMITS, loadConfig, type BudgetLimits, type LoadedConfig } from '../core/config/index.ts';
 import type { LineIndex } from '../core/positions.ts';
 import type { Settings } from '../protocol/lsp.ts';
 import { looksLikeDumperJson } from '../core/listing/dumperJson.ts';
@@ -165,7 +166,7 @@ async function configRecord(
     },
     env: process.env,
   };
-  const config = withRefusedBases(loadConfig(path, host, text), refused);
+  const config = withRefusedBases(loadConfig(path, host, text, { budget: evaluationBudget(token) }), refused);
   await yieldToEvents();
   if (token.cancelled) return undefined;
   if (listing?.ok && listing.text !== undefined) texts.set(listing.path, listing.text);
@@ -234,6 +235,16 @@ function missingListing(pairing: Pairing, configPath: string): ServiceDiagnostic
       ? `The parameter listing ${pairing.missing.path} is a directory, not a listing file (${pairing.source}). Checks that need the model are skipped. Name a .params, .json, .txt or .safetensors file instead.`
       : `The parameter listing ${pairing.missing?.path} does not exist (${pairing.source}). Checks that need the model are skipped. Dump one with "Paramwise: Dump model parameters" or fix the path.`,
   };
+}
+
+/**
+ * The evaluator's time budget for this run: its own default, or less when the run's deadline
+ * is nearer. Evaluation is the one stage that can take unbounded time, and the server cannot
+ * interrupt it; with this it stops itself by the deadline, and the run is then reported stopped.
+ */
+function evaluationBudget(token: RunToken): Partial<BudgetLimits> | undefined {
+  const left = token.deadline - Date.now();
+  return left < DEFAULT_LIMITS.timeMs ? { timeMs: Math.max(1, left) } : undefined;
 }
 
 /**
