@@ -6,6 +6,8 @@ import type { ListingResult } from '../../core/listing/model.ts';
 import type { ResolvedOptimizer, ResolveResult } from '../../core/resolve/index.ts';
 import { analyzeConfig } from '../../core/service/index.ts';
 import { aggregate } from '../../core/analysis/aggregate.ts';
+import { singleParamRowsOf } from '../../core/resolve/singleParamRows.ts';
+import { numelByName } from '../../core/service/listingFacts.ts';
 import { explainParam } from '../../core/analysis/explain.ts';
 import { pyFloatRepr, type Span } from '../../core/pyvalue.ts';
 import { flagString, parseArgs } from '../../node/args.ts';
@@ -81,7 +83,8 @@ function fmt(v: number | null | undefined): string {
 }
 
 function groupsText(result: ResolveResult, listing: ListingResult, perGroup: boolean): string {
-  const numel = new Map(listing.listing.params.map((p) => [p.name, p.shape.reduce((a, b) => a * b, 1)]));
+  // By name, from the listing's columns when it has them (no object view of 100k parameters).
+  const numel = numelByName(listing.listing);
   let out = '';
   for (const opt of result.optimizers) {
     out += header(opt);
@@ -99,18 +102,21 @@ function groupsText(result: ResolveResult, listing: ListingResult, perGroup: boo
 function header(opt: ResolvedOptimizer): string {
   const name = opt.name ? `optimizer '${opt.name}'` : 'optimizer';
   const scale = opt.lrScaleDeferred ? " (lr_scale is applied later by the framework's scheduler)" : '';
-  return `${name}: ${opt.optimizerType || '?'} via ${opt.scheme}, ${opt.groups.length} param groups, ${opt.params.length} parameters${scale}\n`;
+  const single = singleParamRowsOf(opt);
+  const groups = single ? single.count : opt.groups.length;
+  const params = single ? single.count : opt.params.length;
+  return `${name}: ${opt.optimizerType || '?'} via ${opt.scheme}, ${groups} param groups, ${params} parameters${scale}\n`;
 }
 
-function aggregatedGroups(opt: ResolvedOptimizer, numel: Map<string, number>): string {
+function aggregatedGroups(opt: ResolvedOptimizer, numel: (name: string) => number): string {
   const rows = [['set', 'params', 'numel', 'lr', 'weight_decay', 'lr·wd', 'lr_scale', 'rule', 'examples']];
-  aggregate(opt, (n) => numel.get(n) ?? 0).forEach((g, i) => {
-    const first = opt.params[g.params[0]];
-    const examples =
-      g.params
-        .slice(0, 2)
-        .map((p) => opt.params[p].name)
-        .join(', ') + (g.params.length > 2 ? ', ...' : '');
+  // One-parameter groups kept as rows: names and traces from the rows, no outcome objects.
+  const single = singleParamRowsOf(opt);
+  const nameOf = (i: number): string => (single ? single.nameOf(i) : opt.params[i].name);
+  const labelOf = (i: number): string | undefined =>
+    single ? single.traces[single.outcomeOf[i]]?.label : opt.params[i]?.trace.label;
+  aggregate(opt, numel).forEach((g, i) => {
+    const examples = g.params.slice(0, 2).map(nameOf).join(', ') + (g.params.length > 2 ? ', ...' : '');
     const lrwd = g.lr !== null && g.weightDecay !== null ? g.lr * g.weightDecay : null;
     rows.push([
       String(i),
@@ -120,7 +126,7 @@ function aggregatedGroups(opt: ResolvedOptimizer, numel: Map<string, number>): s
       fmt(g.weightDecay),
       fmt(lrwd),
       fmt(g.lrScale),
-      first?.trace.label ?? '',
+      (g.params.length ? labelOf(g.params[0]) : undefined) ?? '',
       examples,
     ]);
   });

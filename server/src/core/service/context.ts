@@ -14,6 +14,7 @@ import {
   paramRowsByName,
   visitNames,
 } from './listingFacts.ts';
+import { rowOutcomes } from './outcomeViews.ts';
 import { findSites, type OptimSite } from './sites.ts';
 import type { ConfigAnalysis, SourceLookup } from './types.ts';
 
@@ -113,9 +114,14 @@ export class ServiceContext {
     opt: ResolvedOptimizer,
     fn: (module: ModuleEntry, param: LocalParam, outcome: ParamOutcome, visit: number) => void,
   ): void {
-    const outs = opt.params;
     const c = this.listing && columnsOf(this.listing);
-    if (c) return forEachOutcomeOnColumns(this.listing!, c, outs, fn);
+    if (c) {
+      // One-parameter rows give outcome views, not 100k outcome objects (outcomeViews.ts).
+      const views = rowOutcomes(opt);
+      const at = views ? (i: number) => views.at(i) : (i: number) => opt.params[i];
+      return forEachOutcomeOnColumns(this.listing!, c, views ? views.count : opt.params.length, at, fn);
+    }
+    const outs = opt.params;
     const modules = this.listing?.modules ?? [];
     // Resolvers name outcomes with the listing's own name strings: comparing those is a pointer check.
     const names = this.listing && visitNames(this.listing);
@@ -163,27 +169,29 @@ export class ServiceContext {
 function forEachOutcomeOnColumns(
   listing: ModelListing,
   c: ListingColumns,
-  outs: ParamOutcome[],
+  count: number,
+  outcomeAt: (i: number) => ParamOutcome,
   fn: (module: ModuleEntry, param: LocalParam, outcome: ParamOutcome, visit: number) => void,
 ): void {
-  const done = new Uint8Array(outs.length);
+  const done = new Uint8Array(count);
   const text = c.text;
   let i = 0;
   forEachParamVisit(listing, (m, lp, visit) => {
-    if (i >= outs.length) return;
-    const name = outs[i].name;
+    if (i >= count) return;
+    const outcome = outcomeAt(i);
+    const name = outcome.name;
     const start = c.nameStart[visit];
     if (name.length === c.nameEnd[visit] - start && text.startsWith(name, start)) {
-      fn(m, lp, outs[i], visit);
+      fn(m, lp, outcome, visit);
       done[i++] = 1;
     }
   });
-  if (i === outs.length) return;
+  if (i === count) return;
   const rows = paramRowsByName(listing, c);
   const wanted = new Map<number, number[]>();
-  for (let k = 0; k < outs.length; k++) {
+  for (let k = 0; k < count; k++) {
     if (done[k]) continue;
-    const row = rows.get(outs[k].name);
+    const row = rows.get(outcomeAt(k).name);
     if (row < 0) continue;
     const list = wanted.get(row);
     if (list) list.push(k);
@@ -200,7 +208,7 @@ function forEachOutcomeOnColumns(
   byOutcome.sort((a, b) => a[0] - b[0]);
   for (const [k, row] of byOutcome) {
     const f = found.get(row);
-    if (f) fn(f.module, f.param, outs[k], -1);
+    if (f) fn(f.module, f.param, outcomeAt(k), -1);
   }
 }
 

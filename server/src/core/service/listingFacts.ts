@@ -7,6 +7,7 @@ import type { LocalParam, ModelListing, ModuleEntry } from '../listing/model.ts'
 import { columnsOf, localParamsOf, type ListingColumns } from '../listing/columns.ts';
 import { MODULE_MRO } from '../listing/listingParts.ts';
 import { NO_ATTRS } from '../listing/moduleTree.ts';
+import { TensorIdSet } from '../torch/tensorIds.ts';
 import type { Span } from '../pyvalue.ts';
 
 const facts = new WeakMap<ModelListing, Map<string, unknown>>();
@@ -274,3 +275,30 @@ export function paramVisitCount(listing: ModelListing): number {
   const c = columnsOf(listing);
   return c ? c.paramCount : listing.modules.reduce((n, m) => n + m.params.length, 0);
 }
+
+/**
+ * Elements of each parameter `named_parameters()` reports, by full name (0 for any other name:
+ * a tied second name, a name not in the listing). On columns this reads no object view: a row
+ * is reported when it is its tensor's first (tie lines come after what they tie to).
+ */
+export function numelByName(listing: ModelListing): (name: string) => number {
+  const c = columnsOf(listing);
+  if (!c) {
+    const map = perListing(listing, 'numelByName', (l) => new Map(l.params.map((p) => [p.name, numelOf(p.shape)])));
+    return (name) => map.get(name) ?? 0;
+  }
+  const rows = paramRowsByName(listing, c);
+  const first = perListing(listing, 'firstOfTensor', () => {
+    const seen = new TensorIdSet();
+    const out = new Uint8Array(c.paramCount);
+    for (let p = 0; p < c.paramCount; p++) if (seen.add(c.tensorId[p])) out[p] = 1;
+    return out;
+  });
+  const numels = perListing(listing, 'shapeNumels', () => c.shapeTable.map(numelOf));
+  return (name) => {
+    const p = rows.get(name);
+    return p >= 0 && first[p] ? numels[c.shapeId[p]] : 0;
+  };
+}
+
+const numelOf = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);

@@ -14,6 +14,7 @@ import { DEFAULT_CONSTRUCTOR, isDefaultLike, MMSEG_LAYER_DECAY, type OptimSite }
 import type { ServiceDiagnostic, TextEdit } from '../types.ts';
 import { examples, listingLines, makeDiag, num, plural } from './make.ts';
 import { setInConfig } from '../configEdits.ts';
+import { anyLayerId } from '../outcomeViews.ts';
 
 export function checkLayerDecay(ctx: ServiceContext): ServiceDiagnostic[] {
   const out: ServiceDiagnostic[] = [];
@@ -51,6 +52,8 @@ function constructorEdits(ctx: ServiceContext, site: OptimSite, wanted: string):
 }
 
 function fallthrough(ctx: ServiceContext, opt: ResolvedOptimizer): ServiceDiagnostic[] {
+  // Asked of the distinct outcomes first: without layer ids there is nothing to check.
+  if (!anyLayerId(opt)) return [];
   const layered = opt.params.filter((p) => p.layerId !== undefined);
   if (layered.length < 2) return [];
   const span = ctx.at(layered.find((p) => p.trace.span)?.trace.span ?? ctx.siteOf(opt)?.wrapperKeySpan);

@@ -25,6 +25,7 @@ import type { ServiceContext } from '../context.ts';
 import { setInConfig } from '../configEdits.ts';
 import { countMatching } from '../customKeyIndex.ts';
 import { someModuleClass } from '../listingFacts.ts';
+import { outcomeViews } from '../outcomeViews.ts';
 import { dictText, insertEntry } from '../edits.ts';
 import { BIAS_NAMED, isNormLike, KIND_TEXT, noDecayKindAt, type NoDecayKind } from '../paramKinds.ts';
 import type { OptimSite } from '../sites.ts';
@@ -160,7 +161,7 @@ function baseWeightDecay(opt: ResolvedOptimizer, site: OptimSite | undefined): n
   const written = toNumber(getSet(site?.optimizer, 'weight_decay'));
   if (written !== undefined) return written;
   let max = 0;
-  for (const p of opt.params) {
+  for (const p of outcomeViews(opt)) {
     if (p.weightDecay === null) continue;
     if (p.trace.rule === 'default') return p.weightDecay;
     if (p.weightDecay > max) max = p.weightDecay;

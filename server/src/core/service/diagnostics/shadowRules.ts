@@ -8,6 +8,7 @@ import type { ParamOutcome } from '../../resolve/types.ts';
 import { Code } from '../codes.ts';
 import type { ServiceContext } from '../context.ts';
 import { customKeyIndex } from '../customKeyIndex.ts';
+import { outcomeViews } from '../outcomeViews.ts';
 import { MMPRETRAIN_LAYER_DECAY, type OptimSite } from '../sites.ts';
 import type { ServiceDiagnostic } from '../types.ts';
 import { examples, floatLiteral, listingLines, makeDiag, num, plural } from './make.ts';
@@ -30,7 +31,8 @@ export function checkCustomKeyShadows(ctx: ServiceContext): ServiceDiagnostic[] 
     const lost = new Map<string, Map<string, Lost>>();
     // Distinct parameters per key (one can lose two rules: a norm's bias).
     const touched = new Map<string, Set<string>>();
-    for (const p of opt.params) {
+    // Outcome views, not 100k outcome objects: keep names and numbers, not `p`.
+    for (const p of outcomeViews(opt)) {
       if (p.trace.rule !== 'custom_keys') continue;
       const key = byLabel.get(p.trace.label);
       if (key !== undefined && collect(site, p, lost, key)) {
