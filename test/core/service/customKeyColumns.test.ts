@@ -8,12 +8,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readParamsText } from '../../../server/src/core/listing/paramsReader.ts';
+import { readAsObjects, readParamsText } from '../../../server/src/core/listing/paramsReader.ts';
 import { readPlainDump } from '../../../server/src/core/listing/plainDump.ts';
 import { readDumperJson } from '../../../server/src/core/listing/dumperJson.ts';
 import { writeParamsText } from '../../../server/src/core/listing/paramsWriter.ts';
 import { columnsOf } from '../../../server/src/core/listing/columns.ts';
-import type { ModelListing } from '../../../server/src/core/listing/model.ts';
+import type { LocalParam, ModelListing } from '../../../server/src/core/listing/model.ts';
+import {
+  columnParamSpan,
+  forEachModule,
+  forEachParamVisit,
+  paramRowsByName,
+} from '../../../server/src/core/service/listingFacts.ts';
 import {
   candidateCount,
   keyCounts,
@@ -138,4 +144,54 @@ test('a synthetic MoE (.params and plain dump): custom key stats on the columns 
   );
   const dump = plainDump(model);
   compare(readPlainDump(dump, 'moe.txt').listing, namesOf(dump, 'moe.txt', readPlainDump), random, 'moe plain dump');
+});
+
+test('module and parameter views over the columns walk the listing as its object view does', () => {
+  const random = seededRandom(5);
+  const texts = [paramsText(moeModel(2000)), ...Array.from({ length: 60 }, () => randomListing(random))];
+  let columnar = 0;
+  for (const [i, text] of texts.entries()) {
+    const { listing } = readParamsText(text, `views${i}.params`);
+    if (!columnsOf(listing)) continue;
+    columnar++;
+    const viewed: unknown[] = [];
+    forEachModule(listing, (m) => {
+      viewed.push([
+        m.path,
+        m.className,
+        m.mro,
+        m.mroQualified,
+        m.attrs,
+        m.params.map((p) => [p.name, p.shape, p.requiresGrad, p.tensorId]),
+      ]);
+    });
+    const visits: unknown[] = [];
+    forEachParamVisit(listing, (m, p, v) =>
+      visits.push([v, m.path, m.className, p.name, p.shape, p.requiresGrad, p.tensorId]),
+    );
+    const general = readAsObjects(text, `views${i}.params`).listing;
+    const strip = (ps: LocalParam[]) => ps.map((p) => [p.name, p.shape, p.requiresGrad, p.tensorId]);
+    assert.deepEqual(
+      viewed,
+      general.modules.map((m) => [m.path, m.className, m.mro, m.mroQualified, m.attrs, strip(m.params)]),
+      `listing ${i}: modules`,
+    );
+    let v = 0;
+    const expected: unknown[] = [];
+    for (const m of general.modules)
+      for (const p of m.params) expected.push([v++, m.path, m.className, p.name, p.shape, p.requiresGrad, p.tensorId]);
+    assert.deepEqual(visits, expected, `listing ${i}: visits`);
+    // ctx.param's columns lookup: the first visit's span and facts, as the object view has them.
+    for (const m of general.modules)
+      for (const p of m.params) {
+        const name = m.path ? `${m.path}.${p.name}` : p.name;
+        const row = paramRowsByName(listing, columnsOf(listing)!).get(name);
+        assert.ok(row >= 0, name);
+        const first = general.modules
+          .flatMap((mm) => mm.params.map((pp) => ({ mm, pp })))
+          .find(({ mm, pp }) => (mm.path ? `${mm.path}.${pp.name}` : pp.name) === name)!;
+        assert.deepEqual(columnParamSpan(listing, columnsOf(listing)!, row), first.pp.span ?? first.mm.span, name);
+      }
+  }
+  assert.ok(columnar >= 20, `${columnar} listings read as columns`);
 });

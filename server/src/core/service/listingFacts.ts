@@ -302,3 +302,18 @@ export function numelByName(listing: ModelListing): (name: string) => number {
 }
 
 const numelOf = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/**
+ * `fn(module)` for every module in the listing's order, until it returns false. On columns
+ * this reads no object view: `module` is a view reused from call to call (its `params` made
+ * when read), so keep what you read, not it.
+ */
+export function forEachModule(listing: ModelListing, fn: (module: ModuleEntry) => boolean | void): void {
+  const c = columnsOf(listing);
+  if (!c) {
+    for (const m of listing.modules) if (fn(m) === false) return;
+    return;
+  }
+  const view = new ColumnModuleView(c);
+  for (let m = 0; m < c.moduleCount; m++) if (fn(view.at(m)) === false) return;
+}

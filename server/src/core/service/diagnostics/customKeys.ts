@@ -13,7 +13,7 @@ import { getDict } from '../../resolve/cfg.ts';
 import { Code } from '../codes.ts';
 import type { ServiceContext } from '../context.ts';
 import { countMatching, customKeyIndex, type KeyStats } from '../customKeyIndex.ts';
-import { perListing } from '../listingFacts.ts';
+import { forEachModule, perListing } from '../listingFacts.ts';
 import type { OptimSite } from '../sites.ts';
 import { editDistance } from '../suggest.ts';
 import type { ServiceDiagnostic, Severity } from '../types.ts';
@@ -169,11 +169,12 @@ function nameWords(ctx: ServiceContext): Set<string> {
   if (!ctx.listing) return new Set();
   return perListing(ctx.listing, 'nameWords', (listing) => {
     const words = new Set<string>();
-    for (const m of listing.modules) {
-      if (words.size > 5000) break;
+    // On columns, module views: no object view of the listing for a typo's suggestion.
+    forEachModule(listing, (m) => {
+      if (words.size > 5000) return false;
       for (const w of m.path.split('.')) if (w && !/^\d+$/.test(w)) words.add(w);
       for (const p of m.params) words.add(p.name);
-    }
+    });
     return words;
   });
 }
