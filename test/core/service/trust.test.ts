@@ -190,7 +190,7 @@ test('SGD with weight decay 1e-4 on BatchNorm (the classic CNN recipe) is an inf
   );
 });
 
-test('an AdamW recipe that exempts no norm, bias or 1-D parameter on a LayerNorm model: warnings', () => {
+test('an AdamW recipe that exempts its tokens but no norm, bias or 1-D parameter: warnings', () => {
   const config = `optim_wrapper = dict(
     optimizer=dict(type='AdamW', lr=1e-3, weight_decay=0.3),
     paramwise_cfg=dict(custom_keys={'.cls_token': dict(decay_mult=0.0), '.pos_embed': dict(decay_mult=0.0)}))
@@ -202,6 +202,15 @@ test('an AdamW recipe that exempts no norm, bias or 1-D parameter on a LayerNorm
       ['pw-wd-on-norm', 'warning'],
       ['pw-wd-on-bias', 'warning'],
     ],
+  );
+  // Exempting nothing at all is uniform decay, a recipe of its own (MoCo v3): worth knowing.
+  const uniform = analyze(
+    { '/cfg/config.py': "optim_wrapper = dict(optimizer=dict(type='AdamW', lr=1e-3, weight_decay=0.1))\n" },
+    vit(2),
+  );
+  assert.ok(
+    uniform.filter((d) => d.code.startsWith('pw-wd-on')).every((d) => d.severity === 'info'),
+    JSON.stringify(uniform.map((d) => [d.code, d.severity])),
   );
 });
 

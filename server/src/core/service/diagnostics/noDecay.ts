@@ -7,8 +7,10 @@
 //   `attention_biases`: it tests `name == 'bias'`), or the same parameter of repeated blocks
 //   treated two ways: a warning, the config says otherwise elsewhere;
 // - an adaptive-optimizer (AdamW-style) recipe on a model with LayerNorm-style norms that
-//   exempts no norm, bias or other 1-D parameter at all: a warning (DeiT, timm, MAE all
-//   exempt them);
+//   exempts some parameters (tokens, position embeddings) but no norm, bias or other 1-D
+//   parameter: a warning, its exemption list is very likely incomplete (DeiT, timm, MAE all
+//   exempt them). A recipe that exempts nothing at all decays uniformly on purpose as often
+//   (MoCo v3 decays every parameter): an info;
 // - otherwise norms, biases and 1-D parameters get an info (SGD with 1e-4 on BatchNorm is
 //   the classic ImageNet recipe; a config that exempts some by name chose the rest), and
 //   position tables, tokens and embeddings are reported only when the config exempts nothing
@@ -93,6 +95,8 @@ interface Survey {
   oneDExempt: number;
   /** Parameters a custom key exempts by name: a config that names what it exempts chose the rest. */
   namedExempt: number;
+  /** Parameters of any kind that get less than the full weight decay. */
+  anyExempt: number;
 }
 
 export function checkDecayOnNoDecayParams(ctx: ServiceContext): ServiceDiagnostic[] {
@@ -107,7 +111,7 @@ export function checkDecayOnNoDecayParams(ctx: ServiceContext): ServiceDiagnosti
       const b = survey.buckets.get(kind);
       if (!b) continue;
       let severity: Severity | undefined;
-      if (ONE_D_FAMILY.has(kind)) severity = transformer && !survey.oneDExempt ? 'warning' : 'info';
+      if (ONE_D_FAMILY.has(kind)) severity = transformer && survey.anyExempt && !survey.oneDExempt ? 'warning' : 'info';
       else if (!survey.namedExempt) severity = 'info';
       if (severity) out.push(report(ctx, opt, site, kind, b, severity));
     }
@@ -175,13 +179,21 @@ const familyOf = (name: string): string => name.replace(/\.\d+(?=\.)/g, '.N');
 function surveyOf(ctx: ServiceContext, opt: ResolvedOptimizer, site: OptimSite | undefined): Survey {
   const rules = rulesOf(opt, site);
   const full = baseWeightDecay(opt, site);
-  const survey: Survey = { buckets: new Map(), gaps: new Map(), families: new Map(), oneDExempt: 0, namedExempt: 0 };
+  const survey: Survey = {
+    buckets: new Map(),
+    gaps: new Map(),
+    families: new Map(),
+    oneDExempt: 0,
+    namedExempt: 0,
+    anyExempt: 0,
+  };
   const families = new Map<string, Family>();
   ctx.forEachOutcome(opt, (module, lp, p, visit) => {
     const wd = p.weightDecay;
     if (wd === null) return;
     const exempt = wd < full * (1 - 1e-9);
     const kind = noDecayKindAt(ctx.listing, visit, { local: lp.name, module, shape: lp.shape });
+    if (exempt) survey.anyExempt++;
     if (exempt && p.trace.rule === 'custom_keys') survey.namedExempt++;
     if (!kind) return;
     if (exempt && ONE_D_FAMILY.has(kind)) survey.oneDExempt++;
