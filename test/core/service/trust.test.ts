@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { readListing } from '../../../server/src/core/listing/index.ts';
 import type { ListingResult } from '../../../server/src/core/listing/model.ts';
 import { formatNumber, shortenNumbers } from '../../../server/src/core/numeric/format.ts';
+import { hoverAt, lensesFor } from '../../../server/src/core/service/index.ts';
 import type { ServiceDiagnostic } from '../../../server/src/core/service/types.ts';
 import { analyzeFiles, analyzeFixture, applyFix, FIXTURES, type Files } from './helpers.ts';
 
@@ -404,6 +405,22 @@ param_scheduler = [dict(type='CosineAnnealingLR', T_max=10, eta_min=1e-6)]
     return problems;
   });
   assert.deepEqual(bad, []);
+});
+
+test('hovers and lenses show layer-decayed lrs with 4 significant digits', () => {
+  const rows = Array.from({ length: 14 }, (_, i) => `backbone.layers.${i}.fc.weight  [8, 8]  Linear  depth=${i}/14`);
+  const text = ['# paramwise params v1', '.  models.Net', ...rows].join('\n') + '\n';
+  const config = `optim_wrapper = dict(
+    optimizer=dict(type='AdamW', lr=4e-3, weight_decay=0.05),
+    constructor='LearningRateDecayOptimWrapperConstructor',
+    paramwise_cfg=dict(layer_decay_rate=0.65))
+`;
+  const a = analyzeFiles({ '/cfg/config.py': config }, '/cfg/config.py', readListing(text, '/m/model.params'));
+  const hover = hoverAt(a, '/m/model.params', text.indexOf('backbone.layers.0.fc') + 3);
+  assert.match(hover?.markdown ?? '', /\| lr \| `1\.479e-5`/);
+  assert.deepEqual(longNumbers(hover?.markdown ?? ''), []);
+  const titles = lensesFor(a, '/cfg/config.py').map((l) => l.title);
+  assert.ok(titles.includes('14 layers · lr 0.004 (top) … 1.479e-5 (bottom)'), titles.join('\n'));
 });
 
 test('numbers for people: at most 4 significant digits, short exponents; formulas shortened', () => {
