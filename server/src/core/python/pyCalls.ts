@@ -6,7 +6,7 @@ import { PyDict, PyError, PyList, PyRef, PyUnresolved, type PyValue, type Span }
 import { callBuiltin, hasBuiltin } from './pyBuiltins.ts';
 import { isUnresolved, qualifiedNames, type PyContext } from './pyContext.ts';
 import { evalComprehension } from './pyComprehension.ts';
-import { BUILTIN_NAMES, evalExpr, iterate } from './pyEval.ts';
+import { BUILTIN_NAMES, builtinReason, evalExpr, iterate } from './pyEval.ts';
 import { callMethod } from './pyMethods.ts';
 import { callModuleFunction } from './pyModules.ts';
 import { firstExpr, innerKids, kids, splitAt } from './pyTree.ts';
@@ -97,7 +97,7 @@ export function evalCall(ctx: PyContext, node: SyntaxNode): PyValue {
   if (binding?.value instanceof PyRef) return callQualified(ctx, node, qualifiedNames.get(binding.value) ?? name, args);
   if (binding) throw new PyError('TypeError', `'${typeof binding.value}' object is not callable`);
   if (hasBuiltin(name)) return callBuiltin(ctx, node, name, args);
-  if (BUILTIN_NAMES.has(name)) return ctx.unresolved(node, `${name}() is not evaluated statically`);
+  if (BUILTIN_NAMES.has(name)) return ctx.unresolved(node, builtinReason(name));
   if (ctx.opaqueStar || ctx.uncertain) return ctx.unresolved(node, `'${name}' is not defined by anything evaluated`);
   throw new PyError('NameError', `name '${name}' is not defined`);
 }

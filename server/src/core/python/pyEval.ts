@@ -15,63 +15,45 @@ import { getItem, getSlice } from './pySubscript.ts';
 import { ConfigDict } from './configDict.ts';
 import { TooDeep } from './budget.ts';
 
-/** Python's builtin names: values as refs (`type=dict`), calls modelled in pyBuiltins or left unresolved. */
-export const BUILTIN_NAMES = new Set([
-  'dict',
-  'list',
-  'tuple',
-  'set',
-  'frozenset',
-  'range',
-  'len',
-  'int',
-  'float',
-  'str',
-  'bool',
-  'bytes',
-  'min',
-  'max',
-  'abs',
-  'round',
-  'sum',
-  'sorted',
-  'reversed',
-  'enumerate',
-  'zip',
-  'map',
-  'filter',
-  'any',
-  'all',
-  'print',
-  'isinstance',
-  'issubclass',
-  'type',
-  'object',
-  'getattr',
-  'setattr',
-  'hasattr',
-  'open',
-  'pow',
-  'divmod',
-  'repr',
-  'hash',
-  'id',
-  'iter',
-  'next',
-  'vars',
-  'globals',
-  'locals',
-  'super',
-  'staticmethod',
-  'classmethod',
-  'property',
-  'Exception',
-  'ValueError',
-  'TypeError',
-  'KeyError',
-  'ImportError',
-  '__import__',
-]);
+/**
+ * Every name of Python's builtins module. As values they are refs (`type=dict`); calls are
+ * modelled in pyBuiltins or left unresolved. Never a NameError: MMEngine would find them.
+ */
+export const BUILTIN_NAMES = new Set(
+  (
+    'abs aiter all anext any ascii bin bool breakpoint bytearray bytes callable chr classmethod compile complex ' +
+    'copyright credits delattr dict dir divmod enumerate eval exec exit filter float format frozenset getattr ' +
+    'globals hasattr hash help hex id input int isinstance issubclass iter len license list locals map max ' +
+    'memoryview min next object oct open ord pow print property quit range repr reversed round set setattr slice ' +
+    'sorted staticmethod str sum super tuple type vars zip __build_class__ __debug__ __doc__ __import__ ' +
+    '__loader__ __name__ __package__ __spec__ Ellipsis NotImplemented ' +
+    'ArithmeticError AssertionError AttributeError BaseException BaseExceptionGroup BlockingIOError ' +
+    'BrokenPipeError BufferError BytesWarning ChildProcessError ConnectionAbortedError ConnectionError ' +
+    'ConnectionRefusedError ConnectionResetError DeprecationWarning EOFError EncodingWarning EnvironmentError ' +
+    'Exception ExceptionGroup FileExistsError FileNotFoundError FloatingPointError FutureWarning GeneratorExit ' +
+    'IOError ImportError ImportWarning IndentationError IndexError InterruptedError IsADirectoryError KeyError ' +
+    'KeyboardInterrupt LookupError MemoryError ModuleNotFoundError NameError NotADirectoryError ' +
+    'NotImplementedError OSError OverflowError PendingDeprecationWarning PermissionError ProcessLookupError ' +
+    'RecursionError ReferenceError ResourceWarning RuntimeError RuntimeWarning StopAsyncIteration StopIteration ' +
+    'SyntaxError SyntaxWarning SystemError SystemExit TabError TimeoutError TypeError UnboundLocalError ' +
+    'UnicodeDecodeError UnicodeEncodeError UnicodeError UnicodeTranslateError UnicodeWarning UserWarning ' +
+    'ValueError Warning ZeroDivisionError'
+  ).split(' '),
+);
+
+/** Builtins that run code or reach the running interpreter (its objects, files, input) when called. */
+const CODE_RUNNING = new Set(
+  'eval exec compile __import__ getattr setattr delattr hasattr globals locals vars dir open input breakpoint help exit quit'.split(
+    ' ',
+  ),
+);
+
+/** Why a call of the builtin `name` stays unresolved. */
+export function builtinReason(name: string): string {
+  return CODE_RUNNING.has(name)
+    ? `${name}() would run in MMEngine, but Paramwise does not run code`
+    : `${name}() is not evaluated statically`;
+}
 
 export function evalExpr(ctx: PyContext, node: SyntaxNode): PyValue {
   if (ctx.depth > ctx.budget.limits.depth) return ctx.tooDeep(node);

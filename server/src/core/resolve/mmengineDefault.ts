@@ -4,7 +4,7 @@
 
 import { PyDict, PyError, pyContains, pyRepr, pyTruthy, type PyValue } from '../pyvalue.ts';
 import type { ModelListing } from '../listing/model.ts';
-import { getSet, spanOf } from './cfg.ts';
+import { getSet, spanOf, typeName } from './cfg.ts';
 import { finalize, optimizerKwargs } from './finalize.ts';
 import { isDcn, isDepthwiseConv, isNorm, parentPath } from './moduleKinds.ts';
 import { ModulePrefixes } from './keyMatcher.ts';
@@ -80,7 +80,14 @@ export function resolveMMEngineDefault(ctx: MMEngineContext): ResolvedOptimizer 
     return errorResult(name, '', e);
   }
   const { optimizer, paramwise } = validated;
-  const { type, kwargs } = optimizerKwargs(optimizer);
+  let opt: ReturnType<typeof optimizerKwargs>;
+  try {
+    // An argument the static evaluator could not reduce (`lr=eval('0.1')`) is a finding, not a crash.
+    opt = optimizerKwargs(optimizer);
+  } catch (e) {
+    return errorResult(name, typeName(optimizer.get('type')) ?? '', e);
+  }
+  const { type, kwargs } = opt;
   if (!pyTruthy(ctx.optimWrapper.get('paramwise_cfg'))) {
     return finalize(
       {

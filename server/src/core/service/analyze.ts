@@ -21,6 +21,7 @@ import { checkParamwiseKeys } from './diagnostics/paramwiseKeys.ts';
 import { checkSchedulers } from './diagnostics/schedulers.ts';
 import { checkCustomKeyShadows } from './diagnostics/shadowRules.ts';
 import { checkSharing } from './diagnostics/sharing.ts';
+import { checkNonFinite } from './diagnostics/nonFinite.ts';
 import type { AnalyzeInput, ConfigAnalysis, ServiceDiagnostic } from './types.ts';
 
 export { analyzeListing } from './diagnostics/listing.ts';
@@ -29,6 +30,7 @@ type Check = (ctx: ServiceContext) => ServiceDiagnostic[];
 
 /** Order matters only for claims: checks that explain a framework error run before its conversion. */
 const CHECKS: Check[] = [
+  checkNonFinite,
   checkOptimizerType,
   checkBaseWeightDecay,
   checkWrapperAndOptimizerKeys,

@@ -24,6 +24,8 @@ export const Code = {
   customKeyBroad: 'pw-custom-key-broad',
   customKeyShadowsRules: 'pw-custom-key-shadows-rules',
   lrMultZero: 'pw-lr-mult-zero',
+  // Values no step survives
+  nonFinite: 'pw-non-finite',
   // Weight decay on parameters that usually get none
   wdOnNorm: 'pw-wd-on-norm',
   wdOnBias: 'pw-wd-on-bias',
@@ -69,6 +71,7 @@ export const DEFAULT_SEVERITY: Record<CodeId, Severity> = {
   'pw-custom-key-broad': 'info',
   'pw-custom-key-shadows-rules': 'warning',
   'pw-lr-mult-zero': 'info',
+  'pw-non-finite': 'error',
   'pw-wd-on-norm': 'info',
   'pw-wd-on-bias': 'info',
   'pw-wd-on-1d': 'info',
