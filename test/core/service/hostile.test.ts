@@ -187,3 +187,17 @@ test('configs that stop on the budget or on depth analyse without an internal er
     if (config.stopped) assert.deepEqual(a.result, undefined);
   }
 });
+
+test("a str (or list, dict) where torch compares a number is Python's own TypeError", () => {
+  const cases: [string, string][] = [
+    ["type='AdamW', lr='abc'", "'<=' not supported between instances of 'float' and 'str'"],
+    ["type='SGD', lr='abc'", "'<' not supported between instances of 'str' and 'float'"],
+    ["type='AdamW', lr=0.1, betas=('0.9', 0.999)", "'<=' not supported between instances of 'float' and 'str'"],
+    ["type='AdamW', lr=0.1, weight_decay=[0.05]", "'<=' not supported between instances of 'float' and 'list'"],
+  ];
+  for (const [args, message] of cases) {
+    const a = analyze(`optim_wrapper = dict(optimizer=dict(${args}))\n`, true);
+    const [found] = withCode(a, 'pw-framework-error');
+    assert.ok(found?.message.includes(`TypeError: ${message}`), `${args}: ${JSON.stringify(a.diagnostics)}`);
+  }
+});

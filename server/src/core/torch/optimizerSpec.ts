@@ -4,7 +4,7 @@
 // order is the order add_param_group fills missing keys into a group), and the group keys its
 // step reads (test/fixtures/optimizers/ holds the dump the tables are tested against).
 
-import { PyError, PyList, pyRepr, pyTruthy, type PyValue } from '../pyvalue.ts';
+import { PyError, PyList, pyRepr, pyTruthy, pyTypeName, type PyValue } from '../pyvalue.ts';
 
 /** torch.optim.optimizer.required: a default that every group must supply. */
 export const REQUIRED = Symbol('required');
@@ -68,9 +68,21 @@ const invalid = (message: string): never => {
   throw new PyError('ValueError', message);
 };
 
+/**
+ * Python's TypeError where a check compares a str, list, dict or class with a float (`lr='abc'`).
+ * None is left alone: a real class may guard a check with `is not None`, and the checks here do
+ * not say which do.
+ */
+function comparable(v: Default | undefined, op: string, floatFirst: boolean): void {
+  if (v === undefined || v === null || v === REQUIRED || num(v) !== undefined) return;
+  const [a, b] = floatFirst ? ['float', pyTypeName(v)] : [pyTypeName(v), 'float'];
+  throw new PyError('TypeError', `'${op}' not supported between instances of '${a}' and '${b}'`);
+}
+
 /** `if not 0.0 <= v: raise ValueError("Invalid {what}: {v}")` (NaN fails it too). */
 export function atLeastZero(arg: ArgReader, key: string, what: string): void {
   const v = arg(key);
+  comparable(v, '<=', true);
   const x = num(v);
   if (x !== undefined && !(x >= 0)) invalid(`Invalid ${what}: ${pyStr(v)}`);
 }
@@ -78,6 +90,7 @@ export function atLeastZero(arg: ArgReader, key: string, what: string): void {
 /** `if not 0.0 < v: raise ValueError("Invalid {what}: {v}")`. */
 export function aboveZero(arg: ArgReader, key: string, what: string): void {
   const v = arg(key);
+  comparable(v, '<', true);
   const x = num(v);
   if (x !== undefined && !(x > 0)) invalid(`Invalid ${what}: ${pyStr(v)}`);
 }
@@ -85,6 +98,7 @@ export function aboveZero(arg: ArgReader, key: string, what: string): void {
 /** `if v < 0.0: raise ValueError("Invalid {what}: {v}")` (NaN passes). */
 export function notNegative(arg: ArgReader, key: string, what: string): void {
   const v = arg(key);
+  comparable(v, '<', false);
   const x = num(v);
   if (x !== undefined && x < 0) invalid(`Invalid ${what}: ${pyStr(v)}`);
 }
@@ -94,6 +108,7 @@ export function betaAt(arg: ArgReader, i: number): void {
   const betas = arg('betas');
   if (!(betas instanceof PyList) || i >= betas.items.length) return;
   const b = betas.items[i];
+  comparable(b, '<=', true);
   const x = num(b);
   if (x !== undefined && !(x >= 0 && x < 1)) invalid(`Invalid beta parameter at index ${i}: ${pyStr(b)}`);
 }
