@@ -82,3 +82,20 @@ export function anyLayerId(opt: ResolvedOptimizer): boolean {
   for (let i = 0; i < rows.count; i++) used[rows.outcomeOf[i]] = 1;
   return rows.traces.some((t, o) => used[o] && t.layerId !== undefined);
 }
+
+/**
+ * Whether any parameter's lr or weight decay passes `test`, asked of the few distinct outcomes
+ * where there are rows (a 100k-parameter model has a handful), of the objects otherwise.
+ */
+export function anyOutcomeSetting(opt: ResolvedOptimizer, test: (v: number | null) => boolean): boolean {
+  const views = rowOutcomes(opt);
+  const rows = views && singleParamRowsOf(opt);
+  if (!rows) return opt.params.some((p) => test(p.lr) || test(p.weightDecay));
+  const used = new Uint8Array(rows.finalEntries.length);
+  for (let i = 0; i < rows.count; i++) used[rows.outcomeOf[i]] = 1;
+  return rows.finalEntries.some((entries, o) => {
+    if (!used[o] || !entries) return false;
+    const { lr, weightDecay } = summaryOf(entries);
+    return test(lr) || test(weightDecay);
+  });
+}

@@ -11,6 +11,7 @@ import { Code } from '../codes.ts';
 import type { ServiceContext } from '../context.ts';
 import { siteSpan, type OptimSite } from '../sites.ts';
 import type { ServiceDiagnostic } from '../types.ts';
+import { anyOutcomeSetting, outcomeViews } from '../outcomeViews.ts';
 import { examples, makeDiag, plural } from './make.ts';
 
 type Kind = 'nan' | 'inf' | 'int';
@@ -124,7 +125,9 @@ function multipliers(ctx: ServiceContext, paramwise: PyDict): ServiceDiagnostic[
 /** Finite settings whose product is not (`lr=1e300` with `lr_mult=1e10`): seen in the resolved groups. */
 function overflowing(ctx: ServiceContext, site: OptimSite): ServiceDiagnostic[] {
   const opt = ctx.optimizerOf(site);
-  if (!opt) return [];
+  const nonFiniteValue = (v: number | null): boolean => v !== null && !Number.isFinite(v);
+  // The distinct outcomes answer first: almost always none overflows, and then no parameter is read.
+  if (!opt || !anyOutcomeSetting(opt, nonFiniteValue)) return [];
   const out: ServiceDiagnostic[] = [];
   for (const [what, of] of [
     ['lr', (p: (typeof opt.params)[number]) => p.lr],
@@ -132,7 +135,7 @@ function overflowing(ctx: ServiceContext, site: OptimSite): ServiceDiagnostic[] 
   ] as const) {
     const names: string[] = [];
     let kind: Kind = 'inf';
-    for (const p of opt.params) {
+    for (const p of outcomeViews(opt)) {
       const v = of(p);
       if (v === null || Number.isFinite(v)) continue;
       names.push(p.name);
