@@ -110,7 +110,9 @@ test('nan and inf are written as the strings "nan", "inf", "-inf", so the output
   );
 
   const groups = run('groups', cfg, '--params', 'examples/vit_tiny.json', '--format', 'json');
-  assert.equal(groups.code, 0, groups.err);
+  // A non-finite lr is an error finding (pw-non-finite), so the exit is non-zero; the groups are still written.
+  assert.equal(groups.code, 1, groups.err);
+  assert.match(groups.out, /pw-non-finite/);
   assert.doesNotMatch(groups.out, /NaN|Infinity/);
   const opt = JSON.parse(groups.out).optimizers[0];
   assert.equal(opt.defaults.lr, 'nan');
