@@ -27,6 +27,13 @@ describe('literals and arithmetic', () => {
     });
   });
 
+  test('a float with a trailing dot before a comment', () => {
+    assert.deepEqual(reprs('a = 0.  # 0.1 for longer schedules\nb = dict(x=512.,  # scale\n  y=1)\n'), {
+      a: '0.0',
+      b: "{'x': 512.0, 'y': 1}",
+    });
+  });
+
   test('division, floor division, modulo and power follow Python', () => {
     assert.deepEqual(
       reprs(

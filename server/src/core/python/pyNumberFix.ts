@@ -8,11 +8,16 @@ import { isErrorNode, kids } from './pyTree.ts';
 /** `[Number, '.', rest?]` written without spaces, with a plain decimal integer before the dot. */
 function dottedInteger(ctx: PyContext, node: SyntaxNode): { digits: string; rest?: SyntaxNode } | undefined {
   if (node.name !== 'MemberExpression') return undefined;
-  const [num, dot, rest] = kids(node);
+  // A comment after the dot (`drop_path_rate = 0.  # 0.1 for 1600 epochs`) is the parser's
+  // error recovery, not the member's property.
+  const [num, dot, rest] = kids(node).filter((k) => k.name !== 'Comment');
   if (num?.name !== 'Number' || dot?.name !== '.' || num.to !== dot.from) return undefined;
   const digits = ctx.text.slice(num.from, num.to);
   if (!/^\d[\d_]*$/.test(digits)) return undefined;
-  if (rest && (rest.from !== dot.to || (!isErrorNode(rest) && rest.name !== 'PropertyName'))) return undefined;
+  // The parser's missing property is an empty error node, after any comment.
+  const missing = rest && isErrorNode(rest) && rest.from === rest.to;
+  if (rest && !missing && (rest.from !== dot.to || (!isErrorNode(rest) && rest.name !== 'PropertyName')))
+    return undefined;
   return { digits: digits.replace(/_/g, ''), rest };
 }
 
