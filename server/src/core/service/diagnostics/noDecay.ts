@@ -321,7 +321,9 @@ function customKeyFix(
   if (!edits) return { fixes: [], note: '' };
   const list = keys.map((k) => `'${k}'`).join(', ');
   return {
-    fixes: [{ title: `Add custom_keys ${list} with dict(decay_mult=0.)`, edits }],
+    fixes: [
+      { title: `Add custom_keys ${list} with dict(decay_mult=0.), matching ${plural(total, 'parameter')}`, edits },
+    ],
     note: ` custom_keys ${list} with decay_mult=0. would match exactly these ${plural(total, 'parameter')}.`,
   };
 }
@@ -391,10 +393,16 @@ function fixes(
     CUSTOM_KEY_SCHEMES.has(opt.scheme) &&
     !b.byCustomKey
   ) {
-    const keys = [...b.locals].slice(0, 3);
-    const edits = customKeyEdits(ctx, site, keys);
+    // Offered only when the keys cover every name and hit no longer word (checked on the listing).
+    const keys = [...b.locals];
+    const hits = keys.map((k) => countMatching(ctx, site, k));
+    const edits = keys.length <= 3 && hits.every((h) => !h.partial) ? customKeyEdits(ctx, site, keys) : undefined;
+    const count = hits.reduce((n, h) => n + h.matched, 0);
     if (edits)
-      out.push({ title: `Add custom_keys ${keys.map((k) => `'${k}'`).join(', ')} with dict(decay_mult=0.)`, edits });
+      out.push({
+        title: `Add custom_keys ${keys.map((k) => `'${k}'`).join(', ')} with dict(decay_mult=0.), matching ${plural(count, 'parameter')}`,
+        edits,
+      });
   }
   return out;
 }
