@@ -3,7 +3,7 @@
 
 import { resolveConfig } from '../resolve/index.ts';
 import type { ResolveResult } from '../resolve/types.ts';
-import { Code } from './codes.ts';
+import { Code, DEFAULT_SEVERITY } from './codes.ts';
 import { rememberContext, ServiceContext } from './context.ts';
 import { checkBaseWeightDecay } from './diagnostics/baseWd.ts';
 import { checkCustomKeys } from './diagnostics/customKeys.ts';
@@ -91,6 +91,12 @@ function runCheck(ctx: ServiceContext, check: Check): ServiceDiagnostic[] {
 }
 
 function internalError(file: string, during: string, e: unknown): ServiceDiagnostic {
-  const message = `Internal error in Paramwise while ${during}: ${e instanceof Error ? e.message : String(e)}. Other checks still ran; please report this.`;
-  return { code: Code.internalError, severity: 'warning', message, span: { file, start: 0, end: 0 } };
+  const message = `Internal error in Paramwise while ${during}; the other checks still ran. ${e instanceof Error ? e.message : String(e)}. Please report this.`;
+  // A fault of the tool, not of the config: worth knowing (results may be incomplete), no more.
+  return {
+    code: Code.internalError,
+    severity: DEFAULT_SEVERITY[Code.internalError],
+    message,
+    span: { file, start: 0, end: 0 },
+  };
 }

@@ -88,7 +88,7 @@ export const DEFAULT_SEVERITY: Record<CodeId, Severity> = {
   'pw-tied-no-bypass': 'error',
   'pw-frozen-params': 'info',
   'pw-framework-error': 'error',
-  'pw-internal-error': 'warning',
+  'pw-internal-error': 'info',
   'pw-listing-inferred': 'hint',
   'pw-listing-tied': 'info',
   'pw-listing-frozen': 'hint',
