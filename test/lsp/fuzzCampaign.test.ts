@@ -14,9 +14,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { loadConfig } from '../../server/src/core/config/index.ts';
 import { seededRandom } from '../../server/src/core/numeric/rng.ts';
-import { PyDict, PyUnresolved } from '../../server/src/core/pyvalue.ts';
 import { dumperJson, moeModel, plainDump } from '../bench/synthetic.ts';
 import { paramsText } from '../bench/paramsText.ts';
 import { EXAMPLES, FIXTURES } from './helpers.ts';
@@ -495,7 +493,6 @@ describe('fuzz campaign: generated configs and listings, random edits and reques
       const listingUris = docs.filter((d) => !d.config).map((d) => d.uri);
       let maxRss = 0;
       let seen = 0;
-      let avoided = 0;
       let edits = 0;
       const started = performance.now();
       try {
@@ -526,19 +523,11 @@ describe('fuzz campaign: generated configs and listings, random edits and reques
                 d.config && chance(r, 0.5)
                   ? generateConfig(r, kindOf(d.path), pick(r, listings), undefined, '../listings')
                   : d.original;
-              if (hitsUnresolvedOptimizerArgBug(d, text, docs)) {
-                avoided++;
-                continue;
-              }
               d.text = text;
               c.change(d.uri, [{ text: d.text }]);
             } else {
               const e = randomEdit(d, r);
               const text = d.text.slice(0, e.start) + e.text + d.text.slice(e.end);
-              if (hitsUnresolvedOptimizerArgBug(d, text, docs)) {
-                avoided++;
-                continue;
-              }
               c.change(d.uri, [
                 { range: { start: positionAt(d.text, e.start), end: positionAt(d.text, e.end) }, text: e.text },
               ]);
@@ -579,7 +568,7 @@ describe('fuzz campaign: generated configs and listings, random edits and reques
         const seconds = (performance.now() - started) / 1000;
         const all = [...stats.times.values()].flat();
         console.log(
-          `fuzz campaign: ${STEPS} steps, ${edits} edits (${avoided} avoided: known core bug), ${all.length} requests in ${seconds.toFixed(1)} s; max RSS ${maxRss.toFixed(0)} MB; ` +
+          `fuzz campaign: ${STEPS} steps, ${edits} edits, ${all.length} requests in ${seconds.toFixed(1)} s; max RSS ${maxRss.toFixed(0)} MB; ` +
             `all requests p50 ${percentile(all, 50).toFixed(1)} / p99 ${percentile(all, 99).toFixed(1)} / max ${Math.max(...all).toFixed(1)} ms`,
         );
         for (const [method, xs] of [...stats.times].sort()) {
@@ -610,43 +599,6 @@ function internalErrors(notifications: { method: string; params: any }[]): strin
     }
   }
   return out;
-}
-
-/**
- * KNOWN CORE BUG, avoided rather than tolerated: an optimizer argument the evaluator cannot
- * reduce (`momentum=undefined_name`, `lr=3/12x`, `momentum=3/12weight_decay=0.0001` after a lost
- * comma) makes core/resolve/finalize.ts `optimizerKwargs` throw PyError('Unresolved'), which the
- * service reports as pw-internal-error "Internal error in Paramwise while resolving the param
- * groups" (the config already has its NameError/SyntaxError diagnostic); paramwise/explorerData,
- * which resolves again through core/explorer, throws it ("paramwise/explorerData failed"). An
- * edit that would give `doc`, or an open config built on it, such an argument is not sent, so
- * every other internal error still fails the campaign. Remove this once the resolver reports it.
- */
-function hitsUnresolvedOptimizerArgBug(doc: Doc, text: string, docs: Doc[]): boolean {
-  if (!doc.config) return false;
-  const textOf = (path: string): string | undefined => {
-    if (path === doc.path) return text;
-    const open = docs.find((d) => d.path === path && d.open);
-    if (open) return open.text;
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
-  const name = doc.path.slice(doc.path.lastIndexOf('/') + 1);
-  const affected = [doc, ...docs.filter((d) => d.open && d.config && d !== doc && d.text.includes(name))];
-  return affected.some((d) => {
-    const root = loadConfig(d.path, { readFile: textOf }, textOf(d.path)).root;
-    const wrapper = root.get('optim_wrapper');
-    const optimizers = [root.get('optimizer')];
-    if (wrapper instanceof PyDict)
-      for (const v of [wrapper, ...wrapper.items.values()])
-        if (v instanceof PyDict) optimizers.push(v.get('optimizer'));
-    return optimizers.some(
-      (o) => o instanceof PyDict && [...o.items].some(([k, v]) => k !== 'type' && v instanceof PyUnresolved),
-    );
-  });
 }
 
 function kindOf(path: string): ConfigKind {
