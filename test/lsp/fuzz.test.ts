@@ -9,64 +9,13 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { LspClient, positionAt, type Diagnostic } from './lspClient.ts';
 import { EXAMPLES, FIXTURES } from './helpers.ts';
+import { CONFIG_TOKENS } from './fuzzTokens.ts';
 import { seededRandom } from '../../server/src/core/numeric/rng.ts';
 
 const SEED = 20240611;
 const EDITS = 10_000;
 const REQUEST_EVERY = 6;
-const TOKENS = [
-  'dict(',
-  ')',
-  "'",
-  '"',
-  '=',
-  ',',
-  '[',
-  ']',
-  '{',
-  '}',
-  ':',
-  '_base_',
-  'optim_wrapper',
-  'optimizer',
-  'paramwise_cfg',
-  'custom_keys',
-  "'head'",
-  'lr_mult=',
-  'decay_mult=0.',
-  "type='Adam'",
-  "type='AdamW'",
-  'weight_decay=',
-  'layer_decay',
-  '\n',
-  '    ',
-  '\t',
-  '#',
-  '# paramwise: params=',
-  '@model x',
-  '@num_layers',
-  '[1, 2]',
-  '[]',
-  'Linear',
-  'LayerNorm<',
-  '= head.weight',
-  'frozen',
-  'depth=3/12',
-  '\u0000',
-  'é',
-  '😀',
-  '1e-3',
-  '-',
-  '..',
-  'import ',
-  'from . import',
-  'lambda',
-  '**',
-  '\\',
-  '{{$',
-  'None',
-  'True',
-];
+const TOKENS = [...CONFIG_TOKENS, "type='Adam'", '@num_layers', '[]', 'from . import', '{{$'];
 const FILES = [
   join(EXAMPLES, 'vit_finetune.py'),
   join(EXAMPLES, '_base_/adamw_schedule.py'),
