@@ -19,6 +19,7 @@ import {
 } from 'vscode-languageserver/node';
 import { LineIndex } from '../core/positions.ts';
 import type { Span } from '../core/pyvalue.ts';
+import { ServerCommands } from '../protocol/lsp.ts';
 import type {
   CompletionInfo,
   DefinitionInfo,
@@ -158,6 +159,7 @@ export function toCodeActions(diags: ServiceDiagnostic[], conv: Converter): Code
       diagnostics: [toDiagnostic(d, conv)],
       isPreferred: fix.preferred,
       edit: toWorkspaceEdit(fix.edits, conv),
+      ...revealCommand(d, fix.edits, conv),
     })),
   );
 }
@@ -201,4 +203,12 @@ export function toCompletionItem(c: CompletionInfo): CompletionItem {
   if (c.documentation) item.documentation = { kind: MarkupKind.Markdown, value: c.documentation };
   if (c.insertText) item.insertText = c.insertText;
   return item;
+}
+
+/** A fix that edits another file than the one its diagnostic is shown in reveals that file afterwards. */
+function revealCommand(d: ServiceDiagnostic, edits: TextEdit[], conv: Converter): Pick<CodeAction, 'command'> {
+  const elsewhere = edits.find((e) => e.file !== d.span.file);
+  if (!elsewhere) return {};
+  const args = [conv.uri(elsewhere.file), conv.range(elsewhere)];
+  return { command: { title: 'Reveal the edited file', command: ServerCommands.revealFile, arguments: args } };
 }

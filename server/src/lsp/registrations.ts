@@ -9,11 +9,13 @@ import {
   type Connection,
   type InitializeParams,
   type InitializeResult,
+  type Range,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   Notifications,
   Requests,
+  ServerCommands,
   type InitializationOptions,
   type ParamsOf,
   type RequestDef,
@@ -87,6 +89,9 @@ export function startServer(connection: Connection): void {
   connection.onCompletion(guard(log, 'completion', [], (p) => features().completion(p.textDocument.uri, p.position)));
   connection.onCodeLens(guard(log, 'codeLens', [], (p) => features().codeLenses(p.textDocument.uri)));
   connection.onCodeAction(guard(log, 'codeAction', [], (p) => features().codeActions(p.textDocument.uri, p.range)));
+  connection.onExecuteCommand(
+    guard(log, 'executeCommand', null, (p) => executeCommand(connection, p.command, p.arguments)),
+  );
 
   const onCustom = typedRequests(connection, log);
   onCustom(Requests.getPairing, null, (p) => custom().getPairing(p.uri));
@@ -106,6 +111,7 @@ function capabilities(): InitializeResult['capabilities'] {
     completionProvider: { triggerCharacters: COMPLETION_TRIGGERS },
     codeLensProvider: { resolveProvider: false },
     codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+    executeCommandProvider: { commands: [ServerCommands.revealFile] },
     workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
   };
 }
@@ -129,4 +135,12 @@ function typedRequests(connection: Connection, log: Logger) {
   ): void => {
     connection.onRequest(def.method, guard(log, def.method, empty, handler));
   };
+}
+
+/** The server's commands: `revealFile` (uri, range) asks the client to show what a quick fix edited elsewhere. */
+async function executeCommand(connection: Connection, command: string, args: unknown[] = []): Promise<null> {
+  const [uri, selection] = args as [unknown, Range | undefined];
+  if (command === ServerCommands.revealFile && typeof uri === 'string')
+    await connection.window.showDocument({ uri, selection, takeFocus: true });
+  return null;
 }

@@ -138,6 +138,15 @@ export const DEFAULT_SETTINGS: Settings = {
 /** The language id the client contributes for `.params` listings. */
 export const PARAMS_LANGUAGE_ID = 'paramwise-params';
 
+/**
+ * Commands the server executes (workspace/executeCommand; VS Code's client registers them
+ * itself). A quick fix whose edit lands in another file than its diagnostic's runs `revealFile`
+ * after the edit, so the user sees the change (the server asks the client: window/showDocument).
+ */
+export const ServerCommands = {
+  revealFile: 'paramwise.revealFile',
+} as const;
+
 /** Client command ids (package.json `contributes.commands` lists the same). */
 export const Commands = {
   restartServer: 'paramwise.restartServer',
