@@ -117,6 +117,7 @@ async function main(): Promise<void> {
   if (wanted('explorer')) await optional('explorer.bench.ts', 'benchExplorer', 'group explorer');
   if (wanted('smoke')) await optional('smoke.bench.ts', 'benchSmoke', 'smoke training');
   if (wanted('cli')) await optional('cli.bench.ts', 'benchCli', 'CLI end to end: groups on 100k parameters');
+  if (wanted('fuzz')) await optional('fuzz.bench.ts', 'benchFuzz', 'LSP fuzz campaign, long mode');
 }
 
 main().catch((e: unknown) => {
