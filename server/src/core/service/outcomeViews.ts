@@ -73,14 +73,20 @@ export function* outcomeViews(opt: ResolvedOptimizer): Generator<ParamOutcome> {
   for (let i = 0; i < views.count; i++) yield views.at(i);
 }
 
-/** Whether any parameter has a layer id, asked of the few distinct outcomes where there are rows. */
-export function anyLayerId(opt: ResolvedOptimizer): boolean {
-  const views = rowOutcomes(opt);
-  const rows = views && singleParamRowsOf(opt);
-  if (!rows) return opt.params.some((p) => p.layerId !== undefined);
+/** The rows (where the outcomes are still rows) and which of their distinct outcomes some parameter has. */
+function usedOutcomes(opt: ResolvedOptimizer): { rows: SingleParamRows; used: Uint8Array } | undefined {
+  const rows = singleParamRowsOf(opt);
+  if (!rows || !Object.getOwnPropertyDescriptor(opt, 'params')?.get) return undefined;
   const used = new Uint8Array(rows.traces.length);
   for (let i = 0; i < rows.count; i++) used[rows.outcomeOf[i]] = 1;
-  return rows.traces.some((t, o) => used[o] && t.layerId !== undefined);
+  return { rows, used };
+}
+
+/** Whether any parameter has a layer id, asked of the few distinct outcomes where there are rows. */
+export function anyLayerId(opt: ResolvedOptimizer): boolean {
+  const outcomes = usedOutcomes(opt);
+  if (!outcomes) return opt.params.some((p) => p.layerId !== undefined);
+  return outcomes.rows.traces.some((t, o) => outcomes.used[o] && t.layerId !== undefined);
 }
 
 /**
@@ -88,13 +94,10 @@ export function anyLayerId(opt: ResolvedOptimizer): boolean {
  * where there are rows (a 100k-parameter model has a handful), of the objects otherwise.
  */
 export function anyOutcomeSetting(opt: ResolvedOptimizer, test: (v: number | null) => boolean): boolean {
-  const views = rowOutcomes(opt);
-  const rows = views && singleParamRowsOf(opt);
-  if (!rows) return opt.params.some((p) => test(p.lr) || test(p.weightDecay));
-  const used = new Uint8Array(rows.finalEntries.length);
-  for (let i = 0; i < rows.count; i++) used[rows.outcomeOf[i]] = 1;
-  return rows.finalEntries.some((entries, o) => {
-    if (!used[o] || !entries) return false;
+  const outcomes = usedOutcomes(opt);
+  if (!outcomes) return opt.params.some((p) => test(p.lr) || test(p.weightDecay));
+  return outcomes.rows.finalEntries.some((entries, o) => {
+    if (!outcomes.used[o] || !entries) return false;
     const { lr, weightDecay } = summaryOf(entries);
     return test(lr) || test(weightDecay);
   });
